@@ -1,0 +1,118 @@
+package dev.flan4j.backend;
+
+import dev.flan4j.tensor.Tensor;
+
+/**
+ * The ops the GPT model and the trainer need, on one device. All tensors are fp32, row-major and contiguous;
+ * lower-precision compute (bf16 on the GPU) is an implementation detail of a backend that still accumulates in fp32.
+ *
+ * <p>Dimension names: N tokens (B*T flattened), C channels, NH heads, HD head dim (C = NH*HD), V vocab, Vp padded vocab.
+ * Ops named {@code ...Backward} accumulate ({@code +=}) into parameter gradients and into {@code dx} where
+ * documented, so gradient accumulation over micro-batches needs no extra copies.
+ *
+ * <p>Packed rows: attention takes {@code cuSeqlens}, the start offsets of the documents in the flattened token stream
+ * ({@code cuSeqlens[0] = 0}, last entry = N, strictly increasing). Attention is causal inside each document and
+ * never crosses a boundary; a plain batch of B rows of T tokens is {@code cuSeqlens = [0, T, 2T, ..., B*T]}.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** "cpu" or "cuda". */
+    String name();
+
+    /** A human-readable description of the device, e.g. "CPU, 2 threads, OpenBLAS". */
+    String device();
+
+    /** A new zero-filled tensor. */
+    Tensor zeros(int... shape);
+
+    /** A new tensor holding a copy of {@code data}. */
+    Tensor fromArray(float[] data, int... shape);
+
+    /** A copy of the tensor's elements on the host. */
+    float[] toArray(Tensor t);
+
+    /** Copies {@code src} into {@code dst} (same size). */
+    void copy(Tensor dst, Tensor src);
+
+    /** Sets every element of {@code t} to {@code value}. */
+    void fill(Tensor t, float value);
+
+    /** Waits until all queued work is done (a no-op on the CPU). */
+    default void synchronize() {}
+
+    /**
+     * Batched GEMM, row-major: for each b in [0, batch): {@code out[b] = alpha * op(a[b]) @ op(bm[b]) + beta * out[b]},
+     * where op(a[b]) is [m, k] ({@code a[b]} is [k, m] when transA), op(bm[b]) is [k, n] ({@code bm[b]} is [n, k] when
+     * transB) and out[b] is [m, n]. Consecutive batch entries are contiguous. Accumulates in fp32.
+     */
+    void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+                boolean transA, boolean transB, float alpha, float beta);
+
+    /** {@code out[r, c] += bias[c]} for out [rows, cols]. */
+    void addBias(Tensor out, Tensor bias, int rows, int cols);
+
+    /** {@code dbias[c] += sum_r dout[r, c]}. */
+    void biasBackward(Tensor dbias, Tensor dout, int rows, int cols);
+
+    /** Layer norm over the last dimension: out [N, C]; mean, rstd [N] are saved for the backward pass. */
+    void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
+                          int N, int C, float eps);
+
+    /** Accumulates dx [N, C], dweight [C], dbias [C] from dout [N, C]. */
+    void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+                           Tensor mean, Tensor rstd, int N, int C);
+
+    /**
+     * Causal self-attention over packed documents. qkv [N, 3C] holds q, k, v side by side, each [NH, HD] per token;
+     * out [N, C] ([NH, HD] per token); lse [N, NH] receives the softmax log-sum-exp per query (for the backward).
+     * {@code scale} multiplies q.k (usually 1/sqrt(HD)).
+     */
+    void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale);
+
+    /** Writes dqkv [N, 3C] (overwrites) from dout [N, C], using the forward's qkv, out and lse. */
+    void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
+                           int N, int NH, int HD, float scale);
+
+    /** GELU, tanh approximation: {@code out = gelu(x)} for n elements. */
+    void geluForward(Tensor out, Tensor x, int n);
+
+    /** {@code dx = gelu'(x) * dout} (overwrites dx; dx may be dout itself). */
+    void geluBackward(Tensor dx, Tensor x, Tensor dout, int n);
+
+    /** out [N, C] = wte[tokens[i]] + wpe[positions[i]]. Token ids must be in [0, vocab rows of wte). */
+    void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C);
+
+    /** Accumulates dwte[tokens[i]] += dout[i] and dwpe[positions[i]] += dout[i]. */
+    void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C);
+
+    /** {@code out = a + b} elementwise over n elements (out may alias a or b). */
+    void add(Tensor out, Tensor a, Tensor b, long n);
+
+    /** {@code t *= s} over all elements. */
+    void scale(Tensor t, float s);
+
+    /**
+     * Cross-entropy of logits [N, Vp] whose first V columns are real. Rows whose target equals
+     * {@code ignoreIndex} get loss 0 and zero gradient. {@code losses} [N] receives the per-token loss
+     * (-log p(target)) whatever the reduction. When {@code dlogitsScale != 0} the logits buffer is overwritten
+     * in place with {@code dlogitsScale * (softmax - onehot)} (padded columns get 0), so no softmax buffer exists.
+     *
+     * @return the reduced loss: mean over non-ignored tokens, their sum, or NaN for {@link Reduction#NONE}
+     */
+    double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
+                        Reduction reduction, float dlogitsScale);
+
+    /**
+     * One AdamW step over n elements (decoupled weight decay):
+     * {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (mhat / (sqrt(vhat) + eps) + wd p)}, with
+     * bias correction for step {@code t >= 1}.
+     */
+    void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
+               float eps, float weightDecay, int t);
+
+    /** Sum of squares of all elements, accumulated in double, for the global gradient norm. */
+    double sumOfSquares(Tensor t);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,503 @@
+package dev.flan4j.backend;
+
+import dev.flan4j.tensor.Shapes;
+import dev.flan4j.tensor.Tensor;
+import java.nio.FloatBuffer;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * The fp32 reference backend: plain loops written for clarity, parallel over rows where it matters, GEMM through
+ * OpenBLAS. Every CUDA op is tested against this class; every op here is tested against finite differences.
+ */
+public final class CpuBackend implements Backend {
+    private static final float GELU_K = (float) Math.sqrt(2.0 / Math.PI);
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public String device() {
+        return "CPU, " + Runtime.getRuntime().availableProcessors() + " threads, OpenBLAS";
+    }
+
+    @Override
+    public Tensor zeros(int... shape) { return CpuTensor.allocate(shape); }
+
+    @Override
+    public Tensor fromArray(float[] data, int... shape) {
+        if (data == null) throw new IllegalArgumentException("data is null");
+        if (Shapes.size(shape) != data.length) {
+            throw new IllegalArgumentException("data has " + data.length + " elements but shape "
+                    + java.util.Arrays.toString(shape) + " needs " + Shapes.size(shape));
+        }
+        CpuTensor t = CpuTensor.allocate(shape);
+        t.buf.put(0, data);
+        return t;
+    }
+
+    @Override
+    public float[] toArray(Tensor t) {
+        FloatBuffer b = buf("t", t);
+        float[] out = new float[b.capacity()];
+        b.get(0, out);
+        return out;
+    }
+
+    @Override
+    public void copy(Tensor dst, Tensor src) {
+        FloatBuffer d = buf("dst", dst), s = buf("src", src);
+        if (d.capacity() != s.capacity()) {
+            throw new IllegalArgumentException("copy: dst has " + d.capacity() + " elements, src has " + s.capacity());
+        }
+        d.put(0, s, 0, s.capacity());
+    }
+
+    @Override
+    public void fill(Tensor t, float value) {
+        FloatBuffer b = buf("t", t);
+        for (int i = 0; i < b.capacity(); i++) b.put(i, value);
+    }
+
+    @Override
+    public void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+                       boolean transA, boolean transB, float alpha, float beta) {
+        Shapes.requirePositive("batch", batch);
+        Shapes.requirePositive("m", m);
+        Shapes.requirePositive("n", n);
+        Shapes.requirePositive("k", k);
+        long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
+        Shapes.requireSize("a", a, batch * sa);
+        Shapes.requireSize("b", bm, batch * sb);
+        Shapes.requireSize("out", out, batch * so);
+        FloatBuffer A = buf("a", a), B = buf("b", bm), O = buf("out", out);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        for (int i = 0; i < batch; i++) {
+            openblas.cblas_sgemm(openblas.CblasRowMajor,
+                    transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    m, n, k, alpha,
+                    A.slice((int) (i * sa), (int) sa), lda,
+                    B.slice((int) (i * sb), (int) sb), ldb, beta,
+                    O.slice((int) (i * so), (int) so), n);
+        }
+    }
+
+    @Override
+    public void addBias(Tensor out, Tensor bias, int rows, int cols) {
+        Shapes.requireSize("out", out, (long) rows * cols);
+        Shapes.requireSize("bias", bias, cols);
+        FloatBuffer o = buf("out", out), b = buf("bias", bias);
+        parallelRows(rows, cols, r -> {
+            int base = r * cols;
+            for (int c = 0; c < cols; c++) o.put(base + c, o.get(base + c) + b.get(c));
+        });
+    }
+
+    @Override
+    public void biasBackward(Tensor dbias, Tensor dout, int rows, int cols) {
+        Shapes.requireSize("dout", dout, (long) rows * cols);
+        Shapes.requireSize("dbias", dbias, cols);
+        FloatBuffer d = buf("dout", dout), db = buf("dbias", dbias);
+        parallelRows(cols, rows, c -> {
+            double s = 0;
+            for (int r = 0; r < rows; r++) s += d.get(r * cols + c);
+            db.put(c, (float) (db.get(c) + s));
+        });
+    }
+
+    @Override
+    public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
+                                 int N, int C, float eps) {
+        long nc = (long) N * C;
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("out", out, nc);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("bias", bias, C);
+        FloatBuffer X = buf("x", x), O = buf("out", out), M = buf("mean", mean), R = buf("rstd", rstd),
+                W = buf("weight", weight), Bi = buf("bias", bias);
+        parallelRows(N, C, i -> {
+            int base = i * C;
+            double s = 0;
+            for (int c = 0; c < C; c++) s += X.get(base + c);
+            double mu = s / C;
+            double v = 0;
+            for (int c = 0; c < C; c++) {
+                double d = X.get(base + c) - mu;
+                v += d * d;
+            }
+            double rs = 1.0 / Math.sqrt(v / C + eps);
+            for (int c = 0; c < C; c++) {
+                O.put(base + c, (float) ((X.get(base + c) - mu) * rs * W.get(c) + Bi.get(c)));
+            }
+            M.put(i, (float) mu);
+            R.put(i, (float) rs);
+        });
+    }
+
+    @Override
+    public void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+                                  Tensor mean, Tensor rstd, int N, int C) {
+        long nc = (long) N * C;
+        Shapes.requireSize("dx", dx, nc);
+        Shapes.requireSize("dout", dout, nc);
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("dweight", dweight, C);
+        Shapes.requireSize("dbias", dbias, C);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+        FloatBuffer DX = buf("dx", dx), DO = buf("dout", dout), X = buf("x", x), W = buf("weight", weight),
+                M = buf("mean", mean), R = buf("rstd", rstd), DW = buf("dweight", dweight), DB = buf("dbias", dbias);
+        // dx: rows are independent.
+        parallelRows(N, C, i -> {
+            int base = i * C;
+            double mu = M.get(i), rs = R.get(i);
+            double meanDn = 0, meanDnX = 0;   // mean of dnorm and of dnorm * xhat
+            for (int c = 0; c < C; c++) {
+                double xhat = (X.get(base + c) - mu) * rs;
+                double dn = W.get(c) * DO.get(base + c);
+                meanDn += dn;
+                meanDnX += dn * xhat;
+            }
+            meanDn /= C;
+            meanDnX /= C;
+            for (int c = 0; c < C; c++) {
+                double xhat = (X.get(base + c) - mu) * rs;
+                double dn = W.get(c) * DO.get(base + c);
+                DX.put(base + c, (float) (DX.get(base + c) + (dn - meanDn - xhat * meanDnX) * rs));
+            }
+        });
+        // dweight, dbias: columns are independent.
+        parallelRows(C, N, c -> {
+            double dw = 0, db = 0;
+            for (int i = 0; i < N; i++) {
+                double g = DO.get(i * C + c);
+                dw += g * (X.get(i * C + c) - M.get(i)) * R.get(i);
+                db += g;
+            }
+            DW.put(c, (float) (DW.get(c) + dw));
+            DB.put(c, (float) (DB.get(c) + db));
+        });
+    }
+
+    @Override
+    public void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
+        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
+        Shapes.requireSize("out", out, (long) N * C);
+        Shapes.requireSize("lse", lse, (long) N * NH);
+        FloatBuffer QKV = buf("qkv", qkv), O = buf("out", out), L = buf("lse", lse);
+        int docs = cuSeqlens.length - 1;
+        parallelRows(docs * NH, 1 << 16, job -> {
+            int doc = job / NH, h = job % NH;
+            int start = cuSeqlens[doc], end = cuSeqlens[doc + 1];
+            double[] p = new double[end - start];
+            for (int i = start; i < end; i++) {
+                int q = i * 3 * C + h * HD;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = start; j <= i; j++) {
+                    int kk = j * 3 * C + C + h * HD;
+                    double s = 0;
+                    for (int d = 0; d < HD; d++) s += QKV.get(q + d) * QKV.get(kk + d);
+                    s *= scale;
+                    p[j - start] = s;
+                    if (s > max) max = s;
+                }
+                double sum = 0;
+                for (int j = start; j <= i; j++) {
+                    double e = Math.exp(p[j - start] - max);
+                    p[j - start] = e;
+                    sum += e;
+                }
+                int o = i * C + h * HD;
+                for (int d = 0; d < HD; d++) {
+                    double acc = 0;
+                    for (int j = start; j <= i; j++) acc += p[j - start] * QKV.get(j * 3 * C + 2 * C + h * HD + d);
+                    O.put(o + d, (float) (acc / sum));
+                }
+                L.put(i * NH + h, (float) (max + Math.log(sum)));
+            }
+        });
+    }
+
+    @Override
+    public void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
+                                  int N, int NH, int HD, float scale) {
+        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
+        Shapes.requireSize("dqkv", dqkv, (long) N * 3 * C);
+        Shapes.requireSize("dout", dout, (long) N * C);
+        Shapes.requireSize("out", out, (long) N * C);
+        Shapes.requireSize("lse", lse, (long) N * NH);
+        FloatBuffer QKV = buf("qkv", qkv), DQKV = buf("dqkv", dqkv), DO = buf("dout", dout), O = buf("out", out),
+                L = buf("lse", lse);
+        int docs = cuSeqlens.length - 1;
+        parallelRows(docs * NH, 1 << 16, job -> {
+            int doc = job / NH, h = job % NH;
+            int start = cuSeqlens[doc], end = cuSeqlens[doc + 1], len = end - start;
+            // Accumulate this (document, head)'s dq, dk, dv in double, then write them once.
+            double[] dq = new double[len * HD], dk = new double[len * HD], dv = new double[len * HD];
+            for (int i = start; i < end; i++) {
+                int q = i * 3 * C + h * HD, o = i * C + h * HD;
+                double lsei = L.get(i * NH + h);
+                double D = 0;   // rowsum(dO * O)
+                for (int d = 0; d < HD; d++) D += DO.get(o + d) * O.get(o + d);
+                for (int j = start; j <= i; j++) {
+                    int kk = j * 3 * C + C + h * HD, vv = kk + C;
+                    double s = 0, dp = 0;
+                    for (int d = 0; d < HD; d++) {
+                        s += QKV.get(q + d) * QKV.get(kk + d);
+                        dp += DO.get(o + d) * QKV.get(vv + d);
+                    }
+                    double pij = Math.exp(s * scale - lsei);
+                    double ds = pij * (dp - D) * scale;
+                    int qi = (i - start) * HD, kj = (j - start) * HD;
+                    for (int d = 0; d < HD; d++) {
+                        dv[kj + d] += pij * DO.get(o + d);
+                        dq[qi + d] += ds * QKV.get(kk + d);
+                        dk[kj + d] += ds * QKV.get(q + d);
+                    }
+                }
+            }
+            for (int t = 0; t < len; t++) {
+                int base = (start + t) * 3 * C + h * HD;
+                for (int d = 0; d < HD; d++) {
+                    DQKV.put(base + d, (float) dq[t * HD + d]);
+                    DQKV.put(base + C + d, (float) dk[t * HD + d]);
+                    DQKV.put(base + 2 * C + d, (float) dv[t * HD + d]);
+                }
+            }
+        });
+    }
+
+    private static int checkAttention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("NH", NH);
+        Shapes.requirePositive("HD", HD);
+        int C = NH * HD;
+        Shapes.requireSize("qkv", qkv, (long) N * 3 * C);
+        checkCuSeqlens(cuSeqlens, N);
+        return C;
+    }
+
+    /** cu_seqlens must start at 0, end at N and increase strictly. */
+    static void checkCuSeqlens(int[] cuSeqlens, int N) {
+        if (cuSeqlens == null || cuSeqlens.length < 2) {
+            throw new IllegalArgumentException("cuSeqlens needs at least 2 entries, got "
+                    + (cuSeqlens == null ? "null" : java.util.Arrays.toString(cuSeqlens)));
+        }
+        if (cuSeqlens[0] != 0 || cuSeqlens[cuSeqlens.length - 1] != N) {
+            throw new IllegalArgumentException("cuSeqlens must start at 0 and end at N=" + N + ", got "
+                    + cuSeqlens[0] + " .. " + cuSeqlens[cuSeqlens.length - 1]);
+        }
+        for (int i = 1; i < cuSeqlens.length; i++) {
+            if (cuSeqlens[i] <= cuSeqlens[i - 1]) {
+                throw new IllegalArgumentException("cuSeqlens must increase strictly, but cuSeqlens[" + i + "]="
+                        + cuSeqlens[i] + " <= cuSeqlens[" + (i - 1) + "]=" + cuSeqlens[i - 1]);
+            }
+        }
+    }
+
+    @Override
+    public void geluForward(Tensor out, Tensor x, int n) {
+        Shapes.requireSize("x", x, n);
+        Shapes.requireSize("out", out, n);
+        FloatBuffer X = buf("x", x), O = buf("out", out);
+        parallelRange(n, i -> {
+            double v = X.get(i);
+            O.put(i, (float) (0.5 * v * (1 + Math.tanh(GELU_K * (v + 0.044715 * v * v * v)))));
+        });
+    }
+
+    @Override
+    public void geluBackward(Tensor dx, Tensor x, Tensor dout, int n) {
+        Shapes.requireSize("x", x, n);
+        Shapes.requireSize("dout", dout, n);
+        Shapes.requireSize("dx", dx, n);
+        FloatBuffer X = buf("x", x), DO = buf("dout", dout), DX = buf("dx", dx);
+        parallelRange(n, i -> {
+            double v = X.get(i);
+            double u = GELU_K * (v + 0.044715 * v * v * v);
+            double th = Math.tanh(u);
+            double sech2 = 1 - th * th;
+            double grad = 0.5 * (1 + th) + 0.5 * v * sech2 * GELU_K * (1 + 3 * 0.044715 * v * v);
+            DX.put(i, (float) (grad * DO.get(i)));
+        });
+    }
+
+    @Override
+    public void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
+        Shapes.requireLength("tokens", tokens, N);
+        Shapes.requireLength("positions", positions, N);
+        Shapes.requireSize("out", out, (long) N * C);
+        int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
+        checkIds("tokens", tokens, N, vocab);
+        checkIds("positions", positions, N, maxPos);
+        FloatBuffer O = buf("out", out), E = buf("wte", wte), P = buf("wpe", wpe);
+        parallelRows(N, C, i -> {
+            int t = tokens[i] * C, p = positions[i] * C, o = i * C;
+            for (int c = 0; c < C; c++) O.put(o + c, E.get(t + c) + P.get(p + c));
+        });
+    }
+
+    @Override
+    public void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
+        Shapes.requireLength("tokens", tokens, N);
+        Shapes.requireLength("positions", positions, N);
+        Shapes.requireSize("dout", dout, (long) N * C);
+        checkIds("tokens", tokens, N, (int) (dwte.size() / C));
+        checkIds("positions", positions, N, (int) (dwpe.size() / C));
+        FloatBuffer D = buf("dout", dout), E = buf("dwte", dwte), P = buf("dwpe", dwpe);
+        // Parallel over channels: each thread owns a column, so rows that repeat a token never race.
+        parallelRows(C, N, c -> {
+            for (int i = 0; i < N; i++) {
+                float g = D.get(i * C + c);
+                int t = tokens[i] * C + c, p = positions[i] * C + c;
+                E.put(t, E.get(t) + g);
+                P.put(p, P.get(p) + g);
+            }
+        });
+    }
+
+    private static void checkIds(String name, int[] ids, int n, int limit) {
+        for (int i = 0; i < n; i++) {
+            if (ids[i] < 0 || ids[i] >= limit) {
+                throw new IllegalArgumentException(name + "[" + i + "] = " + ids[i] + " is outside [0, " + limit + ")");
+            }
+        }
+    }
+
+    @Override
+    public void add(Tensor out, Tensor a, Tensor b, long n) {
+        Shapes.requireSize("a", a, n);
+        Shapes.requireSize("b", b, n);
+        Shapes.requireSize("out", out, n);
+        FloatBuffer O = buf("out", out), A = buf("a", a), B = buf("b", b);
+        parallelRange((int) n, i -> O.put(i, A.get(i) + B.get(i)));
+    }
+
+    @Override
+    public void scale(Tensor t, float s) {
+        FloatBuffer T = buf("t", t);
+        parallelRange(T.capacity(), i -> T.put(i, T.get(i) * s));
+    }
+
+    @Override
+    public double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
+                               Reduction reduction, float dlogitsScale) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("V", V);
+        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
+        if (reduction == null) throw new IllegalArgumentException("reduction is null");
+        Shapes.requireSize("logits", logits, (long) N * Vp);
+        Shapes.requireSize("losses", losses, N);
+        Shapes.requireLength("targets", targets, N);
+        for (int i = 0; i < N; i++) {
+            int t = targets[i];
+            if (t != ignoreIndex && (t < 0 || t >= V)) {
+                throw new IllegalArgumentException("targets[" + i + "] = " + t + " is outside [0, " + V
+                        + ") and is not ignoreIndex=" + ignoreIndex);
+            }
+        }
+        FloatBuffer Lg = buf("logits", logits), Ls = buf("losses", losses);
+        parallelRows(N, Vp, i -> {
+            int base = i * Vp, t = targets[i];
+            if (t == ignoreIndex) {
+                Ls.put(i, 0f);
+                if (dlogitsScale != 0) for (int v = 0; v < Vp; v++) Lg.put(base + v, 0f);
+                return;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < V; v++) max = Math.max(max, Lg.get(base + v));
+            double sum = 0;
+            for (int v = 0; v < V; v++) sum += Math.exp(Lg.get(base + v) - max);
+            double lse = max + Math.log(sum);
+            Ls.put(i, (float) (lse - Lg.get(base + t)));
+            if (dlogitsScale != 0) {
+                for (int v = 0; v < V; v++) {
+                    double p = Math.exp(Lg.get(base + v) - lse);
+                    Lg.put(base + v, (float) (dlogitsScale * (p - (v == t ? 1 : 0))));
+                }
+                for (int v = V; v < Vp; v++) Lg.put(base + v, 0f);
+            }
+        });
+        if (reduction == Reduction.NONE) return Double.NaN;
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < N; i++) {
+            if (targets[i] != ignoreIndex) {
+                sum += Ls.get(i);
+                count++;
+            }
+        }
+        return reduction == Reduction.SUM ? sum : (count == 0 ? 0.0 : sum / count);
+    }
+
+    @Override
+    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
+                      float eps, float weightDecay, int t) {
+        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
+        Shapes.requireSize("param", param, n);
+        Shapes.requireSize("grad", grad, n);
+        Shapes.requireSize("m", m, n);
+        Shapes.requireSize("v", v, n);
+        FloatBuffer P = buf("param", param), G = buf("grad", grad), M = buf("m", m), Vv = buf("v", v);
+        double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+        parallelRange((int) n, i -> {
+            float g = G.get(i);
+            float mi = beta1 * M.get(i) + (1 - beta1) * g;
+            float vi = beta2 * Vv.get(i) + (1 - beta2) * g * g;
+            M.put(i, mi);
+            Vv.put(i, vi);
+            double mhat = mi / bc1, vhat = vi / bc2;
+            float p = P.get(i);
+            P.put(i, (float) (p - lr * (mhat / (Math.sqrt(vhat) + eps) + weightDecay * p)));
+        });
+    }
+
+    @Override
+    public double sumOfSquares(Tensor t) {
+        FloatBuffer T = buf("t", t);
+        int n = T.capacity();
+        int chunks = Math.max(1, Math.min(64, n / 65536));
+        return IntStream.range(0, chunks).parallel().mapToDouble(c -> {
+            int lo = (int) ((long) n * c / chunks), hi = (int) ((long) n * (c + 1) / chunks);
+            double s = 0;
+            for (int i = lo; i < hi; i++) {
+                double x = T.get(i);
+                s += x * x;
+            }
+            return s;
+        }).sum();
+    }
+
+    @Override
+    public void close() {}
+
+    static FloatBuffer buf(String name, Tensor t) {
+        if (t == null) throw new IllegalArgumentException(name + " is null");
+        if (!(t instanceof CpuTensor c)) {
+            throw new IllegalArgumentException(name + " is a " + t.getClass().getSimpleName() + ", not a CPU tensor");
+        }
+        return c.buf;
+    }
+
+    /** Runs body(i) for i in [0, rows), in parallel when rows * work is large enough to pay for it. */
+    private static void parallelRows(int rows, int workPerRow, IntConsumer body) {
+        if ((long) rows * workPerRow < 32_768 || rows == 1) {
+            for (int i = 0; i < rows; i++) body.accept(i);
+        } else {
+            IntStream.range(0, rows).parallel().forEach(body);
+        }
+    }
+
+    private static void parallelRange(int n, IntConsumer body) {
+        int chunk = 16_384;
+        int chunks = (n + chunk - 1) / chunk;
+        parallelRows(chunks, chunk, c -> {
+            int hi = Math.min(n, (c + 1) * chunk);
+            for (int i = c * chunk; i < hi; i++) body.accept(i);
+        });
+    }
+}

@@ -1,0 +1,347 @@
+package dev.flan4j.model;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.Reduction;
+import dev.flan4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * GPT-2 with forward and backward written by hand against {@link Backend}, in the manner of llm.c.
+ * Parameters live in one allocation and gradients in another, both sliced into named views
+ * ({@code wte}, {@code h.0.attn.c_attn.weight}, ...). Linear weights are stored [out, in].
+ *
+ * <p>Not thread-safe: one model, one caller.
+ */
+public final class Gpt implements AutoCloseable {
+    /** A named parameter: its shape and whether AdamW decays it (2-D weights yes; biases, norms no). */
+    public record Param(String name, int[] shape, boolean decay, long offset) {
+        public long size() { return dev.flan4j.tensor.Shapes.size(shape); }
+    }
+
+    private static final float LN_EPS = 1e-5f;
+
+    private final GptConfig config;
+    private final Backend backend;
+    private final List<Param> params;
+    private final long numParams;
+    private final Tensor paramData;   // [numParams]
+    private final Tensor gradData;    // [numParams]
+    private final Map<String, Tensor> p = new LinkedHashMap<>();
+    private final Map<String, Tensor> g = new LinkedHashMap<>();
+    private Activations acts;         // sized for the largest N seen
+
+    /** A model with zero parameters (to load a checkpoint into). */
+    public Gpt(GptConfig config, Backend backend) {
+        this.config = config;
+        this.backend = backend;
+        this.params = layout(config);
+        Param last = params.get(params.size() - 1);
+        this.numParams = last.offset() + last.size();
+        this.paramData = backend.zeros(Math.toIntExact(numParams));
+        this.gradData = backend.zeros(Math.toIntExact(numParams));
+        for (Param q : params) {
+            p.put(q.name(), paramData.view(q.offset(), q.shape()));
+            g.put(q.name(), gradData.view(q.offset(), q.shape()));
+        }
+    }
+
+    /** A model initialized as GPT-2: N(0, 0.02), residual projections N(0, 0.02/sqrt(2L)), norms 1 and 0. */
+    public static Gpt initialized(GptConfig config, Backend backend, long seed) {
+        Gpt m = new Gpt(config, backend);
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] all = new float[Math.toIntExact(m.numParams)];
+        double residualStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
+        for (Param q : m.params) {
+            int off = (int) q.offset(), n = (int) q.size();
+            String name = q.name();
+            if (name.endsWith("ln_1.weight") || name.endsWith("ln_2.weight") || name.equals("ln_f.weight")) {
+                java.util.Arrays.fill(all, off, off + n, 1f);
+            } else if (q.decay() || name.equals("wte") || name.equals("wpe")) {
+                double std = name.endsWith("c_proj.weight") ? residualStd : 0.02;
+                for (int i = 0; i < n; i++) all[off + i] = (float) (rng.nextGaussian() * std);
+            }
+        }
+        // The padded vocabulary rows stay zero: they are never a target and are masked out of the softmax.
+        int C = config.nEmbd();
+        java.util.Arrays.fill(all, config.vocabSize() * C, config.paddedVocabSize() * C, 0f);
+        m.loadParameters(all);
+        return m;
+    }
+
+    private static List<Param> layout(GptConfig c) {
+        int C = c.nEmbd(), Vp = c.paddedVocabSize(), T = c.blockSize();
+        List<Param> list = new ArrayList<>();
+        long[] off = {0};
+        java.util.function.BiConsumer<String, int[]> add = (name, shape) -> {
+            boolean decay = shape.length == 2 && !name.equals("wpe");
+            list.add(new Param(name, shape, decay, off[0]));
+            off[0] += dev.flan4j.tensor.Shapes.size(shape);
+        };
+        add.accept("wte", new int[]{Vp, C});
+        add.accept("wpe", new int[]{T, C});
+        for (int l = 0; l < c.nLayer(); l++) {
+            String h = "h." + l + ".";
+            add.accept(h + "ln_1.weight", new int[]{C});
+            add.accept(h + "ln_1.bias", new int[]{C});
+            add.accept(h + "attn.c_attn.weight", new int[]{3 * C, C});
+            add.accept(h + "attn.c_attn.bias", new int[]{3 * C});
+            add.accept(h + "attn.c_proj.weight", new int[]{C, C});
+            add.accept(h + "attn.c_proj.bias", new int[]{C});
+            add.accept(h + "ln_2.weight", new int[]{C});
+            add.accept(h + "ln_2.bias", new int[]{C});
+            add.accept(h + "mlp.c_fc.weight", new int[]{4 * C, C});
+            add.accept(h + "mlp.c_fc.bias", new int[]{4 * C});
+            add.accept(h + "mlp.c_proj.weight", new int[]{C, 4 * C});
+            add.accept(h + "mlp.c_proj.bias", new int[]{C});
+        }
+        add.accept("ln_f.weight", new int[]{C});
+        add.accept("ln_f.bias", new int[]{C});
+        return Collections.unmodifiableList(list);
+    }
+
+    public GptConfig config() { return config; }
+    public Backend backend() { return backend; }
+    public List<Param> parameters() { return params; }
+    public long numParameters() { return numParams; }
+    /** All parameters, one flat tensor [numParameters]. */
+    public Tensor parameterData() { return paramData; }
+    /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
+    public Tensor gradientData() { return gradData; }
+    /** The view of a named parameter. */
+    public Tensor param(String name) { return lookup(p, name); }
+    /** The view of a named parameter's gradient. */
+    public Tensor grad(String name) { return lookup(g, name); }
+
+    private static Tensor lookup(Map<String, Tensor> m, String name) {
+        Tensor t = m.get(name);
+        if (t == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
+        return t;
+    }
+
+    /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
+    public void loadParameters(float[] all) {
+        if (all.length != numParams) {
+            throw new IllegalArgumentException("expected " + numParams + " parameters, got " + all.length);
+        }
+        try (Tensor src = backend.fromArray(all, all.length)) {
+            backend.copy(paramData, src);
+        }
+    }
+
+    /** Sets all gradients to zero. */
+    public void zeroGrad() { backend.fill(gradData, 0f); }
+
+    /**
+     * Forward pass. Fills {@link #losses()} with per-token losses (0 where the target is ignored).
+     *
+     * @return the mean loss over non-ignored targets (0 when there are none)
+     */
+    public double forward(Batch batch) {
+        return forward(batch, 0f, Reduction.MEAN);
+    }
+
+    /**
+     * Forward pass, cross-entropy, and backward pass accumulating into the gradients.
+     * {@code gradScale} scales d(loss)/d(logit) per target token: 1/targetCount gives the gradient of the mean loss;
+     * with gradient accumulation pass 1/(targets in all micro-batches).
+     *
+     * @return the mean loss over this batch's non-ignored targets
+     */
+    public double forwardBackward(Batch batch, float gradScale) {
+        if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
+        double loss = forward(batch, gradScale, Reduction.MEAN);
+        backward(batch);
+        return loss;
+    }
+
+    /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
+    public Tensor losses() { return acts.losses.view(0, lastN); }
+
+    /** Logits [N, Vp] of the last forward pass ({@link #forward} only; a backward pass overwrites them). */
+    public Tensor logits() { return acts.logits.view(0, lastN, config.paddedVocabSize()); }
+
+    private int lastN;
+
+    private double forward(Batch batch, float dlogitsScale, Reduction reduction) {
+        int N = batch.size(), C = config.nEmbd(), NH = config.nHead(), HD = config.headDim();
+        int V = config.vocabSize(), Vp = config.paddedVocabSize(), L = config.nLayer();
+        checkBatch(batch);
+        ensureActivations(N);
+        lastN = N;
+        Activations a = acts;
+        Backend be = backend;
+        float scale = (float) (1.0 / Math.sqrt(HD));
+
+        be.embeddingForward(a.encoded, batch.tokens(), batch.positions(), p.get("wte"), p.get("wpe"), N, C);
+        for (int l = 0; l < L; l++) {
+            LayerActs la = a.layers[l];
+            Tensor residual = l == 0 ? a.encoded : a.layers[l - 1].res3;  // [N, C]
+            String h = "h." + l + ".";
+            be.layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, p.get(h + "ln_1.weight"), p.get(h + "ln_1.bias"), N, C, LN_EPS);
+            linear(la.qkv, la.ln1, h + "attn.c_attn", N, C, 3 * C);                          // [N, 3C]
+            be.attentionForward(la.atty, la.lse, la.qkv, batch.cuSeqlens(), N, NH, HD, scale); // [N, C], [N, NH]
+            linear(la.attproj, la.atty, h + "attn.c_proj", N, C, C);                         // [N, C]
+            be.add(la.res2, residual, la.attproj, (long) N * C);                             // [N, C]
+            be.layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, p.get(h + "ln_2.weight"), p.get(h + "ln_2.bias"), N, C, LN_EPS);
+            linear(la.fch, la.ln2, h + "mlp.c_fc", N, C, 4 * C);                             // [N, 4C]
+            be.geluForward(la.fchGelu, la.fch, N * 4 * C);                                   // [N, 4C]
+            linear(la.fcproj, la.fchGelu, h + "mlp.c_proj", N, 4 * C, C);                    // [N, C]
+            be.add(la.res3, la.res2, la.fcproj, (long) N * C);                               // [N, C]
+        }
+        Tensor last = a.layers[L - 1].res3;
+        be.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, last, p.get("ln_f.weight"), p.get("ln_f.bias"), N, C, LN_EPS);
+        Tensor logits = a.logits.view(0, N, Vp);
+        be.matmul(logits, a.lnf, p.get("wte"), 1, N, Vp, C, false, true, 1f, 0f);           // [N, Vp]
+        return be.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
+    }
+
+    /** out [N, OC] = in [N, IC] @ W^T + b, W = {@code prefix.weight} [OC, IC]. */
+    private void linear(Tensor out, Tensor in, String prefix, int N, int IC, int OC) {
+        backend.matmul(out, in, p.get(prefix + ".weight"), 1, N, OC, IC, false, true, 1f, 0f);
+        backend.addBias(out, p.get(prefix + ".bias"), N, OC);
+    }
+
+    /** Backward of {@link #linear}: accumulates dW, db; writes din (overwrites). */
+    private void linearBackward(Tensor din, Tensor dout, Tensor in, String prefix, int N, int IC, int OC) {
+        backend.matmul(g.get(prefix + ".weight"), dout, in, 1, OC, IC, N, true, false, 1f, 1f);  // dW [OC, IC] += dout^T in
+        backend.biasBackward(g.get(prefix + ".bias"), dout, N, OC);
+        backend.matmul(din, dout, p.get(prefix + ".weight"), 1, N, IC, OC, false, false, 1f, 0f); // din [N, IC] = dout W
+    }
+
+    private void backward(Batch batch) {
+        int N = batch.size(), C = config.nEmbd(), NH = config.nHead(), HD = config.headDim();
+        int Vp = config.paddedVocabSize(), L = config.nLayer();
+        Activations a = acts;
+        Backend be = backend;
+        float scale = (float) (1.0 / Math.sqrt(HD));
+        Tensor dlogits = a.logits.view(0, N, Vp);   // cross-entropy wrote the gradient in place
+
+        // Tied LM head: logits = lnf @ wte^T.
+        be.matmul(a.dlnf, dlogits, p.get("wte"), 1, N, C, Vp, false, false, 1f, 0f);       // dlnf [N, C]
+        be.matmul(g.get("wte"), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);         // dwte [Vp, C] +=
+        be.fill(a.dres, 0f);                                                                // dres [N, C]
+        be.layerNormBackward(a.dres, g.get("ln_f.weight"), g.get("ln_f.bias"), a.dlnf, a.layers[L - 1].res3,
+                p.get("ln_f.weight"), a.lnfMean, a.lnfRstd, N, C);
+        for (int l = L - 1; l >= 0; l--) {
+            LayerActs la = a.layers[l];
+            Tensor residual = l == 0 ? a.encoded : a.layers[l - 1].res3;
+            String h = "h." + l + ".";
+            // res3 = res2 + fcproj: dres flows to both.
+            linearBackward(a.dfch, a.dres, la.fchGelu, h + "mlp.c_proj", N, 4 * C, C);     // dfch [N, 4C] = d(gelu out)
+            be.geluBackward(a.dfch, la.fch, a.dfch, N * 4 * C);                             // d(fch)
+            linearBackward(a.dln, a.dfch, la.ln2, h + "mlp.c_fc", N, C, 4 * C);            // dln [N, C]
+            be.layerNormBackward(a.dres, g.get(h + "ln_2.weight"), g.get(h + "ln_2.bias"), a.dln, la.res2,
+                    p.get(h + "ln_2.weight"), la.ln2Mean, la.ln2Rstd, N, C);               // dres = d(res2)
+            // res2 = residual + attproj.
+            linearBackward(a.datty, a.dres, la.atty, h + "attn.c_proj", N, C, C);           // datty [N, C]
+            be.attentionBackward(a.dqkv, a.datty, la.qkv, la.atty, la.lse, batch.cuSeqlens(), N, NH, HD, scale);
+            linearBackward(a.dln, a.dqkv, la.ln1, h + "attn.c_attn", N, C, 3 * C);          // dln [N, C]
+            be.layerNormBackward(a.dres, g.get(h + "ln_1.weight"), g.get(h + "ln_1.bias"), a.dln, residual,
+                    p.get(h + "ln_1.weight"), la.ln1Mean, la.ln1Rstd, N, C);               // dres = d(residual)
+        }
+        be.embeddingBackward(g.get("wte"), g.get("wpe"), a.dres, batch.tokens(), batch.positions(), N, C);
+    }
+
+    private void checkBatch(Batch b) {
+        int V = config.vocabSize(), T = config.blockSize();
+        int[] cu = b.cuSeqlens();
+        for (int i = 1; i < cu.length; i++) {
+            int len = cu[i] - cu[i - 1];
+            if (len <= 0) throw new IllegalArgumentException("cuSeqlens must increase strictly: " + java.util.Arrays.toString(cu));
+            if (len > T) {
+                throw new IllegalArgumentException("document " + (i - 1) + " has T=" + len + " tokens, more than the block size " + T);
+            }
+        }
+        int[] tok = b.tokens(), pos = b.positions(), tgt = b.targets();
+        for (int i = 0; i < tok.length; i++) {
+            if (tok[i] < 0 || tok[i] >= V) {
+                throw new IllegalArgumentException("token id " + tok[i] + " at position " + i + " is outside the vocabulary [0, " + V + ")");
+            }
+            if (pos[i] < 0 || pos[i] >= T) {
+                throw new IllegalArgumentException("position " + pos[i] + " at index " + i + " is outside the block size [0, " + T + ")");
+            }
+            if (tgt[i] != Batch.IGNORE && (tgt[i] < 0 || tgt[i] >= V)) {
+                throw new IllegalArgumentException("target id " + tgt[i] + " at position " + i + " is outside the vocabulary [0, " + V + ")");
+            }
+        }
+    }
+
+    private void ensureActivations(int N) {
+        if (acts != null && acts.N >= N) return;
+        if (acts != null) acts.close();
+        acts = new Activations(N);
+    }
+
+    /** Forward activations for one layer; every buffer is sized for N tokens. */
+    private final class LayerActs {
+        final Tensor ln1, ln1Mean, ln1Rstd;   // [N, C], [N], [N]
+        final Tensor qkv;                      // [N, 3C]
+        final Tensor atty, lse;                // [N, C], [N, NH]
+        final Tensor attproj, res2;            // [N, C], [N, C]
+        final Tensor ln2, ln2Mean, ln2Rstd;    // [N, C], [N], [N]
+        final Tensor fch, fchGelu;             // [N, 4C], [N, 4C]
+        final Tensor fcproj, res3;             // [N, C], [N, C]
+
+        LayerActs(List<Tensor> owned, int N) {
+            int C = config.nEmbd();
+            ln1 = alloc(owned, N, C); ln1Mean = alloc(owned, N); ln1Rstd = alloc(owned, N);
+            qkv = alloc(owned, N, 3 * C);
+            atty = alloc(owned, N, C); lse = alloc(owned, N, config.nHead());
+            attproj = alloc(owned, N, C); res2 = alloc(owned, N, C);
+            ln2 = alloc(owned, N, C); ln2Mean = alloc(owned, N); ln2Rstd = alloc(owned, N);
+            fch = alloc(owned, N, 4 * C); fchGelu = alloc(owned, N, 4 * C);
+            fcproj = alloc(owned, N, C); res3 = alloc(owned, N, C);
+        }
+    }
+
+    /** All forward activations plus the backward scratch buffers. */
+    private final class Activations implements AutoCloseable {
+        final int N;
+        final List<Tensor> owned = new ArrayList<>();
+        final Tensor encoded;                  // [N, C]
+        final LayerActs[] layers;
+        final Tensor lnf, lnfMean, lnfRstd;    // [N, C], [N], [N]
+        final Tensor logits;                   // [N, Vp]; holds dlogits after a training forward
+        final Tensor losses;                   // [N]
+        final Tensor dres, dlnf, dln, datty;   // [N, C] each
+        final Tensor dfch;                     // [N, 4C]
+        final Tensor dqkv;                     // [N, 3C]
+
+        Activations(int N) {
+            this.N = N;
+            int C = config.nEmbd();
+            encoded = alloc(owned, N, C);
+            layers = new LayerActs[config.nLayer()];
+            for (int l = 0; l < layers.length; l++) layers[l] = new LayerActs(owned, N);
+            lnf = alloc(owned, N, C); lnfMean = alloc(owned, N); lnfRstd = alloc(owned, N);
+            logits = alloc(owned, N, config.paddedVocabSize());
+            losses = alloc(owned, N);
+            dres = alloc(owned, N, C); dlnf = alloc(owned, N, C); dln = alloc(owned, N, C); datty = alloc(owned, N, C);
+            dfch = alloc(owned, N, 4 * C);
+            dqkv = alloc(owned, N, 3 * C);
+        }
+
+        @Override
+        public void close() {
+            for (Tensor t : owned) t.close();
+        }
+    }
+
+    private Tensor alloc(List<Tensor> owned, int... shape) {
+        Tensor t = backend.zeros(shape);
+        owned.add(t);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        if (acts != null) acts.close();
+        paramData.close();
+        gradData.close();
+    }
+}

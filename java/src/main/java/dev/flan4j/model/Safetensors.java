@@ -1,0 +1,201 @@
+package dev.flan4j.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader and writer of the safetensors format: an 8-byte little-endian header length, a JSON header mapping names to
+ * {dtype, shape, data_offsets}, then the raw little-endian data. Reading validates the header against the file
+ * (truncation, overlapping or out-of-range offsets, unknown dtypes) and converts F16/BF16/F64 to float.
+ */
+public final class Safetensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private Safetensors() {}
+
+    /** One tensor as read: name, dtype in the file, shape, values as float. */
+    public record Entry(String name, String dtype, int[] shape, float[] data) {}
+
+    /** The tensors of a file, in header order, plus its {@code __metadata__}. */
+    public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
+
+    /** Reads and validates a whole file. */
+    public static Contents read(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw corrupt(file, "file has " + size + " bytes, shorter than the 8-byte header length");
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw corrupt(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw corrupt(file, "header is not valid JSON: " + e.getMessage());
+            }
+            if (header == null || !header.isObject()) throw corrupt(file, "header is not a JSON object");
+            long dataStart = 8 + headerLen, dataLen = size - dataStart;
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, Entry> tensors = new LinkedHashMap<>();
+            List<long[]> ranges = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey();
+                JsonNode v = e.getValue();
+                if (name.equals("__metadata__")) {
+                    v.fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                String dtype = v.path("dtype").asText(null);
+                int width = width(dtype);
+                if (width < 0) throw corrupt(file, "tensor '" + name + "' has unsupported dtype " + dtype);
+                JsonNode shapeNode = v.path("shape"), offs = v.path("data_offsets");
+                if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
+                    throw corrupt(file, "tensor '" + name + "' lacks shape or data_offsets");
+                }
+                int[] shape = new int[shapeNode.size()];
+                long count = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asInt(-1);
+                    if (shape[i] < 0) throw corrupt(file, "tensor '" + name + "' has a negative dimension");
+                    count *= shape[i];
+                }
+                long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
+                if (begin < 0 || end < begin || end > dataLen) {
+                    throw corrupt(file, "tensor '" + name + "' data_offsets [" + begin + ", " + end
+                            + ") fall outside the " + dataLen + " data bytes (truncated file?)");
+                }
+                if (end - begin != count * width) {
+                    throw corrupt(file, "tensor '" + name + "' " + dtype + Arrays.toString(shape) + " needs "
+                            + count * width + " bytes, data_offsets give " + (end - begin));
+                }
+                if (count > Integer.MAX_VALUE) throw corrupt(file, "tensor '" + name + "' is too large");
+                ranges.add(new long[]{begin, end});
+                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                tensors.put(name, new Entry(name, dtype, shape, toFloat(data, dtype, (int) count)));
+            }
+            ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 1; i < ranges.size(); i++) {
+                if (ranges.get(i)[0] < ranges.get(i - 1)[1]) throw corrupt(file, "tensor data ranges overlap");
+            }
+            return new Contents(tensors, meta);
+        }
+    }
+
+    /** Writes fp32 tensors (name -> shape, data) with metadata, atomically: temp file, fsync, rename. */
+    public static void write(Path file, Map<String, int[]> shapes, Map<String, float[]> data, Map<String, String> metadata)
+            throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode m = header.putObject("__metadata__");
+            metadata.forEach(m::put);
+        }
+        long offset = 0;
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            float[] d = data.get(e.getKey());
+            if (d == null) throw new IllegalArgumentException("no data for tensor '" + e.getKey() + "'");
+            long n = 1;
+            for (int s : e.getValue()) n *= s;
+            if (n != d.length) {
+                throw new IllegalArgumentException("tensor '" + e.getKey() + "' shape " + Arrays.toString(e.getValue())
+                        + " needs " + n + " values, got " + d.length);
+            }
+            ObjectNode t = header.putObject(e.getKey());
+            t.put("dtype", "F32");
+            var shapeArr = t.putArray("shape");
+            for (int s : e.getValue()) shapeArr.add(s);
+            t.putArray("data_offsets").add(offset).add(offset + 4L * d.length);
+            offset += 4L * d.length;
+        }
+        byte[] hb = JSON.writeValueAsBytes(header);
+        int padded = (hb.length + 7) / 8 * 8;   // keep the data 8-byte aligned
+        byte[] h = Arrays.copyOf(hb, padded);
+        Arrays.fill(h, hb.length, padded, (byte) ' ');
+        AtomicFiles.write(file, ch -> {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).flip();
+            writeFully(ch, len);
+            writeFully(ch, ByteBuffer.wrap(h));
+            ByteBuffer chunk = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (String name : shapes.keySet()) {
+                for (float f : data.get(name)) {
+                    if (!chunk.hasRemaining()) {
+                        writeFully(ch, chunk.flip());
+                        chunk.clear();
+                    }
+                    chunk.putFloat(f);
+                }
+            }
+            writeFully(ch, chunk.flip());
+        });
+    }
+
+    private static int width(String dtype) {
+        if (dtype == null) return -1;
+        return switch (dtype) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            case "F64" -> 8;
+            default -> -1;
+        };
+    }
+
+    private static float[] toFloat(ByteBuffer b, String dtype, int n) {
+        float[] out = new float[n];
+        switch (dtype) {
+            case "F32" -> b.asFloatBuffer().get(out);
+            case "F64" -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(8 * i); }
+            case "BF16" -> { for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16); }
+            case "F16" -> { for (int i = 0; i < n; i++) out[i] = halfToFloat(b.getShort(2 * i)); }
+            default -> throw new IllegalStateException(dtype);
+        }
+        return out;
+    }
+
+    /** IEEE 754 binary16 to float. */
+    static float halfToFloat(short h) {
+        int bits = h & 0xffff, sign = (bits >>> 15) << 31, exp = (bits >>> 10) & 0x1f, mant = bits & 0x3ff;
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;   // zero or subnormal
+            return sign == 0 ? v : -v;
+        }
+        if (exp == 31) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+    }
+
+    private static IOException corrupt(Path file, String why) {
+        return new IOException("corrupt safetensors file " + file + ": " + why);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            int r = ch.read(b, pos);
+            if (r < 0) throw new IOException("unexpected end of file");
+            pos += r;
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.flan4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A dense fp32 tensor owned by one {@link dev.flan4j.backend.Backend}. Row-major, contiguous.
+ * A tensor is either an allocation (closing it frees the memory) or a view into one (closing it does nothing).
+ * The backend decides where the elements live (host memory, device memory); read them with
+ * {@code backend.toArray(t)}.
+ */
+public abstract class Tensor implements AutoCloseable {
+    private final int[] shape;
+    private final long size;
+
+    protected Tensor(int[] shape) {
+        this.shape = shape.clone();
+        this.size = Shapes.size(shape);
+    }
+
+    /** The shape, e.g. {@code [B, T, C]}. */
+    public int[] shape() { return shape.clone(); }
+
+    /** Number of dimensions. */
+    public int rank() { return shape.length; }
+
+    /** Size of dimension {@code i}. */
+    public int dim(int i) { return shape[i]; }
+
+    /** Number of elements. */
+    public long size() { return size; }
+
+    /** A view of {@code Shapes.size(shape)} elements starting at element {@code offset} of this tensor. */
+    public final Tensor view(long offset, int... shape) {
+        long n = Shapes.size(shape);
+        if (offset < 0 || offset + n > size) {
+            throw new IllegalArgumentException("view [" + offset + ", " + (offset + n) + ") with shape "
+                    + Arrays.toString(shape) + " is outside a tensor of " + size + " elements " + Arrays.toString(this.shape));
+        }
+        return makeView(offset, shape);
+    }
+
+    /** The same elements with another shape of equal size. */
+    public final Tensor reshape(int... shape) {
+        if (Shapes.size(shape) != size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(this.shape) + " to " + Arrays.toString(shape));
+        }
+        return makeView(0, shape);
+    }
+
+    protected abstract Tensor makeView(long offset, int[] shape);
+
+    @Override
+    public abstract void close();
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.flan4j.train;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * AdamW with decoupled weight decay applied to the parameters {@link Gpt.Param#decay()} marks (2-D weights), not to
+ * biases and norms. The moments live in two allocations laid out like the parameters.
+ */
+public final class AdamW implements AutoCloseable {
+    private final Gpt model;
+    private final Tensor m, v;   // [numParameters] each
+    private final float beta1, beta2, eps, weightDecay;
+    private int t;
+
+    public AdamW(Gpt model, float beta1, float beta2, float eps, float weightDecay) {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
+        if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
+        if (!(eps > 0)) throw new IllegalArgumentException("eps must be > 0, got " + eps);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+        this.model = model;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        int n = Math.toIntExact(model.numParameters());
+        this.m = model.backend().zeros(n);
+        this.v = model.backend().zeros(n);
+    }
+
+    /** GPT-2 style defaults: betas (0.9, 0.95), eps 1e-8, weight decay 0.1. */
+    public static AdamW defaults(Gpt model) {
+        return new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f);
+    }
+
+    /** Applies one update with learning rate {@code lr} using the model's current gradients. */
+    public void step(float lr) {
+        t++;
+        Backend be = model.backend();
+        for (Gpt.Param p : model.parameters()) {
+            long off = p.offset(), n = p.size();
+            be.adamW(model.param(p.name()), model.grad(p.name()), m.view(off, (int) n), v.view(off, (int) n), n,
+                    lr, beta1, beta2, eps, p.decay() ? weightDecay : 0f, t);
+        }
+    }
+
+    /** Number of steps taken. */
+    public int stepCount() { return t; }
+
+    /** The moments, for a checkpoint. */
+    public Map<String, float[]> state() {
+        Map<String, float[]> s = new LinkedHashMap<>();
+        s.put("adamw.m", model.backend().toArray(m));
+        s.put("adamw.v", model.backend().toArray(v));
+        return s;
+    }
+
+    /** Restores moments and the step count from a checkpoint. */
+    public void load(Map<String, float[]> state, int step) {
+        float[] mm = state.get("adamw.m"), vv = state.get("adamw.v");
+        if (mm == null || vv == null) throw new IllegalArgumentException("optimizer state lacks adamw.m / adamw.v");
+        if (mm.length != m.size() || vv.length != v.size()) {
+            throw new IllegalArgumentException("optimizer state has " + mm.length + " values, the model has " + m.size());
+        }
+        Backend be = model.backend();
+        try (Tensor a = be.fromArray(mm, mm.length); Tensor b = be.fromArray(vv, vv.length)) {
+            be.copy(m, a);
+            be.copy(v, b);
+        }
+        this.t = step;
+    }
+
+    /**
+     * Scales the gradients so their global L2 norm is at most {@code maxNorm} (no-op when maxNorm <= 0).
+     *
+     * @return the norm before clipping
+     */
+    public static double clipGradNorm(Gpt model, double maxNorm) {
+        Backend be = model.backend();
+        double norm = Math.sqrt(be.sumOfSquares(model.gradientData()));
+        if (maxNorm > 0 && norm > maxNorm) be.scale(model.gradientData(), (float) (maxNorm / (norm + 1e-6)));
+        return norm;
+    }
+
+    @Override
+    public void close() {
+        m.close();
+        v.close();
+    }
+}
