@@ -10,7 +10,7 @@ import java.util.Map;
  * AdamW with decoupled weight decay applied to the parameters {@link Gpt.Param#decay()} marks (2-D weights), not to
  * biases and norms. The moments live in two allocations laid out like the parameters.
  */
-public final class AdamW implements AutoCloseable {
+public final class AdamW implements Optimizer {
     private final Gpt model;
     private final Tensor m, v;   // [numParameters] each
     private final float beta1, beta2, eps, weightDecay;
@@ -37,6 +37,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Applies one update with learning rate {@code lr} using the model's current gradients. */
+    @Override
     public void step(float lr) {
         t++;
         Backend be = model.backend();
@@ -48,9 +49,11 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Number of steps taken. */
+    @Override
     public int stepCount() { return t; }
 
     /** The moments, for a checkpoint. */
+    @Override
     public Map<String, float[]> state() {
         Map<String, float[]> s = new LinkedHashMap<>();
         s.put("adamw.m", model.backend().toArray(m));
@@ -59,6 +62,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** Restores moments and the step count from a checkpoint. */
+    @Override
     public void load(Map<String, float[]> state, int step) {
         float[] mm = state.get("adamw.m"), vv = state.get("adamw.v");
         if (mm == null || vv == null) throw new IllegalArgumentException("optimizer state lacks adamw.m / adamw.v");

@@ -1,0 +1,55 @@
+package dev.flan4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.flan4j.model.Batch;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PackerTest {
+    /** A source that hands out the given sequences in order. */
+    static DataSource listSource(List<Sequence> seqs) {
+        return new DataSource() {
+            int i;
+            @Override public Sequence next() { return seqs.get(i++ % seqs.size()); }
+            @Override public long position() { return i; }
+        };
+    }
+
+    @Test
+    void packsWholeDocumentsWithTargetsOnlyMasksAndPadding() {
+        // Row length 8: [5 6 | 7 8] (prompt 5 6, target 7 8, lossStart 2) then [9 10 11] (lossStart 1) fits 7 of 8,
+        // the next 4-token document does not fit and waits for row 2.
+        DataSource src = listSource(List.of(new Sequence(new int[]{5, 6, 7, 8}, 2), new Sequence(new int[]{9, 10, 11}, 1)));
+        Packer p = new Packer(2, 8, 0);
+        Batch b = p.next(src);
+        int I = Batch.IGNORE;
+        assertArrayEquals(new int[]{5, 6, 7, 8, 9, 10, 11, 0, 5, 6, 7, 8, 9, 10, 11, 0}, b.tokens());
+        // Token i predicts token i+1 only when i+1 >= lossStart: 6->7, 7->8; 9->10, 10->11; padding never.
+        assertArrayEquals(new int[]{I, 7, 8, I, 10, 11, I, I, I, 7, 8, I, 10, 11, I, I}, b.targets());
+        assertArrayEquals(new int[]{0, 1, 2, 3, 0, 1, 2, 0, 0, 1, 2, 3, 0, 1, 2, 0}, b.positions());
+        assertArrayEquals(new int[]{0, 4, 7, 8, 12, 15, 16}, b.cuSeqlens());
+        assertEquals(4, p.consumed(src));   // four sequences placed; the fifth was pulled and waits
+    }
+
+    @Test
+    void longSequencesLoseTheirOldestPromptTokens() {
+        DataSource src = listSource(List.of(new Sequence(new int[]{1, 2, 3, 4, 5, 6, 7}, 5)));
+        Batch b = new Packer(1, 4, 0).next(src);
+        assertArrayEquals(new int[]{4, 5, 6, 7}, b.tokens());       // 3 prompt tokens cut, both targets kept
+        assertArrayEquals(new int[]{Batch.IGNORE, 6, 7, Batch.IGNORE}, b.targets());
+        // When the target alone is longer than T, the sequence keeps its first T tokens.
+        Batch c = new Packer(1, 3, 0).next(listSource(List.of(new Sequence(new int[]{1, 2, 3, 4, 5, 6}, 2))));
+        assertArrayEquals(new int[]{1, 2, 3}, c.tokens());
+        assertArrayEquals(new int[]{Batch.IGNORE, 3, Batch.IGNORE}, c.targets());
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertThrows(IllegalArgumentException.class, () -> new Packer(0, 8, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Sequence(new int[]{1}, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Sequence(new int[]{1, 2}, 0));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.flan4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flan4j.backend.CpuBackend;
+import dev.flan4j.model.Checkpoint;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.GptConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private final CpuBackend be = new CpuBackend();
+    private final GptConfig model = new GptConfig(24, 32, 2, 2, 16);
+    private final TrainConfig cfg = TrainConfig.defaults().withSteps(6).withBatch(2, 32).withGradAccum(2)
+            .withLr(3e-3, 2, Schedule.Kind.COSINE).withCheckpoints(3, 5);
+    @TempDir Path tmp;
+
+    @Test
+    void resumedRunContinuesBitIdentically() throws Exception {
+        Gpt a = Gpt.initialized(model, be, 1);
+        new Trainer(cfg, tmp.resolve("a")).quiet().train(a, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+
+        // Same run, crashed while packing step 4's batches (after the step-3 checkpoint), then started again.
+        Gpt b = Gpt.initialized(model, be, 1);
+        Trainer tb = new Trainer(cfg, tmp.resolve("b")).quiet();
+        Number consumedAt3 = (Number) Checkpoint.load(tmp.resolve("a/checkpoints/step-00000003"), be).state().get("consumed");
+        long crashAt = consumedAt3.longValue() + 3;
+        assertThrows(IllegalStateException.class, () -> tb.train(b, new SyntheticSource(5, 24, crashAt), SyntheticSource.PAD));
+        assertEquals("step-00000003", tb.latestCheckpoint().orElseThrow().getFileName().toString());
+        Gpt b2 = Gpt.initialized(model, be, 99);   // different init: everything must come from the checkpoint
+        Trainer.Result r = tb.train(b2, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+        assertEquals(3, r.losses().size(), "resumed run trains the remaining 3 steps");
+        assertArrayEquals(be.toArray(a.parameterData()), be.toArray(b2.parameterData()), 0f);
+    }
+
+    @Test
+    void lossFallsAndCheckpointsAreKeptAndPruned() throws Exception {
+        TrainConfig c = cfg.withSteps(80).withCheckpoints(20, 2).withLr(1e-2, 5, Schedule.Kind.CONSTANT);
+        Trainer t = new Trainer(c, tmp).quiet();
+        Trainer.Result r = t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), SyntheticSource.PAD);
+        List<Double> l = r.losses();
+        assertTrue(l.get(l.size() - 1) < 0.85 * l.get(0), "loss " + l.get(0) + " -> " + l.get(l.size() - 1));
+        try (var s = Files.list(t.checkpointDir())) {
+            assertEquals(List.of("step-00000060", "step-00000080"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(80, Files.readAllLines(tmp.resolve("metrics.jsonl")).size());
+        assertTrue(Files.readAllLines(tmp.resolve("metrics.jsonl")).get(0).contains("\"tokens_per_s\""));
+    }
+
+    @Test
+    void adafactorTrainsToo() throws Exception {
+        TrainConfig c = cfg.withSteps(80).withOptimizer("adafactor", 0).withLr(1e-2, 3, Schedule.Kind.CONSTANT).withCheckpoints(0, 1);
+        Trainer.Result r = new Trainer(c, tmp).quiet().train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0);
+        assertTrue(r.finalLoss() < 0.9 * r.losses().get(0), "loss " + r.losses().get(0) + " -> " + r.finalLoss());
+    }
+
+    @Test
+    void nanLossStopsWithClearMessageAndKeepsTheLastGoodCheckpoint() throws Exception {
+        TrainConfig c = cfg.withSteps(10).withLr(1e30, 0, Schedule.Kind.CONSTANT).withGradClip(0).withCheckpoints(1, 3);
+        Trainer t = new Trainer(c, tmp).quiet();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0));
+        assertTrue(e.getMessage().contains("training diverged at step " + e.step()), e.getMessage());
+        assertTrue(e.step() >= 1);
+        Path good = t.latestCheckpoint().orElseThrow();
+        assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
+        assertEquals(String.format("step-%08d", e.step()), good.getFileName().toString());
+        Checkpoint.load(good, be).model().close();
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecays() {
+        Schedule s = new Schedule(Schedule.Kind.COSINE, 1.0, 10, 110, 0.1);
+        assertEquals(0.1, s.at(0), 1e-12);
+        assertEquals(1.0, s.at(9), 1e-12);
+        assertEquals(0.55, s.at(60), 1e-12);
+        assertEquals(0.1, s.at(110), 1e-12);
+        assertEquals(1.0, new Schedule(Schedule.Kind.CONSTANT, 1.0, 0, 5, 0).at(4), 0);
+        assertThrows(IllegalArgumentException.class, () -> Schedule.Kind.parse("linear"));
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withOptimizer("sgd", 0));
+    }
+}
