@@ -1,0 +1,60 @@
+package dev.flan4j.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/** Reads JSON Lines files (plain, or gzip when the name ends with {@code .gz}), one {@link JsonRecord} per line. */
+public final class JsonLines {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonLines() {}
+
+    /** Calls {@code each} for every non-blank line of a file. */
+    public static void forEach(Path file, Consumer<JsonRecord> each) {
+        try (InputStream in = Files.newInputStream(file)) {
+            forEach(in, file.toString(), each);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
+    }
+
+    /** Calls {@code each} for every non-blank line of a stream; {@code name} is used in messages and for gzip detection. */
+    public static void forEach(InputStream raw, String name, Consumer<JsonRecord> each) throws IOException {
+        InputStream in = name.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        long lineNo = 0;
+        for (String line; (line = r.readLine()) != null; ) {
+            lineNo++;
+            if (line.isBlank()) continue;
+            JsonNode node;
+            try {
+                node = MAPPER.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new MalformedDataException(name, lineNo, null, "invalid JSON: " + e.getOriginalMessage(), e);
+            }
+            each.accept(JsonRecord.of(node, name, lineNo));
+        }
+    }
+
+    /** Parses a whole JSON file (not line-based); syntax errors name the line. */
+    public static JsonRecord readObject(InputStream in, String name) throws IOException {
+        try {
+            return JsonRecord.of(MAPPER.readTree(in), name, 0);
+        } catch (JsonProcessingException e) {
+            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new MalformedDataException(name, line, null, "invalid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.flan4j.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * FLAN's examples-proportional mixture of training datasets.
+ * <p>
+ * Each dataset contributes at most {@code trainCap} training examples (the first ones of its train split). Its mixing
+ * rate is proportional to {@code min(n, maxExamples)^(1/T)} where n is its capped size. Templates rotate over
+ * consecutive examples: example i of a dataset gets allowed template {@code (i + epoch) mod nTemplates}, i.e. template
+ * i mod n the first time it is drawn and the next template each time it comes round again.
+ */
+public final class Mixture {
+    /** Mixture settings. */
+    public record Config(int trainCap, int maxExamples, double temperature) {
+        /** FLAN's settings: 30,000 examples per dataset, mixing cap 3,000, temperature 1. */
+        public static final Config FLAN = new Config(30_000, 3_000, 1.0);
+
+        public Config {
+            if (trainCap <= 0 || maxExamples <= 0 || !(temperature > 0)) {
+                throw new IllegalArgumentException("trainCap, maxExamples and temperature must be positive");
+            }
+        }
+
+        public Config withTemperature(double t) { return new Config(trainCap, maxExamples, t); }
+    }
+
+    private final PromptFormat format;
+    private final List<Dataset> datasets = new ArrayList<>();
+    private final List<List<Example>> pools = new ArrayList<>();
+    private final List<List<Template>> templates = new ArrayList<>();
+    private final Map<String, Double> rates = new LinkedHashMap<>();
+    private final double[] cumulative;
+
+    public Mixture(List<Dataset> datasets, PromptFormat format, Config config) {
+        this.format = format;
+        Map<Dataset, Double> weights = new LinkedHashMap<>();
+        double total = 0;
+        for (Dataset d : datasets) {
+            List<Example> train = d.examples("train");
+            List<Example> pool = train.subList(0, Math.min(train.size(), config.trainCap()));
+            List<Template> ts = format.templates(d);
+            if (pool.isEmpty() || ts.isEmpty()) continue;
+            double w = weight(pool.size(), config.maxExamples(), config.temperature());
+            this.datasets.add(d);
+            pools.add(pool);
+            templates.add(ts);
+            weights.put(d, w);
+            total += w;
+        }
+        if (total == 0) throw new IllegalArgumentException("no training examples in " + datasets);
+        cumulative = new double[this.datasets.size()];
+        double acc = 0;
+        int i = 0;
+        for (Map.Entry<Dataset, Double> e : weights.entrySet()) {
+            rates.put(e.getKey().name(), e.getValue() / total);
+            acc += e.getValue() / total;
+            cumulative[i++] = acc;
+        }
+    }
+
+    /** FLAN's mixture: FLAN templates and {@link Config#FLAN}. */
+    public static Mixture flan(List<Dataset> datasets) {
+        return new Mixture(datasets, PromptFormat.FLAN, Config.FLAN);
+    }
+
+    /** The unnormalized mixing weight of a dataset of n (capped) examples: {@code min(n, maxExamples)^(1/T)}. */
+    public static double weight(int n, int maxExamples, double temperature) {
+        return Math.pow(Math.min(n, maxExamples), 1.0 / temperature);
+    }
+
+    /** Mixing rate per dataset name (summing to 1); datasets without training examples are left out. */
+    public Map<String, Double> rates() {
+        return Collections.unmodifiableMap(rates);
+    }
+
+    /** The capped training examples of each mixed dataset. */
+    public Map<String, Integer> sizes() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (int i = 0; i < datasets.size(); i++) out.put(datasets.get(i).name(), pools.get(i).size());
+        return out;
+    }
+
+    /**
+     * An endless, seeded stream of rendered instances: each draw picks a dataset by its mixing rate, then that
+     * dataset's next example (each dataset is walked in a seeded order reshuffled every epoch).
+     */
+    public Iterator<Instance> iterator(long seed) {
+        return new Iterator<>() {
+            final Random pick = new Random(seed);
+            final Cursor[] cursors = new Cursor[datasets.size()];
+
+            public boolean hasNext() { return true; }
+
+            public Instance next() {
+                int d = datasetAt(pick.nextDouble());
+                if (cursors[d] == null) cursors[d] = new Cursor(pools.get(d).size(), new Random(seed * 31 + d));
+                Cursor c = cursors[d];
+                int i = c.next();
+                List<Template> ts = templates.get(d);
+                Template t = ts.get((i + c.epoch) % ts.size());
+                return format.render(datasets.get(d), pools.get(d).get(i), t);
+            }
+        };
+    }
+
+    /** The first n instances of {@link #iterator(long)}. */
+    public List<Instance> sample(long seed, int n) {
+        List<Instance> out = new ArrayList<>(n);
+        Iterator<Instance> it = iterator(seed);
+        for (int i = 0; i < n; i++) out.add(it.next());
+        return out;
+    }
+
+    private int datasetAt(double u) {
+        for (int i = 0; i < cumulative.length; i++) if (u < cumulative[i]) return i;
+        return cumulative.length - 1;
+    }
+
+    /** Walks 0..n-1 in a shuffled order, reshuffled each epoch. */
+    private static final class Cursor {
+        final List<Integer> order = new ArrayList<>();
+        final Random rnd;
+        int pos;
+        int epoch = -1;
+
+        Cursor(int n, Random rnd) {
+            for (int i = 0; i < n; i++) order.add(i);
+            this.rnd = rnd;
+            pos = n;
+        }
+
+        int next() {
+            if (pos == order.size()) {
+                Collections.shuffle(order, rnd);
+                pos = 0;
+                epoch++;
+            }
+            return order.get(pos++);
+        }
+    }
+}

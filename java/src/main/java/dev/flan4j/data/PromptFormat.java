@@ -1,0 +1,55 @@
+package dev.flan4j.data;
+
+import java.util.List;
+
+/**
+ * How an example becomes a prompt: FLAN instructions (the default) and the paper's ablations.
+ */
+public enum PromptFormat {
+    /** FLAN instruction templates, all of them (turned-around ones included), with the OPTIONS suffix. */
+    FLAN,
+    /**
+     * No template: the raw field values joined by a space, no instruction; for classification the options follow
+     * plainly, one per line after a newline.
+     */
+    NO_TEMPLATE,
+    /** Like {@link #NO_TEMPLATE}, prefixed by {@code [dataset_name]}. */
+    DATASET_NAME,
+    /**
+     * GPT-3 style continuation prompt for the untuned baseline: a non-turned-around template rendered without the
+     * OPTIONS suffix ({@code {options_}} renders empty).
+     */
+    GPT3_CONTINUATION;
+
+    /** Whether this format uses a template ({@link #FLAN}: all; others: only those not turned around). */
+    public boolean allows(Template t) {
+        return this == FLAN || !t.turnedAround();
+    }
+
+    /** The dataset's templates this format uses, in order. */
+    public List<Template> templates(Dataset d) {
+        return d.templates().stream().filter(this::allows).toList();
+    }
+
+    /**
+     * Renders an example. The instance's options are the example's options for classification with a
+     * non-turned-around template, else empty.
+     *
+     * @throws IllegalArgumentException when the format does not use the template, or a slot has no value
+     */
+    public Instance render(Dataset d, Example e, Template t) {
+        if (!allows(t)) throw new IllegalArgumentException(this + " does not use turned-around template " + t.name());
+        List<String> options = t.turnedAround() ? List.of() : d.optionsFor(e);
+        return switch (this) {
+            case FLAN -> new Instance(d.name(), t.renderInput(e, options), t.renderTarget(e), options);
+            case GPT3_CONTINUATION -> new Instance(d.name(), t.renderInput(e, null), t.renderTarget(e), options);
+            case NO_TEMPLATE -> new Instance(d.name(), raw(e, options), e.answer(), options);
+            case DATASET_NAME -> new Instance(d.name(), "[" + d.name() + "] " + raw(e, options), e.answer(), options);
+        };
+    }
+
+    private static String raw(Example e, List<String> options) {
+        String fields = String.join(" ", e.fields().values());
+        return options.isEmpty() ? fields : fields + "\n" + String.join("\n", options);
+    }
+}

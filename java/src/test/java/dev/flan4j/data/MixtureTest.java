@@ -1,0 +1,65 @@
+package dev.flan4j.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class MixtureTest {
+    private final Dataset small = Fixtures.synthetic("small", "a", 1_000, 3);
+    private final Dataset big = Fixtures.synthetic("big", "b", 5_000, 2);
+
+    @Test
+    void ratesAreExamplesProportionalWithCap() {
+        Mixture m = Mixture.flan(List.of(small, big));
+        // min(1000, 3000) : min(5000, 3000)
+        assertEquals(1000.0 / 4000, m.rates().get("small"), 1e-12);
+        assertEquals(3000.0 / 4000, m.rates().get("big"), 1e-12);
+    }
+
+    @Test
+    void temperatureAndTrainCap() {
+        Mixture m = new Mixture(List.of(small, big), PromptFormat.FLAN, new Mixture.Config(2_000, 3_000, 2.0));
+        assertEquals(Map.of("small", 1_000, "big", 2_000), m.sizes());
+        double ws = Math.sqrt(1000), wb = Math.sqrt(2000);
+        assertEquals(ws / (ws + wb), m.rates().get("small"), 1e-12);
+        assertEquals(Math.pow(3000, 0.5), Mixture.weight(10_000, 3_000, 2.0), 1e-9);
+    }
+
+    @Test
+    void samplingFollowsRatesAndIsDeterministic() {
+        Mixture m = Mixture.flan(List.of(small, big));
+        List<Instance> a = m.sample(42, 4_000);
+        assertEquals(a, m.sample(42, 4_000));
+        assertNotEquals(a, m.sample(43, 4_000));
+        long fromSmall = a.stream().filter(i -> i.task().equals("small")).count();
+        assertEquals(1_000, fromSmall, 100);
+    }
+
+    @Test
+    void templatesRotateOverConsecutiveExamples() {
+        Mixture m = Mixture.flan(List.of(small));
+        Map<String, String> templateOf = new HashMap<>();
+        for (Instance i : m.sample(1, 1_000)) templateOf.put(i.input().substring(4), i.input().substring(0, 2));
+        assertEquals(1_000, templateOf.size()); // one epoch: every example once
+        for (int i = 0; i < 1_000; i++) assertEquals("T" + (i % 3), templateOf.get("x" + i));
+        // second epoch: each example moves on to the next template
+        List<Instance> two = m.sample(1, 2_000).subList(1_000, 2_000);
+        for (Instance i : two) {
+            int idx = Integer.parseInt(i.input().substring(5));
+            assertEquals("T" + ((idx + 1) % 3), i.input().substring(0, 2));
+        }
+    }
+
+    @Test
+    void rotationCountsOnlyAllowedTemplates() {
+        Dataset nli = Fixtures.collection().dataset("tiny_nli");
+        Mixture m = new Mixture(List.of(nli), PromptFormat.GPT3_CONTINUATION, Mixture.Config.FLAN);
+        for (Instance i : m.sample(3, 60)) assertTrue(i.isClassification());
+        long turned = Mixture.flan(List.of(nli)).sample(3, 60).stream().filter(i -> !i.isClassification()).count();
+        assertEquals(20, turned);
+    }
+}
