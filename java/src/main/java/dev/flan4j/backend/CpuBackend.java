@@ -192,32 +192,30 @@ public final class CpuBackend implements Backend {
         int docs = cuSeqlens.length - 1;
         parallelRows(docs * NH, 1 << 16, job -> {
             int doc = job / NH, h = job % NH;
-            int start = cuSeqlens[doc], end = cuSeqlens[doc + 1];
-            double[] p = new double[end - start];
-            for (int i = start; i < end; i++) {
-                int q = i * 3 * C + h * HD;
+            int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
+            // Gather this (document, head)'s q, k, v into arrays [len, HD]: tight loops the JIT vectorizes.
+            float[] q = gather(QKV, start, len, 3 * C, h * HD, HD);
+            float[] k = gather(QKV, start, len, 3 * C, C + h * HD, HD);
+            float[] v = gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD);
+            double[] p = new double[len];
+            double[] acc = new double[HD];
+            for (int i = 0; i < len; i++) {
                 double max = Double.NEGATIVE_INFINITY;
-                for (int j = start; j <= i; j++) {
-                    int kk = j * 3 * C + C + h * HD;
-                    double s = 0;
-                    for (int d = 0; d < HD; d++) s += QKV.get(q + d) * QKV.get(kk + d);
-                    s *= scale;
-                    p[j - start] = s;
+                for (int j = 0; j <= i; j++) {
+                    double s = dot(q, i * HD, k, j * HD, HD) * scale;
+                    p[j] = s;
                     if (s > max) max = s;
                 }
                 double sum = 0;
-                for (int j = start; j <= i; j++) {
-                    double e = Math.exp(p[j - start] - max);
-                    p[j - start] = e;
+                java.util.Arrays.fill(acc, 0);
+                for (int j = 0; j <= i; j++) {
+                    double e = Math.exp(p[j] - max);
                     sum += e;
+                    for (int d = 0; d < HD; d++) acc[d] += e * v[j * HD + d];
                 }
-                int o = i * C + h * HD;
-                for (int d = 0; d < HD; d++) {
-                    double acc = 0;
-                    for (int j = start; j <= i; j++) acc += p[j - start] * QKV.get(j * 3 * C + 2 * C + h * HD + d);
-                    O.put(o + d, (float) (acc / sum));
-                }
-                L.put(i * NH + h, (float) (max + Math.log(sum)));
+                int o = (start + i) * C + h * HD;
+                for (int d = 0; d < HD; d++) O.put(o + d, (float) (acc[d] / sum));
+                L.put((start + i) * NH + h, (float) (max + Math.log(sum)));
             }
         });
     }
@@ -235,28 +233,25 @@ public final class CpuBackend implements Backend {
         int docs = cuSeqlens.length - 1;
         parallelRows(docs * NH, 1 << 16, job -> {
             int doc = job / NH, h = job % NH;
-            int start = cuSeqlens[doc], end = cuSeqlens[doc + 1], len = end - start;
-            // Accumulate this (document, head)'s dq, dk, dv in double, then write them once.
+            int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
+            float[] q = gather(QKV, start, len, 3 * C, h * HD, HD);
+            float[] k = gather(QKV, start, len, 3 * C, C + h * HD, HD);
+            float[] v = gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD);
+            float[] dO = gather(DO, start, len, C, h * HD, HD);
+            float[] o = gather(O, start, len, C, h * HD, HD);
+            // This (document, head)'s dq, dk, dv, accumulated in double and written once.
             double[] dq = new double[len * HD], dk = new double[len * HD], dv = new double[len * HD];
-            for (int i = start; i < end; i++) {
-                int q = i * 3 * C + h * HD, o = i * C + h * HD;
-                double lsei = L.get(i * NH + h);
-                double D = 0;   // rowsum(dO * O)
-                for (int d = 0; d < HD; d++) D += DO.get(o + d) * O.get(o + d);
-                for (int j = start; j <= i; j++) {
-                    int kk = j * 3 * C + C + h * HD, vv = kk + C;
-                    double s = 0, dp = 0;
+            for (int i = 0; i < len; i++) {
+                double lsei = L.get((start + i) * NH + h);
+                double D = dot(dO, i * HD, o, i * HD, HD);   // rowsum(dO * O)
+                for (int j = 0; j <= i; j++) {
+                    double pij = Math.exp(dot(q, i * HD, k, j * HD, HD) * scale - lsei);
+                    double ds = pij * (dot(dO, i * HD, v, j * HD, HD) - D) * scale;
+                    int qi = i * HD, kj = j * HD;
                     for (int d = 0; d < HD; d++) {
-                        s += QKV.get(q + d) * QKV.get(kk + d);
-                        dp += DO.get(o + d) * QKV.get(vv + d);
-                    }
-                    double pij = Math.exp(s * scale - lsei);
-                    double ds = pij * (dp - D) * scale;
-                    int qi = (i - start) * HD, kj = (j - start) * HD;
-                    for (int d = 0; d < HD; d++) {
-                        dv[kj + d] += pij * DO.get(o + d);
-                        dq[qi + d] += ds * QKV.get(kk + d);
-                        dk[kj + d] += ds * QKV.get(q + d);
+                        dv[kj + d] += pij * dO[qi + d];
+                        dq[qi + d] += ds * k[kj + d];
+                        dk[kj + d] += ds * q[qi + d];
                     }
                 }
             }
@@ -269,6 +264,19 @@ public final class CpuBackend implements Backend {
                 }
             }
         });
+    }
+
+    /** Rows [start, start+len) of a row-major buffer with {@code stride} columns, columns [col, col+width). */
+    private static float[] gather(FloatBuffer b, int start, int len, int stride, int col, int width) {
+        float[] out = new float[len * width];
+        for (int t = 0; t < len; t++) b.get((start + t) * stride + col, out, t * width, width);
+        return out;
+    }
+
+    private static double dot(float[] a, int ao, float[] b, int bo, int n) {
+        float s = 0;
+        for (int d = 0; d < n; d++) s += a[ao + d] * b[bo + d];
+        return s;
     }
 
     private static int checkAttention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD) {
@@ -408,17 +416,18 @@ public final class CpuBackend implements Backend {
                 if (dlogitsScale != 0) for (int v = 0; v < Vp; v++) Lg.put(base + v, 0f);
                 return;
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int v = 0; v < V; v++) max = Math.max(max, Lg.get(base + v));
+            float[] row = new float[V];
+            Lg.get(base, row, 0, V);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int v = 0; v < V; v++) max = Math.max(max, row[v]);
             double sum = 0;
-            for (int v = 0; v < V; v++) sum += Math.exp(Lg.get(base + v) - max);
+            for (int v = 0; v < V; v++) sum += Math.exp(row[v] - max);
             double lse = max + Math.log(sum);
-            Ls.put(i, (float) (lse - Lg.get(base + t)));
+            Ls.put(i, (float) (lse - row[t]));
             if (dlogitsScale != 0) {
-                for (int v = 0; v < V; v++) {
-                    double p = Math.exp(Lg.get(base + v) - lse);
-                    Lg.put(base + v, (float) (dlogitsScale * (p - (v == t ? 1 : 0))));
-                }
+                for (int v = 0; v < V; v++) row[v] = (float) (dlogitsScale * Math.exp(row[v] - lse));
+                row[t] -= dlogitsScale;
+                Lg.put(base, row, 0, V);
                 for (int v = V; v < Vp; v++) Lg.put(base + v, 0f);
             }
         });
