@@ -126,4 +126,38 @@ class GptDecodeTest {
             assertTrue(e.getMessage().contains("qkvNew"), e.getMessage());
         }
     }
+
+    /** The op alone: attentionDecode over chunks equals attentionForward over the whole document, caches included. */
+    @Test
+    void attentionDecodeMatchesAttentionForward() {
+        int N = 11, NH = 3, HD = 4, C = NH * HD, tMax = 16;
+        float scale = 0.5f;
+        SplittableRandom r = new SplittableRandom(2);
+        float[] qkv = new float[N * 3 * C];
+        for (int i = 0; i < qkv.length; i++) qkv[i] = (float) r.nextGaussian();
+        float[] expected;
+        try (Tensor q = be.fromArray(qkv, N, 3 * C); Tensor out = be.zeros(N, C); Tensor lse = be.zeros(N, NH)) {
+            be.attentionForward(out, lse, q, new int[]{0, N}, N, NH, HD, scale);
+            expected = be.toArray(out);
+        }
+        try (Tensor k = be.zeros(tMax, C); Tensor v = be.zeros(tMax, C)) {
+            int[] cuts = {0, 4, 5, 11};
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                int start = cuts[c], n = cuts[c + 1] - start;
+                try (Tensor q = be.fromArray(Arrays.copyOfRange(qkv, start * 3 * C, (start + n) * 3 * C), n, 3 * C);
+                     Tensor out = be.zeros(n, C)) {
+                    be.attentionDecode(out, q, k, v, start, n, NH, HD, scale);
+                    assertClose(expected, be.toArray(out), start * C, "chunk " + c);
+                }
+            }
+            float[] kc = be.toArray(k), vc = be.toArray(v);
+            for (int t = 0; t < tMax; t++) {
+                for (int ch = 0; ch < C; ch++) {
+                    float ek = t < N ? qkv[t * 3 * C + C + ch] : 0f, ev = t < N ? qkv[t * 3 * C + 2 * C + ch] : 0f;
+                    assertEquals(ek, kc[t * C + ch], "k cache row " + t);
+                    assertEquals(ev, vc[t * C + ch], "v cache row " + t);
+                }
+            }
+        }
+    }
 }
