@@ -115,4 +115,28 @@ public interface Backend extends AutoCloseable {
 
     @Override
     void close();
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Incremental decoding (KV cache). Kept apart from the training ops above.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Causal self-attention of n new tokens of one sequence over a KV cache, for incremental decoding.
+     * qkvNew [n, 3C] holds the q, k, v of the tokens at positions {@code start .. start+n-1}, laid out as in
+     * {@link #attentionForward}. The op first writes their k and v into rows {@code start .. start+n-1} of
+     * kCache and vCache ([Tmax, C] each, [NH, HD] per row; Tmax = kCache.size() / C), then lets new query i attend
+     * causally to cache rows {@code [0, start+i]}, writing out [n, C]. Rows at and after {@code start+n} are
+     * neither read nor written, so truncating a cache is just decoding again from a smaller {@code start}.
+     * No log-sum-exp is saved: there is no backward. {@code scale} multiplies q.k as in attentionForward.
+     *
+     * <p>With {@code start = 0} and the cache holding only these n tokens, out equals attentionForward's out for
+     * one document of n tokens.
+     *
+     * <p>The default throws, so that backends written before this op still compile; every backend that evaluates
+     * should override it.
+     */
+    default void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+                                 int NH, int HD, float scale) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement attentionDecode");
+    }
 }

@@ -509,4 +509,64 @@ public final class CpuBackend implements Backend {
             for (int i = c * chunk; i < hi; i++) body.accept(i);
         });
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Incremental decoding (KV cache). Kept apart from the training ops above.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+                                int NH, int HD, float scale) {
+        Shapes.requirePositive("n", n);
+        Shapes.requirePositive("NH", NH);
+        Shapes.requirePositive("HD", HD);
+        int C = NH * HD;
+        Shapes.requireSize("qkvNew", qkvNew, (long) n * 3 * C);
+        Shapes.requireSize("out", out, (long) n * C);
+        Shapes.requireSize("kCache", kCache, C);
+        if (vCache == null || vCache.size() != kCache.size()) {
+            throw new IllegalArgumentException("vCache has " + (vCache == null ? "null" : vCache.size() + " elements")
+                    + ", kCache has " + kCache.size() + "; they must match");
+        }
+        int tMax = (int) (kCache.size() / C);
+        if (start < 0 || start + n > tMax) {
+            throw new IllegalArgumentException("start=" + start + " with n=" + n + " new tokens does not fit a cache of "
+                    + tMax + " rows");
+        }
+        FloatBuffer QKV = buf("qkvNew", qkvNew), O = buf("out", out), K = buf("kCache", kCache), Vc = buf("vCache", vCache);
+        // 1. Append the new keys and values at rows start .. start+n-1.
+        for (int i = 0; i < n; i++) {
+            int src = i * 3 * C, dst = (start + i) * C;
+            for (int c = 0; c < C; c++) {
+                K.put(dst + c, QKV.get(src + C + c));
+                Vc.put(dst + c, QKV.get(src + 2 * C + c));
+            }
+        }
+        // 2. New query i (position start+i) attends to cache rows [0, start+i], one (query, head) per job.
+        parallelRows(n * NH, (start + n) * HD, job -> {
+            int i = job / NH, h = job % NH, len = start + i + 1;
+            int q = i * 3 * C + h * HD;
+            double[] p = new double[len];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                int kk = j * C + h * HD;
+                double s = 0;
+                for (int d = 0; d < HD; d++) s += QKV.get(q + d) * K.get(kk + d);
+                s *= scale;
+                p[j] = s;
+                if (s > max) max = s;
+            }
+            double sum = 0;
+            for (int j = 0; j < len; j++) {
+                p[j] = Math.exp(p[j] - max);
+                sum += p[j];
+            }
+            int o = i * C + h * HD;
+            for (int d = 0; d < HD; d++) {
+                double acc = 0;
+                for (int j = 0; j < len; j++) acc += p[j] * Vc.get(j * C + h * HD + d);
+                O.put(o + d, (float) (acc / sum));
+            }
+        });
+    }
 }

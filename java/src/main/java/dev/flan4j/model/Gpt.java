@@ -340,8 +340,171 @@ public final class Gpt implements AutoCloseable {
 
     @Override
     public void close() {
+        closeDecodeBuffers();
         if (acts != null) acts.close();
         paramData.close();
         gradData.close();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Incremental decoding with a KV cache (evaluation: rank scoring, greedy generation). Kept apart from training.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * The keys and values of the tokens one sequence has decoded so far: per layer, k and v [blockSize, C].
+     * Made by {@link #newCache()}, used only with the model that made it. {@link #truncate} rewinds it for free
+     * (the rows past the new length are overwritten by the next {@link #decode}), so a shared prompt is decoded
+     * once and each continuation decoded from it in turn.
+     */
+    public static final class KvCache implements AutoCloseable {
+        private final Gpt owner;
+        private final Tensor[] k, v;   // per layer [blockSize, C]
+        private int length;
+
+        private KvCache(Gpt owner) {
+            this.owner = owner;
+            int L = owner.config.nLayer(), T = owner.config.blockSize(), C = owner.config.nEmbd();
+            k = new Tensor[L];
+            v = new Tensor[L];
+            for (int l = 0; l < L; l++) {
+                k[l] = owner.backend.zeros(T, C);
+                v[l] = owner.backend.zeros(T, C);
+            }
+        }
+
+        /** Tokens decoded so far; the next token decoded gets this position. */
+        public int length() { return length; }
+
+        /** The most tokens the cache holds: the model's block size. */
+        public int capacity() { return owner.config.blockSize(); }
+
+        /** Forgets every token after the first {@code newLength} (0 empties the cache). */
+        public void truncate(int newLength) {
+            if (newLength < 0 || newLength > length) {
+                throw new IllegalArgumentException("newLength=" + newLength + " must be in [0, " + length + "]");
+            }
+            length = newLength;
+        }
+
+        @Override
+        public void close() {
+            for (int l = 0; l < k.length; l++) {
+                k[l].close();
+                v[l].close();
+            }
+        }
+    }
+
+    /** A new, empty KV cache for this model (2 * nLayer * blockSize * nEmbd floats on the backend). */
+    public KvCache newCache() { return new KvCache(this); }
+
+    /**
+     * Runs n new tokens of one sequence at positions {@code cache.length() ..} through the model, appending their
+     * keys and values to the cache. Decoding a sequence in one call or in pieces gives the logits of
+     * {@link #forward} on the whole sequence (up to float rounding).
+     *
+     * @return logits [n, Vp], one row per new token (the distribution of the token after it); a view of a buffer
+     *     that the next {@code decode} overwrites
+     * @throws IllegalArgumentException on an empty {@code tokens}, a token id outside [0, V), or when the cache
+     *     would grow past the block size
+     */
+    public Tensor decode(int[] tokens, KvCache cache) {
+        return decode(tokens, cache, false);
+    }
+
+    /** {@link #decode}, but computes the logits of the last new token only: [1, Vp] (saves the LM head on n-1 rows). */
+    public Tensor decodeLast(int[] tokens, KvCache cache) {
+        return decode(tokens, cache, true);
+    }
+
+    private DecodeActs dacts;   // sized for the largest n decoded
+
+    private Tensor decode(int[] tokens, KvCache cache, boolean lastOnly) {
+        checkDecode(tokens, cache);
+        int n = tokens.length, start = cache.length;
+        int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
+        if (dacts == null || dacts.n < n) {
+            closeDecodeBuffers();
+            dacts = new DecodeActs(n);
+        }
+        DecodeActs a = dacts;
+        Backend be = backend;
+        float scale = (float) (1.0 / Math.sqrt(HD));
+        int[] pos = new int[n];
+        for (int i = 0; i < n; i++) pos[i] = start + i;
+
+        Tensor x = a.x.view(0, n, C), ln = a.ln.view(0, n, C), mean = a.mean.view(0, n), rstd = a.rstd.view(0, n);
+        Tensor qkv = a.qkv.view(0, n, 3 * C), atty = a.atty.view(0, n, C), proj = a.proj.view(0, n, C);
+        Tensor fch = a.fch.view(0, n, 4 * C), fchGelu = a.fchGelu.view(0, n, 4 * C);
+        be.embeddingForward(x, tokens, pos, p.get("wte"), p.get("wpe"), n, C);                // residual [n, C]
+        for (int l = 0; l < config.nLayer(); l++) {
+            String h = "h." + l + ".";
+            be.layerNormForward(ln, mean, rstd, x, p.get(h + "ln_1.weight"), p.get(h + "ln_1.bias"), n, C, LN_EPS);
+            linear(qkv, ln, h + "attn.c_attn", n, C, 3 * C);                                  // [n, 3C]
+            be.attentionDecode(atty, qkv, cache.k[l], cache.v[l], start, n, NH, HD, scale);   // [n, C]
+            linear(proj, atty, h + "attn.c_proj", n, C, C);
+            be.add(x, x, proj, (long) n * C);                                                 // x = res2
+            be.layerNormForward(ln, mean, rstd, x, p.get(h + "ln_2.weight"), p.get(h + "ln_2.bias"), n, C, LN_EPS);
+            linear(fch, ln, h + "mlp.c_fc", n, C, 4 * C);                                     // [n, 4C]
+            be.geluForward(fchGelu, fch, n * 4 * C);
+            linear(proj, fchGelu, h + "mlp.c_proj", n, 4 * C, C);
+            be.add(x, x, proj, (long) n * C);                                                 // x = res3
+        }
+        cache.length = start + n;
+        int rows = lastOnly ? 1 : n;
+        Tensor last = x.view((long) (n - rows) * C, rows, C), lnf = ln.view(0, rows, C);
+        be.layerNormForward(lnf, mean.view(0, rows), rstd.view(0, rows), last, p.get("ln_f.weight"), p.get("ln_f.bias"),
+                rows, C, LN_EPS);
+        Tensor logits = a.logits.view(0, rows, Vp);
+        be.matmul(logits, lnf, p.get("wte"), 1, rows, Vp, C, false, true, 1f, 0f);          // [rows, Vp]
+        return logits;
+    }
+
+    private void checkDecode(int[] tokens, KvCache cache) {
+        if (cache == null) throw new IllegalArgumentException("cache is null");
+        if (cache.owner != this) throw new IllegalArgumentException("cache was made by another model");
+        if (tokens == null || tokens.length == 0) {
+            throw new IllegalArgumentException("tokens must hold at least one token, got "
+                    + (tokens == null ? "null" : "an empty array"));
+        }
+        int V = config.vocabSize(), T = config.blockSize();
+        if (cache.length + tokens.length > T) {
+            throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length
+                    + " would exceed the block size " + T);
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= V) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at index " + i
+                        + " is outside the vocabulary [0, " + V + ")");
+            }
+        }
+    }
+
+    private void closeDecodeBuffers() {
+        if (dacts != null) {
+            for (Tensor t : dacts.owned) t.close();
+            dacts = null;
+        }
+    }
+
+    /** Decode scratch buffers for up to n tokens; the residual stream x is updated in place. */
+    private final class DecodeActs {
+        final int n;
+        final List<Tensor> owned = new ArrayList<>();
+        final Tensor x, ln, atty, proj;    // [n, C]
+        final Tensor mean, rstd;            // [n]
+        final Tensor qkv;                   // [n, 3C]
+        final Tensor fch, fchGelu;          // [n, 4C]
+        final Tensor logits;                // [n, Vp]
+
+        DecodeActs(int n) {
+            this.n = n;
+            int C = config.nEmbd();
+            x = alloc(owned, n, C); ln = alloc(owned, n, C); atty = alloc(owned, n, C); proj = alloc(owned, n, C);
+            mean = alloc(owned, n); rstd = alloc(owned, n);
+            qkv = alloc(owned, n, 3 * C);
+            fch = alloc(owned, n, 4 * C); fchGelu = alloc(owned, n, 4 * C);
+            logits = alloc(owned, n, config.paddedVocabSize());
+        }
     }
 }

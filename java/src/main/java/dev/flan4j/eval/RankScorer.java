@@ -1,0 +1,190 @@
+package dev.flan4j.eval;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.Reduction;
+import dev.flan4j.model.Batch;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.GptConfig;
+import dev.flan4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Rank classification as in FLAN: each option's summed log-likelihood given the prompt, the prediction being the
+ * option with the largest sum ({@code acc}). Also reports lm-evaluation-harness's {@code acc_norm}: the argmax of the
+ * sum divided by the option's length in UTF-8 bytes (this class sees tokens only, so the caller passes the byte
+ * lengths).
+ *
+ * <p>How it runs: per example the prompt is decoded once into a KV cache; each option is then scored by rewinding
+ * the cache to the end of the prompt ({@link Gpt.KvCache#truncate}) and decoding the option's tokens but its last
+ * (the last token is only a target). Log-likelihoods come from the backend's cross-entropy, so only a few floats per
+ * option leave the device. One cache serves all examples.
+ *
+ * <p>Truncation: the sequence fed to the model for option j is prompt + option[0 .. m_j - 2], which must fit the block
+ * size T. Since the options share the prompt's cache, the prompt is cut from the left to {@code T - (m_max - 1)}
+ * tokens, m_max being the longest option (lm-evaluation-harness cuts per option; the two agree whenever nothing is
+ * cut). An option of T + 1 tokens or more leaves no room for the prompt and is an error.
+ *
+ * <p>Not thread-safe; it drives the model's decode buffers. Close it to free its cache.
+ */
+public final class RankScorer implements AutoCloseable {
+
+    /**
+     * One rank-classification example.
+     *
+     * @param prompt      prompt token ids (at least one; prepend a BOS/EOS token for an empty prompt)
+     * @param options     the candidate continuations' token ids, each non-empty
+     * @param optionBytes each option's length in UTF-8 bytes (for acc_norm), each > 0
+     * @param gold        index of the correct option, or -1 when unlabeled
+     */
+    public record Example(int[] prompt, List<int[]> options, int[] optionBytes, int gold) {
+        public Example {
+            if (prompt == null || prompt.length == 0) {
+                throw new IllegalArgumentException("prompt must hold at least one token, got "
+                        + (prompt == null ? "null" : "an empty array"));
+            }
+            if (options == null || options.isEmpty()) throw new IllegalArgumentException("options must not be empty");
+            options = List.copyOf(options);
+            for (int j = 0; j < options.size(); j++) {
+                if (options.get(j).length == 0) throw new IllegalArgumentException("options[" + j + "] has no tokens");
+            }
+            if (optionBytes == null || optionBytes.length != options.size()) {
+                throw new IllegalArgumentException("optionBytes has " + (optionBytes == null ? "null" : optionBytes.length)
+                        + " entries for " + options.size() + " options");
+            }
+            for (int j = 0; j < optionBytes.length; j++) {
+                if (optionBytes[j] <= 0) {
+                    throw new IllegalArgumentException("optionBytes[" + j + "] = " + optionBytes[j] + " must be > 0");
+                }
+            }
+            if (gold < -1 || gold >= options.size()) {
+                throw new IllegalArgumentException("gold=" + gold + " must be in [-1, " + options.size() + ")");
+            }
+        }
+    }
+
+    /**
+     * The scores of one example.
+     *
+     * @param logLikelihoods      per option, the sum over its tokens of log p(token | prompt, earlier option tokens)
+     * @param optionBytes         per option, its length in UTF-8 bytes (as given)
+     * @param predicted           argmax of logLikelihoods (first on ties): FLAN's rank classification
+     * @param predictedNorm       argmax of logLikelihoods / optionBytes (first on ties): acc_norm
+     * @param gold                the correct option, -1 when unlabeled
+     * @param promptTokensDropped prompt tokens cut from the left to fit the block size
+     */
+    public record Result(double[] logLikelihoods, int[] optionBytes, int predicted, int predictedNorm, int gold,
+                         int promptTokensDropped) {
+        /** Whether {@link #predicted} is the gold option. */
+        public boolean correct() { return gold >= 0 && predicted == gold; }
+
+        /** Whether {@link #predictedNorm} is the gold option. */
+        public boolean correctNorm() { return gold >= 0 && predictedNorm == gold; }
+    }
+
+    /** Accuracy over the labeled examples of a list of results. */
+    public record Accuracy(int count, double acc, double accNorm) {}
+
+    private final Gpt model;
+    private final Backend be;
+    private final Gpt.KvCache cache;
+    private final Tensor promptLogits;   // [1, Vp]: the prompt's last logits, predicting each option's first token
+    private final Tensor losses;         // [T]: per-token -log p
+
+    /** A scorer for {@code model} (allocates one KV cache). */
+    public RankScorer(Gpt model) {
+        if (model == null) throw new IllegalArgumentException("model is null");
+        this.model = model;
+        this.be = model.backend();
+        GptConfig c = model.config();
+        this.cache = model.newCache();
+        this.promptLogits = be.zeros(1, c.paddedVocabSize());
+        this.losses = be.zeros(c.blockSize());
+    }
+
+    /** Scores every example, in order. */
+    public List<Result> scoreAll(List<Example> examples) {
+        List<Result> out = new ArrayList<>(examples.size());
+        for (Example e : examples) out.add(score(e));
+        return out;
+    }
+
+    /** Scores one example. */
+    public Result score(Example e) {
+        GptConfig c = model.config();
+        int T = c.blockSize(), V = c.vocabSize(), Vp = c.paddedVocabSize();
+        int maxLen = 0;
+        for (int[] o : e.options()) maxLen = Math.max(maxLen, o.length);
+        int room = T - (maxLen - 1);
+        if (room < 1) {
+            throw new IllegalArgumentException("an option has " + maxLen + " tokens, leaving no room for the prompt in the block size " + T);
+        }
+        int kept = Math.min(e.prompt().length, room);
+        int[] prompt = Arrays.copyOfRange(e.prompt(), e.prompt().length - kept, e.prompt().length);
+
+        cache.truncate(0);
+        be.copy(promptLogits, model.decodeLast(prompt, cache));
+        int k = e.options().size();
+        double[] ll = new double[k];
+        for (int j = 0; j < k; j++) {
+            int[] opt = e.options().get(j);
+            checkIds(opt, j, V);
+            ll[j] = -sumLosses(promptLogits, new int[]{opt[0]}, V, Vp);
+            if (opt.length > 1) {
+                cache.truncate(kept);
+                Tensor logits = model.decode(Arrays.copyOf(opt, opt.length - 1), cache);   // [m-1, Vp]
+                ll[j] -= sumLosses(logits, Arrays.copyOfRange(opt, 1, opt.length), V, Vp);
+            }
+        }
+        int[] bytes = e.optionBytes().clone();
+        double[] norm = new double[k];
+        for (int j = 0; j < k; j++) norm[j] = ll[j] / bytes[j];
+        return new Result(ll, bytes, argmax(ll), argmax(norm), e.gold(), e.prompt().length - kept);
+    }
+
+    /** Sum over rows of -log softmax(logits[i, :V])[targets[i]], in double. */
+    private double sumLosses(Tensor logits, int[] targets, int V, int Vp) {
+        int n = targets.length;
+        Tensor l = losses.view(0, n);
+        be.crossEntropy(l, logits, targets, n, V, Vp, Batch.IGNORE, Reduction.NONE, 0f);
+        double s = 0;
+        for (float x : be.toArray(l)) s += x;
+        return s;
+    }
+
+    private static void checkIds(int[] opt, int j, int V) {
+        for (int i = 0; i < opt.length; i++) {
+            if (opt[i] < 0 || opt[i] >= V) {
+                throw new IllegalArgumentException("options[" + j + "][" + i + "] = " + opt[i]
+                        + " is outside the vocabulary [0, " + V + ")");
+            }
+        }
+    }
+
+    /** Index of the largest value, the first on ties. */
+    static int argmax(double[] x) {
+        int best = 0;
+        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        return best;
+    }
+
+    /** acc and acc_norm over the results whose gold is known (NaN when none is). */
+    public static Accuracy accuracy(List<Result> results) {
+        int n = 0, hit = 0, hitNorm = 0;
+        for (Result r : results) {
+            if (r.gold() < 0) continue;
+            n++;
+            if (r.correct()) hit++;
+            if (r.correctNorm()) hitNorm++;
+        }
+        return n == 0 ? new Accuracy(0, Double.NaN, Double.NaN) : new Accuracy(n, (double) hit / n, (double) hitNorm / n);
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        promptLogits.close();
+        losses.close();
+    }
+}

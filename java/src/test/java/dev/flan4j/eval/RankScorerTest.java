@@ -1,0 +1,125 @@
+package dev.flan4j.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flan4j.backend.CpuBackend;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.GptConfig;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class RankScorerTest {
+    private final CpuBackend be = new CpuBackend();
+    /** Token 3 is the most likely: log p(3) = 3 - log sum exp(z) = -0.9095... */
+    private static final float[] Z = {0f, 1f, 2f, 3f, 0.5f, -1f, 1.5f, 2.5f};
+
+    private static double lp(int v) { return TestModels.logProb(Z, v); }
+
+    @Test
+    void logLikelihoodsAreExactSumsAndAccNormCanDisagreeWithAcc() {
+        try (Gpt m = TestModels.fixedLogits(be, Z, 16); RankScorer s = new RankScorer(m)) {
+            // A: one likely token, 1 byte. B: the same token twice, 10 bytes. C: three tokens, 3 bytes.
+            List<int[]> options = List.of(new int[]{3}, new int[]{3, 3}, new int[]{0, 5, 7});
+            RankScorer.Result r = s.score(new RankScorer.Example(new int[]{1, 2}, options, new int[]{1, 10, 3}, 1));
+            double[] expected = {lp(3), 2 * lp(3), lp(0) + lp(5) + lp(7)};
+            for (int j = 0; j < 3; j++) assertEquals(expected[j], r.logLikelihoods()[j], 1e-5, "option " + j);
+            assertEquals(0, r.predicted(), "acc picks the largest sum: the single token");
+            assertEquals(1, r.predictedNorm(), "acc_norm picks the best per byte: 2 lp(3) / 10 > lp(3) / 1");
+            assertFalse(r.correct());
+            assertTrue(r.correctNorm());
+            assertEquals(0, r.promptTokensDropped());
+
+            RankScorer.Result r2 = s.score(new RankScorer.Example(new int[]{4}, options, new int[]{1, 10, 3}, 0));
+            RankScorer.Result unlabeled = s.score(new RankScorer.Example(new int[]{4}, options, new int[]{1, 1, 1}, -1));
+            assertEquals(0, unlabeled.predictedNorm());
+            RankScorer.Accuracy acc = RankScorer.accuracy(List.of(r, r2, unlabeled));
+            assertEquals(2, acc.count(), "the unlabeled example is not counted");
+            assertEquals(0.5, acc.acc(), 1e-12);
+            assertEquals(0.5, acc.accNorm(), 1e-12);
+        }
+    }
+
+    @Test
+    void promptIsCutFromTheLeftToFitTheLongestOption() {
+        try (Gpt m = TestModels.fixedLogits(be, Z, 16); RankScorer s = new RankScorer(m)) {
+            int[] prompt = new int[20];
+            RankScorer.Result r = s.score(new RankScorer.Example(prompt,
+                    List.of(new int[]{1}, new int[]{1, 2, 3, 4}), new int[]{1, 4}, 0));
+            assertEquals(7, r.promptTokensDropped(), "16 - (4 - 1) = 13 prompt tokens kept");
+            assertEquals(lp(1) + lp(2) + lp(3) + lp(4), r.logLikelihoods()[1], 1e-5);
+
+            r = s.score(new RankScorer.Example(prompt, List.of(new int[16]), new int[]{1}, 0));
+            assertEquals(19, r.promptTokensDropped(), "an option of T tokens leaves one prompt token");
+            assertEquals(16 * lp(0), r.logLikelihoods()[0], 1e-4);
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> s.score(new RankScorer.Example(prompt, List.of(new int[17]), new int[]{1}, 0)));
+            assertTrue(e.getMessage().contains("17 tokens") && e.getMessage().contains("block size 16"), e.getMessage());
+        }
+    }
+
+    @Test
+    void badExamplesGiveClearErrors() {
+        List<int[]> two = List.of(new int[]{1}, new int[]{2});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new RankScorer.Example(new int[0], two, new int[]{1, 1}, 0));
+        assertTrue(e.getMessage().contains("prompt"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 1}, 2));
+        assertTrue(e.getMessage().contains("gold=2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1}, 0));
+        assertTrue(e.getMessage().contains("optionBytes has 1 entries for 2 options"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 0}, 0));
+        assertTrue(e.getMessage().contains("optionBytes[1] = 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RankScorer.Example(new int[]{1}, List.of(new int[]{1}, new int[0]), new int[]{1, 1}, 0));
+        assertTrue(e.getMessage().contains("options[1] has no tokens"), e.getMessage());
+        try (Gpt m = TestModels.fixedLogits(be, Z, 16); RankScorer s = new RankScorer(m)) {
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> s.score(new RankScorer.Example(new int[]{1}, List.of(new int[]{1}, new int[]{2, 8}), new int[]{1, 1}, 0)));
+            assertTrue(e.getMessage().contains("options[1][1] = 8") && e.getMessage().contains("[0, 8)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void scorerAgreesWithTheTrainingForwardOnARandomModel() {
+        GptConfig cfg = new GptConfig(61, 32, 2, 2, 16);
+        SplittableRandom r = new SplittableRandom(17);
+        try (Gpt m = TestModels.random(be, cfg, 5); RankScorer s = new RankScorer(m)) {
+            List<RankScorer.Example> examples = new ArrayList<>();
+            for (int e = 0; e < 4; e++) {
+                int[] prompt = randomTokens(r, e == 3 ? 40 : 3 + r.nextInt(10), cfg.vocabSize());   // the last one is cut
+                List<int[]> options = new ArrayList<>();
+                int k = 2 + r.nextInt(3);
+                for (int j = 0; j < k; j++) options.add(randomTokens(r, 1 + r.nextInt(5), cfg.vocabSize()));
+                int[] bytes = new int[k];
+                Arrays.fill(bytes, 1);
+                examples.add(new RankScorer.Example(prompt, options, bytes, 0));
+            }
+            List<RankScorer.Result> results = s.scoreAll(examples);
+            for (int e = 0; e < examples.size(); e++) {
+                RankScorer.Example ex = examples.get(e);
+                RankScorer.Result res = results.get(e);
+                int[] kept = Arrays.copyOfRange(ex.prompt(), res.promptTokensDropped(), ex.prompt().length);
+                double[] ref = new double[ex.options().size()];
+                for (int j = 0; j < ref.length; j++) {
+                    ref[j] = TestModels.forwardLogLikelihood(m, kept, ex.options().get(j));
+                    assertEquals(ref[j], res.logLikelihoods()[j], 1e-4, "example " + e + " option " + j);
+                }
+                assertEquals(RankScorer.argmax(ref), res.predicted(), "example " + e);
+            }
+            assertTrue(results.get(3).promptTokensDropped() > 0, "the 40-token prompt does not fit T=32");
+        }
+    }
+
+    static int[] randomTokens(SplittableRandom r, int n, int vocab) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = r.nextInt(vocab);
+        return t;
+    }
+}
