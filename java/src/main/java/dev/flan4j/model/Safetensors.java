@@ -198,4 +198,122 @@ public final class Safetensors {
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Lazy reading (added for dev.flan4j.model.hf): the header alone, then one tensor at a time, so a large checkpoint
+    // is never held twice and tensors that are skipped (e.g. BOOL/U8 attention-mask buffers in old GPT-2 exports) are
+    // never converted. Unlike read(), a dtype that cannot be converted to float is listed, not rejected.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** A tensor's header entry: dtype, shape and its byte range, absolute in the file. */
+    public record TensorInfo(String name, String dtype, int[] shape, long fileOffset, long byteLength) {
+        /** Number of elements. */
+        public long count() {
+            long n = 1;
+            for (int s : shape) n *= s;
+            return n;
+        }
+
+        /** Whether {@link #readTensor} can convert this dtype to float (F32, F16, BF16, F64). */
+        public boolean isFloat() { return width(dtype) > 0; }
+    }
+
+    /** A file's header: tensors in header order and its {@code __metadata__}. */
+    public record Header(Path file, Map<String, TensorInfo> tensors, Map<String, String> metadata) {}
+
+    /** Reads and validates the header of a file (lengths, offsets within the file, no overlaps) without its data. */
+    public static Header readHeader(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw corrupt(file, "file has " + size + " bytes, shorter than the 8-byte header length");
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
+                throw corrupt(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8);
+            JsonNode header;
+            try {
+                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw corrupt(file, "header is not valid JSON: " + e.getMessage());
+            }
+            if (header == null || !header.isObject()) throw corrupt(file, "header is not a JSON object");
+            long dataStart = 8 + headerLen, dataLen = size - dataStart;
+            Map<String, String> meta = new LinkedHashMap<>();
+            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
+            List<long[]> ranges = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey();
+                JsonNode v = e.getValue();
+                if (name.equals("__metadata__")) {
+                    v.fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
+                    continue;
+                }
+                String dtype = v.path("dtype").asText(null);
+                if (dtype == null) throw corrupt(file, "tensor '" + name + "' has no dtype");
+                JsonNode shapeNode = v.path("shape"), offs = v.path("data_offsets");
+                if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
+                    throw corrupt(file, "tensor '" + name + "' lacks shape or data_offsets");
+                }
+                int[] shape = new int[shapeNode.size()];
+                long count = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asInt(-1);
+                    if (shape[i] < 0) throw corrupt(file, "tensor '" + name + "' has a negative dimension");
+                    count *= shape[i];
+                }
+                long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
+                if (begin < 0 || end < begin || end > dataLen) {
+                    throw corrupt(file, "tensor '" + name + "' data_offsets [" + begin + ", " + end
+                            + ") fall outside the " + dataLen + " data bytes (truncated file?)");
+                }
+                int w = anyWidth(dtype);
+                if (w > 0 && end - begin != count * w) {
+                    throw corrupt(file, "tensor '" + name + "' " + dtype + Arrays.toString(shape) + " needs "
+                            + count * w + " bytes, data_offsets give " + (end - begin));
+                }
+                ranges.add(new long[]{begin, end});
+                tensors.put(name, new TensorInfo(name, dtype, shape, dataStart + begin, end - begin));
+            }
+            ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+            for (int i = 1; i < ranges.size(); i++) {
+                if (ranges.get(i)[0] < ranges.get(i - 1)[1]) throw corrupt(file, "tensor data ranges overlap");
+            }
+            return new Header(file, tensors, meta);
+        }
+    }
+
+    /** Reads one tensor of a header as float (F32, F16, BF16, F64 converted). */
+    public static float[] readTensor(Header header, String name) throws IOException {
+        TensorInfo t = header.tensors().get(name);
+        if (t == null) throw new IOException(header.file() + ": no tensor '" + name + "'");
+        if (!t.isFloat()) {
+            throw new IOException(header.file() + ": tensor '" + name + "' has dtype " + t.dtype()
+                    + ", which cannot be read as float (F32, F16, BF16, F64)");
+        }
+        if (t.count() > Integer.MAX_VALUE) throw corrupt(header.file(), "tensor '" + name + "' is too large");
+        try (FileChannel ch = FileChannel.open(header.file(), StandardOpenOption.READ)) {
+            if (t.fileOffset() + t.byteLength() > ch.size()) {
+                throw corrupt(header.file(), "tensor '" + name + "' lies past the end of the file (changed since read?)");
+            }
+            ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, t.fileOffset(), t.byteLength())
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            return toFloat(data, t.dtype(), (int) t.count());
+        }
+    }
+
+    /** Byte width of any safetensors dtype, or -1 when unknown (its byte count is then not checked). */
+    private static int anyWidth(String dtype) {
+        return switch (dtype) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            case "BOOL", "U8", "I8", "F8_E4M3", "F8_E5M2" -> 1;
+            default -> -1;
+        };
+    }
 }
