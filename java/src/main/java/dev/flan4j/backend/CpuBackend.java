@@ -193,28 +193,27 @@ public final class CpuBackend implements Backend {
         parallelRows(docs * NH, 1 << 16, job -> {
             int doc = job / NH, h = job % NH;
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
-            // Gather this (document, head)'s q, k, v into arrays [len, HD]: tight loops the JIT vectorizes.
+            // This (document, head)'s q and v as rows [len, HD], k transposed [HD, len]: every inner loop below
+            // is an axpy over a contiguous row, which the JIT vectorizes.
             float[] q = gather(QKV, start, len, 3 * C, h * HD, HD);
-            float[] k = gather(QKV, start, len, 3 * C, C + h * HD, HD);
+            float[] kT = transpose(gather(QKV, start, len, 3 * C, C + h * HD, HD), len, HD);
             float[] v = gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD);
-            double[] p = new double[len];
-            double[] acc = new double[HD];
+            float[] s = new float[len], o = new float[HD];
             for (int i = 0; i < len; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j <= i; j++) {
-                    double s = dot(q, i * HD, k, j * HD, HD) * scale;
-                    p[j] = s;
-                    if (s > max) max = s;
-                }
+                int n = i + 1;
+                scores(s, q, i, kT, len, n, HD, scale);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) max = Math.max(max, s[j]);
                 double sum = 0;
-                java.util.Arrays.fill(acc, 0);
-                for (int j = 0; j <= i; j++) {
-                    double e = Math.exp(p[j] - max);
+                java.util.Arrays.fill(o, 0f);
+                for (int j = 0; j < n; j++) {
+                    float e = (float) Math.exp(s[j] - max);
                     sum += e;
-                    for (int d = 0; d < HD; d++) acc[d] += e * v[j * HD + d];
+                    axpy(o, 0, e, v, j * HD, HD);
                 }
-                int o = (start + i) * C + h * HD;
-                for (int d = 0; d < HD; d++) O.put(o + d, (float) (acc[d] / sum));
+                int base = (start + i) * C + h * HD;
+                float inv = (float) (1 / sum);
+                for (int d = 0; d < HD; d++) O.put(base + d, o[d] * inv);
                 L.put((start + i) * NH + h, (float) (max + Math.log(sum)));
             }
         });
@@ -236,34 +235,52 @@ public final class CpuBackend implements Backend {
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
             float[] q = gather(QKV, start, len, 3 * C, h * HD, HD);
             float[] k = gather(QKV, start, len, 3 * C, C + h * HD, HD);
-            float[] v = gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD);
+            float[] kT = transpose(k, len, HD);
+            float[] vT = transpose(gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD), len, HD);
             float[] dO = gather(DO, start, len, C, h * HD, HD);
             float[] o = gather(O, start, len, C, h * HD, HD);
-            // This (document, head)'s dq, dk, dv, accumulated in double and written once.
-            double[] dq = new double[len * HD], dk = new double[len * HD], dv = new double[len * HD];
+            float[] dq = new float[len * HD], dk = new float[len * HD], dv = new float[len * HD];
+            float[] p = new float[len], dp = new float[len];
             for (int i = 0; i < len; i++) {
-                double lsei = L.get((start + i) * NH + h);
-                double D = dot(dO, i * HD, o, i * HD, HD);   // rowsum(dO * O)
-                for (int j = 0; j <= i; j++) {
-                    double pij = Math.exp(dot(q, i * HD, k, j * HD, HD) * scale - lsei);
-                    double ds = pij * (dot(dO, i * HD, v, j * HD, HD) - D) * scale;
-                    int qi = i * HD, kj = j * HD;
-                    for (int d = 0; d < HD; d++) {
-                        dv[kj + d] += pij * dO[qi + d];
-                        dq[qi + d] += ds * k[kj + d];
-                        dk[kj + d] += ds * q[qi + d];
-                    }
+                int n = i + 1;
+                float lsei = L.get((start + i) * NH + h);
+                float D = 0;   // rowsum(dO * O)
+                for (int d = 0; d < HD; d++) D += dO[i * HD + d] * o[i * HD + d];
+                scores(p, q, i, kT, len, n, HD, scale);
+                for (int j = 0; j < n; j++) p[j] = (float) Math.exp(p[j] - lsei);      // P = softmax row
+                scores(dp, dO, i, vT, len, n, HD, 1f);                                   // dP = dO V^T
+                for (int j = 0; j < n; j++) {
+                    float ds = p[j] * (dp[j] - D) * scale;                              // dS (with the scale)
+                    axpy(dv, j * HD, p[j], dO, i * HD, HD);                              // dV += P^T dO
+                    axpy(dq, i * HD, ds, k, j * HD, HD);                                 // dQ += dS K
+                    axpy(dk, j * HD, ds, q, i * HD, HD);                                 // dK += dS^T Q
                 }
             }
             for (int t = 0; t < len; t++) {
                 int base = (start + t) * 3 * C + h * HD;
-                for (int d = 0; d < HD; d++) {
-                    DQKV.put(base + d, (float) dq[t * HD + d]);
-                    DQKV.put(base + C + d, (float) dk[t * HD + d]);
-                    DQKV.put(base + 2 * C + d, (float) dv[t * HD + d]);
-                }
+                DQKV.put(base, dq, t * HD, HD);
+                DQKV.put(base + C, dk, t * HD, HD);
+                DQKV.put(base + 2 * C, dv, t * HD, HD);
             }
         });
+    }
+
+    /** s[j] = scale * (a[i] . b[:, j]) for j < n, where a is [*, HD] rows and bT is b transposed, [HD, len]. */
+    private static void scores(float[] s, float[] a, int i, float[] bT, int len, int n, int HD, float scale) {
+        java.util.Arrays.fill(s, 0, n, 0f);
+        for (int d = 0; d < HD; d++) axpy(s, 0, a[i * HD + d] * scale, bT, d * len, n);
+    }
+
+    /** y[yo .. yo+n) += alpha * x[xo .. xo+n). */
+    private static void axpy(float[] y, int yo, float alpha, float[] x, int xo, int n) {
+        for (int t = 0; t < n; t++) y[yo + t] += alpha * x[xo + t];
+    }
+
+    /** [rows, cols] -> [cols, rows]. */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+        return t;
     }
 
     /** Rows [start, start+len) of a row-major buffer with {@code stride} columns, columns [col, col+width). */
@@ -542,30 +559,31 @@ public final class CpuBackend implements Backend {
                 Vc.put(dst + c, QKV.get(src + 2 * C + c));
             }
         }
-        // 2. New query i (position start+i) attends to cache rows [0, start+i], one (query, head) per job.
-        parallelRows(n * NH, (start + n) * HD, job -> {
-            int i = job / NH, h = job % NH, len = start + i + 1;
-            int q = i * 3 * C + h * HD;
-            double[] p = new double[len];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < len; j++) {
-                int kk = j * C + h * HD;
-                double s = 0;
-                for (int d = 0; d < HD; d++) s += QKV.get(q + d) * K.get(kk + d);
-                s *= scale;
-                p[j] = s;
-                if (s > max) max = s;
-            }
-            double sum = 0;
-            for (int j = 0; j < len; j++) {
-                p[j] = Math.exp(p[j] - max);
-                sum += p[j];
-            }
-            int o = i * C + h * HD;
-            for (int d = 0; d < HD; d++) {
-                double acc = 0;
-                for (int j = 0; j < len; j++) acc += p[j] * Vc.get(j * C + h * HD + d);
-                O.put(o + d, (float) (acc / sum));
+        // 2. New query i (position start+i) attends to cache rows [0, start+i]; one head per job, on gathered arrays.
+        int rows = start + n;
+        parallelRows(NH, rows * HD * Math.max(1, n), h -> {
+            float[] q = gather(QKV, 0, n, 3 * C, h * HD, HD);
+            float[] k = gather(K, 0, rows, C, h * HD, HD);
+            float[] v = gather(Vc, 0, rows, C, h * HD, HD);
+            double[] p = new double[rows];
+            double[] acc = new double[HD];
+            for (int i = 0; i < n; i++) {
+                int len = start + i + 1;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    double s = dot(q, i * HD, k, j * HD, HD) * scale;
+                    p[j] = s;
+                    if (s > max) max = s;
+                }
+                double sum = 0;
+                java.util.Arrays.fill(acc, 0);
+                for (int j = 0; j < len; j++) {
+                    double e = Math.exp(p[j] - max);
+                    sum += e;
+                    for (int d = 0; d < HD; d++) acc[d] += e * v[j * HD + d];
+                }
+                int o = i * C + h * HD;
+                for (int d = 0; d < HD; d++) O.put(o + d, (float) (acc[d] / sum));
             }
         });
     }

@@ -1,0 +1,181 @@
+package dev.flan4j.eval;
+
+import dev.flan4j.data.Dataset;
+import dev.flan4j.data.Example;
+import dev.flan4j.data.FewShot;
+import dev.flan4j.data.Instance;
+import dev.flan4j.data.PromptFormat;
+import dev.flan4j.data.Splits;
+import dev.flan4j.data.TaskType;
+import dev.flan4j.data.Template;
+import dev.flan4j.eval.metrics.Bleu;
+import dev.flan4j.eval.metrics.ExactMatch;
+import dev.flan4j.eval.metrics.Rouge;
+import dev.flan4j.eval.metrics.TokenF1;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.tokenizer.Tokenizer;
+import dev.flan4j.train.PromptEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * FLAN's evaluation protocol on a model: every scorable template (not turned around) of every dataset, on the test
+ * split and on the dev split; rank classification for classification tasks (acc as FLAN, acc_norm beside it), greedy
+ * generation scored with the dataset's metric otherwise. Per dataset: the mean over templates and the test score of
+ * the template best on dev. Per cluster: the mean of its datasets. Zero-shot by default, k-shot with exemplars from
+ * train. All scores are on a 0-100 scale.
+ */
+public final class Evaluator {
+    /**
+     * @param format        prompt format (GPT3_CONTINUATION for untuned models: continuation prompts, no OPTIONS)
+     * @param shots         exemplars per prompt (0 = zero-shot)
+     * @param maxExamples   test examples per template (first in file order; 0 = all)
+     * @param maxDev        dev examples per template for best-template selection (0 = skip)
+     * @param maxNewTokens  generation budget
+     * @param seed          seed of few-shot exemplar sampling
+     */
+    public record Options(PromptFormat format, int shots, int maxExamples, int maxDev, int maxNewTokens, long seed) {
+        public Options {
+            if (format == null) throw new IllegalArgumentException("format is null");
+            if (shots < 0) throw new IllegalArgumentException("shots must be >= 0, got " + shots);
+            if (maxExamples < 0) throw new IllegalArgumentException("maxExamples must be >= 0, got " + maxExamples);
+            if (maxDev < 0) throw new IllegalArgumentException("maxDev must be >= 0, got " + maxDev);
+            if (maxNewTokens <= 0) throw new IllegalArgumentException("maxNewTokens must be > 0, got " + maxNewTokens);
+        }
+
+        public static Options zeroShot(PromptFormat format) { return new Options(format, 0, 200, 50, 32, 1); }
+    }
+
+    /** One template's score on one split. {@code accNorm} is NaN for generation tasks. */
+    public record TemplateScore(String dataset, String cluster, String template, String split, String metric,
+                                double score, double accNorm, int n) {}
+
+    /** One dataset: mean over templates and the best-dev template's test score. */
+    public record DatasetScore(String dataset, String cluster, String metric, double mean, double bestDev,
+                               String bestTemplate, double minTemplate, double maxTemplate, int templates) {}
+
+    /** Everything one evaluation produced. */
+    public record Report(List<TemplateScore> templates, List<DatasetScore> datasets,
+                         Map<String, Double> clusterMean, Map<String, Double> clusterBestDev) {}
+
+    private final Gpt model;
+    private final Tokenizer tok;
+    private final Options opt;
+    private final PromptEncoder enc;
+
+    public Evaluator(Gpt model, Tokenizer tokenizer, Options options) {
+        this.model = model;
+        this.tok = tokenizer;
+        this.opt = options;
+        this.enc = new PromptEncoder(tokenizer, options.format() == PromptFormat.GPT3_CONTINUATION);
+    }
+
+    /** Evaluates every dataset. */
+    public Report evaluate(List<Dataset> datasets) {
+        List<TemplateScore> all = new ArrayList<>();
+        List<DatasetScore> ds = new ArrayList<>();
+        for (Dataset d : datasets) {
+            List<Template> templates = opt.format().templates(d).stream().filter(t -> !t.turnedAround()).toList();
+            if (templates.isEmpty()) throw new IllegalArgumentException("dataset " + d.name() + " has no scorable template");
+            List<Example> test = head(d.examples("test"), opt.maxExamples());
+            List<Example> dev = opt.maxDev() == 0 ? List.of() : head(Splits.dev(d), opt.maxDev());
+            double sum = 0, min = Double.MAX_VALUE, max = -Double.MAX_VALUE, bestDev = -1, bestTest = Double.NaN;
+            String best = null;
+            for (Template t : templates) {
+                TemplateScore ts = score(d, t, "test", test);
+                all.add(ts);
+                sum += ts.score();
+                min = Math.min(min, ts.score());
+                max = Math.max(max, ts.score());
+                double devScore = ts.score();
+                if (!dev.isEmpty()) {
+                    TemplateScore dv = score(d, t, "dev", dev);
+                    all.add(dv);
+                    devScore = dv.score();
+                }
+                if (devScore > bestDev) {
+                    bestDev = devScore;
+                    bestTest = ts.score();
+                    best = t.name();
+                }
+            }
+            ds.add(new DatasetScore(d.name(), d.cluster(), d.metric().id(), sum / templates.size(), bestTest, best,
+                    min, max, templates.size()));
+        }
+        Map<String, List<DatasetScore>> byCluster = new LinkedHashMap<>();
+        for (DatasetScore s : ds) byCluster.computeIfAbsent(s.cluster(), k -> new ArrayList<>()).add(s);
+        Map<String, Double> mean = new LinkedHashMap<>(), bestDev = new LinkedHashMap<>();
+        byCluster.forEach((c, list) -> {
+            mean.put(c, list.stream().mapToDouble(DatasetScore::mean).average().orElse(Double.NaN));
+            bestDev.put(c, list.stream().mapToDouble(DatasetScore::bestDev).average().orElse(Double.NaN));
+        });
+        return new Report(all, ds, mean, bestDev);
+    }
+
+    private static List<Example> head(List<Example> list, int n) {
+        return n == 0 || list.size() <= n ? list : list.subList(0, n);
+    }
+
+    private Instance render(Dataset d, Example e, Template t) {
+        if (opt.shots() == 0) return opt.format().render(d, e, t);
+        return new FewShot(opt.shots(), FewShot.FLAN_MAX_TOKENS, tok::count).render(d, e, t, opt.format(), opt.seed());
+    }
+
+    /** Scores one template on some examples. */
+    TemplateScore score(Dataset d, Template t, String split, List<Example> examples) {
+        if (examples.isEmpty()) throw new IllegalArgumentException("dataset " + d.name() + " has no " + split + " examples");
+        if (d.task() == TaskType.CLASSIFICATION) {
+            List<RankScorer.Example> items = new ArrayList<>();
+            for (Example e : examples) {
+                Instance inst = render(d, e, t);
+                List<String> options = inst.options();
+                int gold = options.indexOf(inst.target());
+                if (gold < 0) {
+                    throw new IllegalStateException("dataset " + d.name() + " example " + e.id() + ": answer '" + inst.target()
+                            + "' is not among its options " + options);
+                }
+                List<int[]> optTokens = new ArrayList<>();
+                int[] bytes = new int[options.size()];
+                for (int i = 0; i < options.size(); i++) {
+                    optTokens.add(enc.continuationTokens(options.get(i)));
+                    bytes[i] = options.get(i).getBytes(StandardCharsets.UTF_8).length;
+                }
+                items.add(new RankScorer.Example(enc.prompt(inst.input()), optTokens, bytes, gold));
+            }
+            try (RankScorer scorer = new RankScorer(model)) {
+                RankScorer.Accuracy acc = RankScorer.accuracy(scorer.scoreAll(items));
+                return new TemplateScore(d.name(), d.cluster(), t.name(), split, "accuracy", 100 * acc.acc(),
+                        100 * acc.accNorm(), acc.count());
+            }
+        }
+        List<String> predictions = new ArrayList<>();
+        List<List<String>> references = new ArrayList<>();
+        try (Greedy greedy = new Greedy(model, tok::decode)) {
+            List<String> stops = enc.continuation() ? List.of("\n") : List.of();
+            for (Example e : examples) {
+                Instance inst = render(d, e, t);
+                Greedy.Result r = greedy.generate(enc.prompt(inst.input()), opt.maxNewTokens(), tok.eotToken(), stops);
+                predictions.add(r.text().strip());
+                references.add(List.of(inst.target()));
+            }
+        }
+        return new TemplateScore(d.name(), d.cluster(), t.name(), split, d.metric().id(),
+                generationScore(d, predictions, references), Double.NaN, predictions.size());
+    }
+
+    /** The dataset's metric on generated text, 0-100. */
+    static double generationScore(Dataset d, List<String> predictions, List<List<String>> references) {
+        return switch (d.metric()) {
+            case EXACT_MATCH, ACCURACY -> ExactMatch.corpusScore(predictions, references);
+            case F1 -> TokenF1.corpusScore(predictions, references);
+            case BLEU -> Bleu.corpusBleu(predictions, List.of(references.stream().map(r -> r.get(0)).toList())).score();
+            case ROUGE -> {
+                List<String> targets = references.stream().map(r -> r.get(0)).toList();
+                yield 100 * new Rouge(true).corpusMean(targets, predictions).rougeL().fmeasure();
+            }
+        };
+    }
+}

@@ -1,0 +1,80 @@
+package dev.flan4j.experiment;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.data.Corpus;
+import dev.flan4j.data.Dataset;
+import dev.flan4j.data.Mixture;
+import dev.flan4j.data.PromptFormat;
+import dev.flan4j.model.Checkpoint;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.GptConfig;
+import dev.flan4j.tokenizer.Tokenizer;
+import dev.flan4j.train.CorpusSource;
+import dev.flan4j.train.MixtureSource;
+import dev.flan4j.train.PromptEncoder;
+import dev.flan4j.train.TrainConfig;
+import dev.flan4j.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The FLAN pipeline's stages as plain functions: pretrain a base LM on the corpus, instruction-tune a copy of it on
+ * a mixture. Each stage trains in its own run folder and, when that folder already holds the final checkpoint,
+ * loads it instead of training again (so experiments share one pretrained base, and an interrupted run resumes).
+ */
+public final class Stages {
+    private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
+
+    private Stages() {}
+
+    /** The outcome of a stage: the model and how it was obtained. */
+    public record Stage(Gpt model, Trainer.Result result, boolean reused) {}
+
+    /** Pretrains (or reuses) a base model in {@code runDir}. */
+    public static Stage pretrain(Backend be, GptConfig cfg, Tokenizer tok, Corpus corpus, TrainConfig train, Path runDir,
+                                 boolean progress) throws IOException {
+        Optional<Gpt> done = finished(be, cfg, train, runDir);
+        if (done.isPresent()) return new Stage(done.get(), null, true);
+        Gpt model = Gpt.initialized(cfg, be, train.seed());
+        CorpusSource src = new CorpusSource(corpus.split("train"), tok, train.seqLen(), train.seed());
+        Trainer t = new Trainer(train, runDir);
+        if (!progress) t.quiet();
+        LOG.info("pretraining {} parameters for {} steps in {}", model.numParameters(), train.steps(), runDir);
+        return new Stage(model, t.train(model, src, tok.eotToken()), false);
+    }
+
+    /** Instruction-tunes a copy of {@code base} on the datasets' mixture (or reuses a finished run). */
+    public static Stage tune(Gpt base, Tokenizer tok, List<Dataset> datasets, PromptFormat format, Mixture.Config mix,
+                             boolean lossOnTargetsOnly, TrainConfig train, Path runDir, boolean progress) throws IOException {
+        Backend be = base.backend();
+        Optional<Gpt> done = finished(be, base.config(), train, runDir);
+        if (done.isPresent()) return new Stage(done.get(), null, true);
+        Gpt model = new Gpt(base.config(), be);
+        model.loadParameters(be.toArray(base.parameterData()));
+        Mixture mixture = new Mixture(datasets, format, mix);
+        MixtureSource src = new MixtureSource(mixture, new PromptEncoder(tok, false), lossOnTargetsOnly, train.seed());
+        Trainer t = new Trainer(train, runDir);
+        if (!progress) t.quiet();
+        LOG.info("instruction tuning on {} datasets for {} steps in {}", datasets.size(), train.steps(), runDir);
+        return new Stage(model, t.train(model, src, tok.eotToken()), false);
+    }
+
+    /** The model of a run folder whose last checkpoint is the final step, if there is one. */
+    private static Optional<Gpt> finished(Backend be, GptConfig cfg, TrainConfig train, Path runDir) throws IOException {
+        Path last = runDir.resolve("checkpoints").resolve(String.format("step-%08d", train.steps()));
+        if (!Files.isDirectory(last)) return Optional.empty();
+        Gpt m = Checkpoint.load(last, be).model();
+        if (!m.config().equals(cfg)) {
+            m.close();
+            throw new IllegalStateException(runDir + " holds a model " + m.config() + ", this run needs " + cfg
+                    + "; use another output folder");
+        }
+        LOG.info("reusing the finished run in {}", runDir);
+        return Optional.of(m);
+    }
+}
