@@ -142,12 +142,30 @@ public final class ProfileCommand implements Callable<Integer> {
             ProfilingSupport support = ProfilingSupport.of(be);
             List<OpSpec> specs = suite ? Suite.specs(sh, dt) : List.of(new OpSpec(op, dir, dt, sh));
             try (Profiler profiler = new Profiler(be, support, warmup, runs, peakGflops, peakGbps)) {
+                List<String> skipped = new ArrayList<>();
+                if (suite) {
+                    // A suite runs what the backend supports in this dtype and lists the rest in the header.
+                    List<OpSpec> runnable = new ArrayList<>();
+                    for (OpSpec s : specs) {
+                        if (support.dtypes(s.op()).contains(s.dtype())) runnable.add(s);
+                        else skipped.add(s.label() + " " + s.direction());
+                    }
+                    if (runnable.isEmpty()) {
+                        throw new ParameterException(spec.commandLine(), "no op of the suite supports dtype " + dt
+                                + " on the " + be.name() + " backend");
+                    }
+                    specs = runnable;
+                }
                 try {
                     for (OpSpec s : specs) profiler.check(s);
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
                 Map<String, Object> header = header(be, support, profiler, suite);
+                if (!skipped.isEmpty()) {
+                    header.put("skipped", String.join(", ", skipped) + " (" + dt + " not supported by the "
+                            + be.name() + " backend)");
+                }
                 List<Result> results = new ArrayList<>();
                 for (OpSpec s : specs) results.add(profiler.run(s));
                 String text = ReportWriter.render(new Report(header, results), fmt);

@@ -63,6 +63,8 @@ class ProfileCommandTest {
         assertError(run(tiny("layernorm", "--dtype", "bf16")),
                 "dtype bf16 is not supported by the cpu backend for op layernorm (supported: [fp32])");
         assertError(run("matmul", "--backend", "tpu"), "unknown backend 'tpu'");
+        assertError(run(tiny("suite", "--preset", "tiny", "--dtype", "bf16")),
+                "no op of the suite supports dtype bf16 on the cpu backend");
         assertError(run(), "Missing required parameter: 'OP'");
     }
 
