@@ -1,0 +1,129 @@
+package dev.flan4j.profile;
+
+import dev.flan4j.backend.Backend;
+import java.util.Optional;
+
+/**
+ * Times op specs on one backend: for each run, the workload's untimed {@code prepare}, the L2 flush, then the
+ * timed body between {@link Timer#start()} and {@link Timer#stopMillis()}; warmup runs go through the same path.
+ */
+public final class Profiler implements AutoCloseable {
+    private final Backend backend;
+    private final ProfilingSupport support;
+    private final int warmup, runs;
+    private final Double peakGflops, peakGbps;
+    private final L2Flush flush;
+    private final Timer timer;
+
+    /**
+     * @param peakGflops override of the compute peak in GFLOP/s (null: the device table; unknown on CPU)
+     * @param peakGbps   override of the memory bandwidth peak in GB/s (null: the device table)
+     */
+    public Profiler(Backend backend, ProfilingSupport support, int warmup, int runs, Double peakGflops, Double peakGbps) {
+        if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, got " + runs);
+        if (warmup < 0) throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+        if (peakGflops != null && !(peakGflops > 0)) throw new IllegalArgumentException("peak GFLOP/s must be > 0, got " + peakGflops);
+        if (peakGbps != null && !(peakGbps > 0)) throw new IllegalArgumentException("peak GB/s must be > 0, got " + peakGbps);
+        this.backend = backend;
+        this.support = support;
+        this.warmup = warmup;
+        this.runs = runs;
+        this.peakGflops = peakGflops;
+        this.peakGbps = peakGbps;
+        this.flush = support.newL2Flush();
+        this.timer = support.newTimer();
+    }
+
+    public String timerDescription() { return timer.description(); }
+
+    public String flushDescription() { return flush.description(); }
+
+    /** The table row of the device's peaks, if the GPU is known. */
+    public Optional<DevicePeaks.Peak> devicePeak() { return DevicePeaks.lookup(support.gpuName()); }
+
+    /** How % of peak is computed, for the header. */
+    public String peakDescription() {
+        StringBuilder sb = new StringBuilder();
+        Optional<DevicePeaks.Peak> p = devicePeak();
+        if (p.isPresent()) {
+            DevicePeaks.Peak k = p.get();
+            sb.append(String.format(java.util.Locale.ROOT, "%s: bf16 %.1f / fp32 %.1f TFLOP/s, HBM %.0f GB/s", k.name(), k.bf16Tflops(),
+                    k.fp32Tflops(), k.hbmGBps()));
+        } else if (support.gpuName() != null) {
+            sb.append("peak unknown for GPU '").append(support.gpuName()).append("'");
+        } else {
+            sb.append("peak unknown on CPU");
+        }
+        if (peakGflops != null) sb.append("; compute peak given: ").append(fmt(peakGflops)).append(" GFLOP/s");
+        if (peakGbps != null) sb.append("; bandwidth peak given: ").append(fmt(peakGbps)).append(" GB/s");
+        if (p.isEmpty() && peakGflops == null && peakGbps == null) sb.append(" (pass --peak-gflops / --peak-gbps)");
+        return sb.toString();
+    }
+
+    /** Checks that the backend can run the spec's dtype; the message names op, dtype and backend. */
+    public void check(OpSpec spec) {
+        if (!support.dtypes(spec.op()).contains(spec.dtype())) {
+            throw new IllegalArgumentException("dtype " + spec.dtype() + " is not supported by the " + backend.name()
+                    + " backend for op " + spec.op() + " (supported: " + support.dtypes(spec.op()) + ")");
+        }
+    }
+
+    public Result run(OpSpec spec) {
+        check(spec);
+        double[] ms = new double[runs];
+        try (Workload w = support.workload(backend, spec).orElseGet(() -> Workloads.create(backend, spec))) {
+            for (int i = 0; i < warmup; i++) {
+                w.prepare();
+                flush.flush();
+                w.run();
+            }
+            backend.synchronize();
+            for (int i = 0; i < runs; i++) {
+                w.prepare();
+                flush.flush();
+                timer.start();
+                w.run();
+                ms[i] = timer.stopMillis();
+            }
+        }
+        return result(spec, Stats.of(ms), support.launchConfig(spec));
+    }
+
+    /** Derived throughputs and % of peak for measured times. */
+    Result result(OpSpec spec, Stats st, String launch) {
+        Double flops = Flops.of(spec);
+        Long bytes = Bytes.of(spec);
+        double sec = st.median() / 1e3;
+        Double tflops = flops == null || sec <= 0 ? null : flops / sec / 1e12;
+        Double gbps = bytes == null || sec <= 0 ? null : bytes / sec / 1e9;
+        Double pct = null;
+        String basis;
+        Optional<DevicePeaks.Peak> dev = devicePeak();
+        if (spec.op().bound() == Op.Bound.COMPUTE) {
+            Double peak = peakGflops != null ? Double.valueOf(peakGflops * 1e9)
+                    : dev.map(p -> p.flopsPerSecond(spec.dtype())).orElse(null);
+            basis = peak == null ? "unknown" : fmt(peak / 1e12) + " TFLOP/s " + spec.dtype();
+            if (peak != null && tflops != null) pct = 100 * tflops * 1e12 / peak;
+        } else {
+            Double peak = peakGbps != null ? Double.valueOf(peakGbps * 1e9)
+                    : dev.map(DevicePeaks.Peak::bytesPerSecond).orElse(null);
+            basis = peak == null ? "unknown" : fmt(peak / 1e9) + " GB/s";
+            if (peak != null && gbps != null) pct = 100 * gbps * 1e9 / peak;
+        }
+        Double tokens = spec.op() == Op.STEP && sec > 0 ? spec.shape().tokens() / sec : null;
+        return new Result(spec.label(), spec.op().cliName(), spec.direction().label(), spec.dtype().label(),
+                spec.shape().describe(spec.op()), st.runs(), st.median(), st.min(), st.p90(), flops, bytes, tflops,
+                gbps, pct, basis, tokens, launch);
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
+    @Override
+    public void close() {
+        try (flush; timer) {
+            // closes both
+        }
+    }
+}
