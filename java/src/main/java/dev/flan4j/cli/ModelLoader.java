@@ -1,0 +1,43 @@
+package dev.flan4j.cli;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.model.Checkpoint;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.hf.HfGpt2;
+import dev.flan4j.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Opens a model from what users point at: a flan4j checkpoint folder, a run folder (its newest checkpoint), or a
+ * Hugging Face GPT-2 folder (config.json with model_type gpt2 + safetensors).
+ */
+final class ModelLoader {
+    private ModelLoader() {}
+
+    static Gpt load(Path path, Backend be) throws IOException {
+        if (!Files.isDirectory(path)) throw new IOException("model folder " + path + " does not exist");
+        Path ckpts = path.resolve("checkpoints");
+        if (Files.isDirectory(ckpts)) {
+            try (Stream<Path> s = Files.list(ckpts)) {
+                path = s.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).max(Path::compareTo)
+                        .orElseThrow(() -> new IOException("run folder " + ckpts.getParent() + " has no checkpoint yet"));
+            }
+        }
+        Path config = path.resolve("config.json");
+        if (Files.isRegularFile(config) && Files.readString(config).contains("\"model_type\"")) {
+            return HfGpt2.load(path, be);
+        }
+        return Checkpoint.load(path, be).model();
+    }
+
+    /** Throws unless the tokenizer's vocabulary is the model's. */
+    static void requireMatch(Gpt model, Tokenizer tok) {
+        if (model.config().vocabSize() != tok.vocabSize()) {
+            throw new IllegalArgumentException("the model has a vocabulary of " + model.config().vocabSize()
+                    + " tokens but tokenizer '" + tok.name() + "' has " + tok.vocabSize() + "; pass the matching --tokenizer");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.flan4j.cli;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.data.Corpus;
+import dev.flan4j.experiment.Stages;
+import dev.flan4j.model.GptConfig;
+import dev.flan4j.tokenizer.Tokenizer;
+import dev.flan4j.tokenizer.Tokenizers;
+import dev.flan4j.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code flan4j pretrain}: plain language modelling on a corpus. */
+@Command(name = "pretrain", mixinStandardHelpOptions = true,
+        description = "Pretrain a GPT on a corpus (default: the built-in public-domain corpus). Resumes from --out.")
+public final class PretrainCommand implements Callable<Integer> {
+    @Mixin BackendOption backend;
+    @Mixin TrainOptions train;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "Model preset: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = Presets.class)
+    String preset = "1m";
+
+    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe (default), gpt2, or a tokenizer folder.")
+    String tokenizer = "mini-bpe";
+
+    @Option(names = "--corpus", paramLabel = "PATH", description = "corpus.jsonl(.gz) or a collection folder holding one.")
+    Path corpus;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Run folder: checkpoints and metrics.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Tokenizer tok = Tokenizers.byName(tokenizer);
+        TrainConfig cfg = train.apply(TrainConfig.defaults().withBatch(8, 128));
+        GptConfig model = GptConfig.preset(preset).withVocabSize(tok.vocabSize());
+        if (cfg.seqLen() > model.blockSize()) {
+            throw new IllegalArgumentException("--seq-len " + cfg.seqLen() + " exceeds preset " + preset + "'s block size " + model.blockSize());
+        }
+        try (Backend be = backend.create()) {
+            Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
+            Stages.Stage s = Stages.pretrain(be, model, tok, c, cfg, out, !train.noProgress);
+            System.out.println(s.reused() ? "already finished: " + out : String.format("final loss %.4f, %.0f tokens/s, checkpoint %s",
+                    s.result().finalLoss(), s.result().tokensPerSecond(), s.result().lastCheckpoint()));
+            s.model().close();
+            return 0;
+        }
+    }
+
+    /** Preset names for help text. */
+    static final class Presets extends java.util.ArrayList<String> {
+        Presets() { super(GptConfig.PRESETS.keySet()); }
+    }
+}
