@@ -37,10 +37,69 @@ __global__ void layernorm_forward_kernel(T* __restrict__ out, float* __restrict_
     }
 }
 
-// Each warp handles rows (grid-stride). dx is computed per row with two warp reductions;
+// out = LN(x + r), residual = x + r (residual may alias x or r: every element is read and written
+// by the same lane). The statistics are taken on the stored (dtype-rounded) residual, which is what
+// the backward pass sees.
+template <typename T>
+__global__ void residual_layernorm_forward_kernel(T* residual, T* __restrict__ out,
+                                                  float* __restrict__ mean, float* __restrict__ rstd,
+                                                  const T* x, const T* r, const float* __restrict__ weight,
+                                                  const float* __restrict__ bias, long long N, int C,
+                                                  float eps) {
+    const int lane = threadIdx.x & 31;
+    const long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+    if (row >= N) return;
+    T* res = residual + row * C;
+    const T* xr = x + row * C;
+    const T* rr = r + row * C;
+    float s = 0.0f;
+    for (int i = lane; i < C; i += 32) {
+        const T v = from_float<T>(to_float(xr[i]) + to_float(rr[i]));
+        res[i] = v;
+        s += to_float(v);
+    }
+    const float m = warp_sum(s) / C;
+    float v = 0.0f;
+    for (int i = lane; i < C; i += 32) {
+        const float d = to_float(res[i]) - m;
+        v += d * d;
+    }
+    const float rs = rsqrtf(warp_sum(v) / C + eps);
+    T* o = out + row * C;
+    for (int i = lane; i < C; i += 32) {
+        const float n = (to_float(res[i]) - m) * rs;
+        o[i] = from_float<T>(n * weight[i] + (bias ? bias[i] : 0.0f));
+    }
+    if (lane == 0) {
+        if (mean) mean[row] = m;
+        if (rstd) rstd[row] = rs;
+    }
+}
+
+// RMSNorm: out = x * rstd * weight, rstd = 1/sqrt(mean(x^2) + eps).
+template <typename T>
+__global__ void rmsnorm_forward_kernel(T* __restrict__ out, float* __restrict__ rstd,
+                                       const T* __restrict__ inp, const float* __restrict__ weight,
+                                       long long N, int C, float eps) {
+    const int lane = threadIdx.x & 31;
+    const long long row = (long long)blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5);
+    if (row >= N) return;
+    const T* x = inp + row * C;
+    float s = 0.0f;
+    for (int i = lane; i < C; i += 32) {
+        const float v = to_float(x[i]);
+        s += v * v;
+    }
+    const float r = rsqrtf(warp_sum(s) / C + eps);
+    T* o = out + row * C;
+    for (int i = lane; i < C; i += 32) o[i] = from_float<T>(to_float(x[i]) * r * weight[i]);
+    if (lane == 0 && rstd) rstd[row] = r;
+}
+
+// Each warp handles rows (grid-stride). RMS=true is RMSNorm (mean = 0, no bias, no mean(dn) term). dx is computed per row with two warp reductions;
 // dweight/dbias partial sums collect in shared memory (SMEM=true) and are added to global memory
 // once per block, or go straight to global atomics when C is too large for shared memory.
-template <typename T, bool SMEM>
+template <typename T, bool SMEM, bool RMS>
 __global__ void layernorm_backward_kernel(T* __restrict__ dinp, float* __restrict__ dweight,
                                           float* __restrict__ dbias, const T* __restrict__ dout,
                                           const T* __restrict__ inp, const float* __restrict__ weight,
@@ -60,7 +119,7 @@ __global__ void layernorm_backward_kernel(T* __restrict__ dinp, float* __restric
          row += (long long)gridDim.x * warps) {
         const T* dy = dout + row * C;
         const T* x = inp + row * C;
-        const float m = mean[row], r = rstd[row];
+        const float m = RMS ? 0.0f : mean[row], r = rstd[row];
         float sum_dn = 0.0f, sum_dn_n = 0.0f;
         for (int i = lane; i < C; i += 32) {
             const float n = (to_float(x[i]) - m) * r;
@@ -68,7 +127,7 @@ __global__ void layernorm_backward_kernel(T* __restrict__ dinp, float* __restric
             sum_dn += dn;
             sum_dn_n += dn * n;
         }
-        const float mean_dn = warp_sum(sum_dn) / C;
+        const float mean_dn = RMS ? 0.0f : warp_sum(sum_dn) / C;
         const float mean_dn_n = warp_sum(sum_dn_n) / C;
         T* dx = dinp + row * C;
         for (int i = lane; i < C; i += 32) {
@@ -80,10 +139,10 @@ __global__ void layernorm_backward_kernel(T* __restrict__ dinp, float* __restric
             dx[i] = from_float<T>(d);
             if (SMEM) {
                 atomicAdd(&dw_s[i], g * n);
-                if (dbias) atomicAdd(&db_s[i], g);
+                if (!RMS && dbias) atomicAdd(&db_s[i], g);
             } else {
                 atomicAdd(&dweight[i], g * n);
-                if (dbias) atomicAdd(&dbias[i], g);
+                if (!RMS && dbias) atomicAdd(&dbias[i], g);
             }
         }
     }
@@ -91,7 +150,7 @@ __global__ void layernorm_backward_kernel(T* __restrict__ dinp, float* __restric
         __syncthreads();
         for (int i = threadIdx.x; i < C; i += blockDim.x) {
             atomicAdd(&dweight[i], dw_s[i]);
-            if (dbias) atomicAdd(&dbias[i], db_s[i]);
+            if (!RMS && dbias) atomicAdd(&dbias[i], db_s[i]);
         }
     }
 }
@@ -120,6 +179,40 @@ int launch_layernorm_forward(int dtype, void* out, float* mean, float* rstd, con
 }
 
 template <typename T>
+static int residual_ln_forward(void* residual, void* out, float* mean, float* rstd, const void* x,
+                               const void* r, const float* weight, const float* bias, long long N,
+                               int C, float eps, cudaStream_t s) {
+    residual_layernorm_forward_kernel<T><<<ceil_div(N, kLnForwardThreads / 32), kLnForwardThreads, 0, s>>>(
+        (T*)residual, (T*)out, mean, rstd, (const T*)x, (const T*)r, weight, bias, N, C, eps);
+    return check_launch("residual_layernorm_forward_kernel");
+}
+
+int launch_residual_layernorm_forward(int dtype, void* residual, void* out, float* mean, float* rstd,
+                                      const void* x, const void* r, const float* weight,
+                                      const float* bias, long long N, int C, float eps,
+                                      cudaStream_t s) {
+    NvtxRange nr("flan4j_residual_layernorm_forward");
+    if (dtype == FLAN4J_BF16)
+        return residual_ln_forward<bf16>(residual, out, mean, rstd, x, r, weight, bias, N, C, eps, s);
+    return residual_ln_forward<float>(residual, out, mean, rstd, x, r, weight, bias, N, C, eps, s);
+}
+
+template <typename T>
+static int rms_forward(void* out, float* rstd, const void* inp, const float* weight, long long N,
+                       int C, float eps, cudaStream_t s) {
+    rmsnorm_forward_kernel<T><<<ceil_div(N, kLnForwardThreads / 32), kLnForwardThreads, 0, s>>>(
+        (T*)out, rstd, (const T*)inp, weight, N, C, eps);
+    return check_launch("rmsnorm_forward_kernel");
+}
+
+int launch_rmsnorm_forward(int dtype, void* out, float* rstd, const void* inp, const float* weight,
+                           long long N, int C, float eps, cudaStream_t s) {
+    NvtxRange nr("flan4j_rmsnorm_forward");
+    if (dtype == FLAN4J_BF16) return rms_forward<bf16>(out, rstd, inp, weight, N, C, eps, s);
+    return rms_forward<float>(out, rstd, inp, weight, N, C, eps, s);
+}
+
+template <typename T, bool RMS>
 static int ln_backward(void* dinp, float* dweight, float* dbias, const void* dout, const void* inp,
                        const float* weight, const float* mean, const float* rstd, long long N,
                        int C, int accumulate, cudaStream_t s) {
@@ -130,13 +223,13 @@ static int ln_backward(void* dinp, float* dweight, float* dbias, const void* dou
     long long blocks = (N + warps - 1) / warps;
     if (blocks > 2LL * sms) blocks = 2LL * sms;
     if (C <= kLnMaxSmemC) {
-        layernorm_backward_kernel<T, true><<<(unsigned)blocks, kLnBackwardThreads, 2 * C * sizeof(float), s>>>(
+        layernorm_backward_kernel<T, true, RMS><<<(unsigned)blocks, kLnBackwardThreads, 2 * C * sizeof(float), s>>>(
             (T*)dinp, dweight, dbias, (const T*)dout, (const T*)inp, weight, mean, rstd, N, C, accumulate);
     } else {
-        layernorm_backward_kernel<T, false><<<(unsigned)blocks, kLnBackwardThreads, 0, s>>>(
+        layernorm_backward_kernel<T, false, RMS><<<(unsigned)blocks, kLnBackwardThreads, 0, s>>>(
             (T*)dinp, dweight, dbias, (const T*)dout, (const T*)inp, weight, mean, rstd, N, C, accumulate);
     }
-    return check_launch("layernorm_backward_kernel");
+    return check_launch(RMS ? "rmsnorm_backward_kernel" : "layernorm_backward_kernel");
 }
 
 int launch_layernorm_backward(int dtype, void* dinp, float* dweight, float* dbias, const void* dout,
@@ -144,8 +237,17 @@ int launch_layernorm_backward(int dtype, void* dinp, float* dweight, float* dbia
                               const float* rstd, long long N, int C, int accumulate, cudaStream_t s) {
     NvtxRange r("flan4j_layernorm_backward");
     if (dtype == FLAN4J_BF16)
-        return ln_backward<bf16>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
-    return ln_backward<float>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
+        return ln_backward<bf16, false>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
+    return ln_backward<float, false>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
+}
+
+int launch_rmsnorm_backward(int dtype, void* dinp, float* dweight, const void* dout, const void* inp,
+                            const float* weight, const float* rstd, long long N, int C,
+                            int accumulate, cudaStream_t s) {
+    NvtxRange r("flan4j_rmsnorm_backward");
+    if (dtype == FLAN4J_BF16)
+        return ln_backward<bf16, true>(dinp, dweight, nullptr, dout, inp, weight, nullptr, rstd, N, C, accumulate, s);
+    return ln_backward<float, true>(dinp, dweight, nullptr, dout, inp, weight, nullptr, rstd, N, C, accumulate, s);
 }
 
 }  // namespace flan4j
