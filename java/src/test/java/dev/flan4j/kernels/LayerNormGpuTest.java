@@ -132,4 +132,70 @@ class LayerNormGpuTest {
             Ref.assertClose("mean", ref[1], g.readFloats(dMean, N), 1e-5, 1e-4);
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"2,17,59", "1,113,768"})
+    void residualLayerNormForward(int B, int T, int C) {
+        SplittableRandom r = new SplittableRandom(11);
+        int N = B * T;
+        float[] x = Ref.randn(r, N * C, 1.0), res = Ref.randn(r, N * C, 1.0);
+        float[] w = Ref.uniform(r, C, 0.5, 1.5), b = Ref.randn(r, C, 0.1);
+        float[] sum = new float[N * C];
+        double[] sumD = new double[N * C];
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] = x[i] + res[i];
+            sumD[i] = sum[i];
+        }
+        try (Gpu g = new Gpu()) {
+            Gpu.Buf dX = g.floats(x), dR = g.floats(res), dW = g.floats(w), dB = g.floats(b);
+            Gpu.Buf dOut = g.zerosF32((long) N * C), dMean = g.zerosF32(N), dRstd = g.zerosF32(N);
+            // residual written in place over x
+            Kernels.residualLayerNormForward(KernelDType.F32, dX.address(), dOut.address(), dMean.address(),
+                    dRstd.address(), dX.address(), dR.address(), dW.address(), dB.address(), B, T, C, 1e-5f, 0L);
+            double[][] ref = forward(sum, w, b, N, C, 1e-5);
+            Ref.assertClose("residual", sumD, g.readFloats(dX, N * C), 0, 0);
+            Ref.assertClose("out", ref[0], g.readFloats(dOut, N * C), 1e-5, 1e-4);
+            Ref.assertClose("rstd", ref[2], g.readFloats(dRstd, N), 1e-6, 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1,59", "2,17,59", "1,113,1024"})
+    void rmsNormForwardBackward(int B, int T, int C) {
+        SplittableRandom r = new SplittableRandom(13);
+        int N = B * T;
+        float[] x = Ref.randn(r, N * C, 1.5), w = Ref.uniform(r, C, 0.5, 1.5), dy = Ref.randn(r, N * C, 1.0);
+        double eps = 1e-6;
+        double[] out = new double[N * C], rstd = new double[N], dx = new double[N * C], dw = new double[C];
+        for (int n = 0; n < N; n++) {
+            double ss = 0;
+            for (int i = 0; i < C; i++) {
+                ss += (double) x[n * C + i] * x[n * C + i];
+            }
+            double rs = 1.0 / Math.sqrt(ss / C + eps);
+            rstd[n] = rs;
+            double m = 0;
+            for (int i = 0; i < C; i++) {
+                out[n * C + i] = x[n * C + i] * rs * w[i];
+                m += dy[n * C + i] * (double) w[i] * x[n * C + i] * rs;
+                dw[i] += dy[n * C + i] * x[n * C + i] * rs;
+            }
+            m /= C;
+            for (int i = 0; i < C; i++) {
+                dx[n * C + i] = rs * (dy[n * C + i] * (double) w[i] - x[n * C + i] * rs * m);
+            }
+        }
+        try (Gpu g = new Gpu()) {
+            Gpu.Buf dX = g.floats(x), dW = g.floats(w), dOut = g.zerosF32((long) N * C), dRstd = g.zerosF32(N);
+            Kernels.rmsNormForward(KernelDType.F32, dOut.address(), dRstd.address(), dX.address(), dW.address(), B, T,
+                    C, (float) eps, 0L);
+            Ref.assertClose("out", out, g.readFloats(dOut, N * C), 1e-5, 1e-4);
+            Ref.assertClose("rstd", rstd, g.readFloats(dRstd, N), 1e-6, 1e-4);
+            Gpu.Buf dDy = g.floats(dy), dDx = g.zerosF32((long) N * C), dDw = g.zerosF32(C);
+            Kernels.rmsNormBackward(KernelDType.F32, dDx.address(), dDw.address(), dDy.address(), dX.address(),
+                    dW.address(), dRstd.address(), B, T, C, false, 0L);
+            Ref.assertClose("dx", dx, g.readFloats(dDx, N * C), 1e-4, 1e-3);
+            Ref.assertClose("dweight", dw, g.readFloats(dDw, C), 1e-3, 1e-4);
+        }
+    }
 }
