@@ -1,0 +1,33 @@
+package dev.flan4j.kernels;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/** What the Maven build recorded about the native build (kernels/native-build.properties). */
+final class NativeBuild {
+    private NativeBuild() {}
+
+    static Properties properties() {
+        Properties p = new Properties();
+        try (InputStream in = NativeBuild.class.getResourceAsStream("native-build.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    /** True when this build compiled the CUDA sources and the JNI library (nvcc was found). */
+    static boolean cudaCompiled() {
+        return Boolean.parseBoolean(properties().getProperty("cuda.compiled", "false"));
+    }
+
+    /** True when the marker exists at all (the Maven build ran the native step). */
+    static boolean markerPresent() {
+        return NativeBuild.class.getResource("native-build.properties") != null;
+    }
+}

@@ -1,0 +1,93 @@
+// elementwise.cu - residual add, scale, dtype casts, sum of squares (for the global gradient norm).
+#include "launchers.cuh"
+
+namespace flan4j {
+
+// ====================================================================== kernels
+
+#define GRID_STRIDE(i, N) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (N); i += (long long)gridDim.x * blockDim.x)
+
+template <typename T>
+__global__ void add_kernel(T* out, const T* a, const T* b, long long N) {
+    GRID_STRIDE(i, N) out[i] = from_float<T>(to_float(a[i]) + to_float(b[i]));
+}
+
+template <typename T>
+__global__ void scale_kernel(T* x, float alpha, long long N) {
+    GRID_STRIDE(i, N) x[i] = from_float<T>(to_float(x[i]) * alpha);
+}
+
+template <typename D, typename S>
+__global__ void cast_kernel(D* dst, const S* src, long long N) {
+    GRID_STRIDE(i, N) dst[i] = from_float<D>(to_float(src[i]));
+}
+
+template <typename T>
+__global__ void sum_squares_kernel(float* out, const T* x, long long N) {
+    __shared__ float sh[32];
+    float s = 0.0f;
+    GRID_STRIDE(i, N) {
+        const float v = to_float(x[i]);
+        s += v * v;
+    }
+    s = block_sum(s, sh);
+    if (threadIdx.x == 0) atomicAdd(out, s);
+}
+
+// ====================================================================== launchers
+
+static unsigned grid_for(long long n, int threads, long long cap = 65535LL * 8) {
+    long long b = (n + threads - 1) / threads;
+    return (unsigned)(b > cap ? cap : (b < 1 ? 1 : b));
+}
+
+int launch_add(int dtype, void* out, const void* a, const void* b, long long N, cudaStream_t s) {
+    NvtxRange r("flan4j_add");
+    if (dtype == FLAN4J_BF16)
+        add_kernel<bf16><<<grid_for(N, 256), 256, 0, s>>>((bf16*)out, (const bf16*)a, (const bf16*)b, N);
+    else
+        add_kernel<float><<<grid_for(N, 256), 256, 0, s>>>((float*)out, (const float*)a, (const float*)b, N);
+    return check_launch("add_kernel");
+}
+
+int launch_scale(int dtype, void* x, float alpha, long long N, cudaStream_t s) {
+    NvtxRange r("flan4j_scale");
+    if (dtype == FLAN4J_BF16)
+        scale_kernel<bf16><<<grid_for(N, 256), 256, 0, s>>>((bf16*)x, alpha, N);
+    else
+        scale_kernel<float><<<grid_for(N, 256), 256, 0, s>>>((float*)x, alpha, N);
+    return check_launch("scale_kernel");
+}
+
+template <typename D>
+static void cast_from(int src_dtype, D* dst, const void* src, long long N, cudaStream_t s) {
+    const unsigned g = grid_for(N, 256);
+    switch (src_dtype) {
+        case FLAN4J_BF16: cast_kernel<D, bf16><<<g, 256, 0, s>>>(dst, (const bf16*)src, N); break;
+        case FLAN4J_F16: cast_kernel<D, f16><<<g, 256, 0, s>>>(dst, (const f16*)src, N); break;
+        default: cast_kernel<D, float><<<g, 256, 0, s>>>(dst, (const float*)src, N); break;
+    }
+}
+
+int launch_cast(int dst_dtype, void* dst, int src_dtype, const void* src, long long N, cudaStream_t s) {
+    NvtxRange r("flan4j_cast");
+    switch (dst_dtype) {
+        case FLAN4J_BF16: cast_from<bf16>(src_dtype, (bf16*)dst, src, N, s); break;
+        case FLAN4J_F16: cast_from<f16>(src_dtype, (f16*)dst, src, N, s); break;
+        default: cast_from<float>(src_dtype, (float*)dst, src, N, s); break;
+    }
+    return check_launch("cast_kernel");
+}
+
+int launch_sum_squares(int dtype, float* out, const void* x, long long N, cudaStream_t s) {
+    NvtxRange r("flan4j_sum_squares");
+    const unsigned g = grid_for(N, 512, 1024);
+    if (dtype == FLAN4J_BF16)
+        sum_squares_kernel<bf16><<<g, 512, 0, s>>>(out, (const bf16*)x, N);
+    else
+        sum_squares_kernel<float><<<g, 512, 0, s>>>(out, (const float*)x, N);
+    return check_launch("sum_squares_kernel");
+}
+
+}  // namespace flan4j

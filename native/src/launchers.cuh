@@ -1,0 +1,70 @@
+// launchers.cuh - internal launcher functions, one group per op file. api.cu validates arguments
+// and calls these; each launcher opens an NVTX range, launches, checks the launch and returns a status.
+#pragma once
+#include "common.cuh"
+
+namespace flan4j {
+
+// device.cu
+int device_sm_count(int* sms);
+
+// layernorm.cu
+int launch_layernorm_forward(int dtype, void* out, float* mean, float* rstd, const void* inp,
+                             const float* weight, const float* bias, long long N, int C, float eps,
+                             cudaStream_t s);
+int launch_layernorm_backward(int dtype, void* dinp, float* dweight, float* dbias, const void* dout,
+                              const void* inp, const float* weight, const float* mean,
+                              const float* rstd, long long N, int C, int accumulate, cudaStream_t s);
+
+int launch_residual_layernorm_forward(int dtype, void* residual, void* out, float* mean, float* rstd,
+                                      const void* x, const void* r, const float* weight, const float* bias,
+                                      long long N, int C, float eps, cudaStream_t s);
+int launch_rmsnorm_forward(int dtype, void* out, float* rstd, const void* inp, const float* weight, long long N,
+                           int C, float eps, cudaStream_t s);
+int launch_rmsnorm_backward(int dtype, void* dinp, float* dweight, const void* dout, const void* inp,
+                            const float* weight, const float* rstd, long long N, int C, int accumulate,
+                            cudaStream_t s);
+
+// cross_entropy.cu
+int launch_cross_entropy(int dtype, void* logits, float* losses, float* reduced, const int* targets, long long N,
+                         int V, int Vp, int ignore_index, int reduction, float smoothing, float z_coef,
+                         float grad_scale, int compute_grad, cudaStream_t s);
+
+// attention.cu (params already validated and strides normalised; max_len = longest sequence)
+int launch_attention_forward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
+int launch_attention_backward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
+
+// gelu.cu
+int launch_gelu_forward(int dtype, void* out, const void* inp, long long N, cudaStream_t s);
+int launch_gelu_backward(int dtype, void* dinp, const void* inp, const void* dout, long long N, cudaStream_t s);
+
+// embedding.cu
+int launch_embedding_forward(int dtype, void* out, const int* tokens, const int* positions, const float* wte,
+                             const float* wpe, long long BT, int T, int C, int V, int maxT, cudaStream_t s);
+int launch_embedding_backward(int dtype, float* dwte, float* dwpe, const void* dout, const int* tokens,
+                              const int* positions, long long BT, int T, int C, int V, int maxT, cudaStream_t s);
+
+// elementwise.cu
+int launch_add(int dtype, void* out, const void* a, const void* b, long long N, cudaStream_t s);
+int launch_scale(int dtype, void* x, float alpha, long long N, cudaStream_t s);
+int launch_cast(int dst_dtype, void* dst, int src_dtype, const void* src, long long N, cudaStream_t s);
+int launch_sum_squares(int dtype, float* out, const void* x, long long N, cudaStream_t s);
+
+// bias.cu
+int launch_bias_add(int dtype, void* out, const float* bias, long long N, int OC, cudaStream_t s);
+int launch_bias_backward(int dtype, float* dbias, const void* dout, long long N, int OC, cudaStream_t s);
+
+// adamw.cu
+int launch_adamw(float* param, const float* grad, float* m, float* v, long long N, float lr, float beta1,
+                 float beta2, float eps, float weight_decay, float bc1, float bc2, float grad_scale,
+                 cudaStream_t s);
+
+// gemm.cu
+int blas_load();
+const char* blas_library_name();
+void blas_release_thread();
+int launch_gemm(int dtype_ab, int dtype_c, int trans_a, int trans_b, int M, int N, int K, float alpha,
+                const void* A, int lda, long long stride_a, const void* B, int ldb, long long stride_b, float beta,
+                void* C, int ldc, long long stride_c, int batch, int flags, cudaStream_t s);
+
+}  // namespace flan4j
