@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flan4j demo}: the mini-FLAN pipeline end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Pretrain a small LM on the built-in corpus, instruction-tune it with one cluster held out,",
-                "and score base and tuned models zero-shot on that cluster. About 10 minutes on 2 CPU cores."})
+        description = "Pretrain a small LM on the built-in corpus, instruction-tune it with one cluster held out, "
+                + "and score base and tuned models zero-shot on that cluster (about 10 minutes on 2 CPU cores).")
 public final class DemoCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
 

@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flan4j eval}: FLAN-protocol scores of a model on clusters of the collection. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Score a model zero-shot (or k-shot) on clusters: rank classification (acc, acc_norm) or",
-                "generation (EM, F1, BLEU, ROUGE-L); mean over templates and best-dev template; cluster averages."})
+        description = "Score a model zero-shot (or k-shot) on clusters: rank classification (acc, acc_norm) or "
+                + "generation (EM, F1, BLEU, ROUGE-L); mean over templates, best-dev template, cluster averages.")
 public final class EvalCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
 

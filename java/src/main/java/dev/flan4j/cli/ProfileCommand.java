@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Times an op on a backend: median, min and p90 over --runs runs, TFLOP/s or GB/s from analytic "
-                        + "formulas, and % of the device's peak.",
+                        + "formulas, and %% of the device's peak.",
                 "Ops: matmul, layernorm, attention, cross_entropy, gelu, adamw, step (model forward+backward), "
                         + "or 'suite' for every op of a --preset at its shapes.",
                 "Without a GPU the CPU backend is profiled and the header says so."},
@@ -87,10 +87,10 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "cpu | cuda | auto (default ${DEFAULT-VALUE}: CUDA when a device works, else CPU).")
     String backend;
     @Option(names = "--peak-gflops", paramLabel = "X",
-            description = "Compute peak in GFLOP/s for % of peak (needed on CPU; overrides the GPU table).")
+            description = "Compute peak in GFLOP/s for %% of peak (needed on CPU; overrides the GPU table).")
     Double peakGflops;
     @Option(names = "--peak-gbps", paramLabel = "X",
-            description = "Memory bandwidth peak in GB/s for % of peak of memory-bound ops.")
+            description = "Memory bandwidth peak in GB/s for %% of peak of memory-bound ops.")
     Double peakGbps;
     @Option(names = "--format", paramLabel = "FMT", defaultValue = "table", description = "table | json | csv (default ${DEFAULT-VALUE}).")
     String format;

@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flan4j tune}: instruction tuning on a FLAN mixture or on user data. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
-        description = {"Instruction-tune a model on a FLAN mixture of the collection's clusters (leave-cluster-out),",
-                "or on your own data (Flan Collection / Flan 2021 / P3 / Super-NaturalInstructions). Resumes from --out."})
+        description = "Instruction-tune a model on a FLAN mixture of the collection's clusters (leave-cluster-out), "
+                + "or on your own data (Flan Collection, Flan 2021, P3, Super-NaturalInstructions). Resumes from --out.")
 public final class TuneCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
     @Mixin TrainOptions train;
