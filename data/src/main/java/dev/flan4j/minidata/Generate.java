@@ -146,11 +146,16 @@ public final class Generate {
             groups.computeIfAbsent(e.group != null ? e.group : "\u0000" + e.key(), k -> new ArrayList<>()).add(e);
         }
         List<List<Example>> gl = new ArrayList<>(groups.values());
+        if (gl.size() < 10) { // too few groups to split by group (tiny inputs): split by example
+            List<List<Example>> single = new ArrayList<>();
+            for (List<Example> g : gl) for (Example e : g) single.add(new ArrayList<>(List.of(e)));
+            gl = single;
+        }
         Collections.shuffle(gl, rng("split/" + d.name));
         int n = 0;
         for (List<Example> g : gl) n += g.size();
-        int test = Math.min(d.test, Math.max(1, n * 15 / 100));
-        int dev = Math.min(d.dev, Math.max(1, n / 10));
+        int test = Math.min(d.test, Math.max(1, n / 4));
+        int dev = Math.min(d.dev, Math.max(1, n / 5));
         List<Example> tr = new ArrayList<>(), dv = new ArrayList<>(), te = new ArrayList<>();
         for (List<Example> g : gl) {
             if (te.size() < test) te.addAll(g);

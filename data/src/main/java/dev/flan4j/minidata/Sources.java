@@ -214,6 +214,10 @@ public final class Sources {
 
     /** Expands a quiz pattern to its canonical (longest, first-alternative) form: {x} optional, a|b alternatives. */
     public static String quizCanonical(String pattern) {
+        return expand(pattern).trim();
+    }
+
+    private static String expand(String pattern) {
         String first = splitTop(pattern, '|')[0];
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < first.length(); i++) {
@@ -227,11 +231,11 @@ public final class Sources {
                     else if (d == '}' || d == ']') depth--;
                     j++;
                 }
-                sb.append(quizCanonical(first.substring(i + 1, j - 1)));
+                sb.append(expand(first.substring(i + 1, j - 1)));
                 i = j - 1;
             } else if (c != '\\') sb.append(c);
         }
-        return sb.toString().trim();
+        return sb.toString();
     }
 
     // ---- Debian package descriptions (Translation-en) ----
