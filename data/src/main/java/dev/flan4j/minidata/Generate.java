@@ -117,16 +117,10 @@ public final class Generate {
         }
         coll.put("datasets", ds);
         List<Map<String, Object>> corpus = lit.corpus(corpusCharBudget);
-        Map<String, Object> corpusInfo = new LinkedHashMap<>();
-        corpusInfo.put("file", "corpus.jsonl.gz");
         Map<String, Integer> cc = new LinkedHashMap<>();
         for (Map<String, Object> doc : corpus) cc.merge((String) doc.get("split"), 1, Integer::sum);
-        corpusInfo.put("documents", cc);
         long words = 0;
         for (Map<String, Object> doc : corpus) words += Text.words((String) doc.get("text"));
-        corpusInfo.put("words", words);
-        corpusInfo.put("sources", Notice.corpusSources());
-        coll.put("corpus", corpusInfo);
         CollectionWriter.writeCorpus(out.resolve("corpus.jsonl.gz"), corpus);
         CollectionWriter.writeCollection(out.resolve("collection.json"), coll);
         Files.writeString(out.resolve("NOTICE"), Notice.text(datasets), StandardCharsets.UTF_8);

@@ -60,12 +60,22 @@ final class SimpleTasks {
         java.util.Set<String> seenSyn = new java.util.HashSet<>();
         for (Sources.PackageDescription p : g.src.debianDescriptions()) {
             String desc = p.description();
-            if (desc.isEmpty()) continue;
+            if (desc.isEmpty() || p.pkg().matches(".*-(dev|doc|dbg|dbgsym|data|common|examples|l10n|locales?)$")) continue;
+            String lowSyn = p.synopsis().toLowerCase();
+            if (lowSyn.contains("metapackage") || lowSyn.contains("transitional") || lowSyn.contains("dummy")) continue;
             // drop boilerplate lists and the common "This package contains ..." trailers
             StringBuilder sb = new StringBuilder();
             for (String para : desc.split("\n\n")) {
-                String n = Text.normalize(para);
-                if (n.isEmpty() || para.trim().startsWith("*") || para.trim().startsWith("-") || para.contains("  ")) continue;
+                // cut a paragraph at its first list item; drop it if what is left introduces a list
+                StringBuilder kept = new StringBuilder();
+                for (String line : para.split("\n")) {
+                    String tl = line.trim();
+                    if (tl.startsWith("*") || tl.startsWith("-") || tl.startsWith("o ") || tl.startsWith("+")) break;
+                    kept.append(line).append('\n');
+                }
+                String n = Text.normalize(kept.toString());
+                if (n.endsWith(":")) continue;
+                if (n.isEmpty() || kept.toString().contains("  ")) continue;
                 if (n.startsWith("This package contains") || n.startsWith("This package provides the")) continue;
                 if (sb.length() > 0) sb.append(' ');
                 sb.append(n);

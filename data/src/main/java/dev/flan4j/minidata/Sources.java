@@ -113,7 +113,8 @@ public final class Sources {
     }
 
     private static void addAusten(List<Doc> out, String book, int chapter, List<String> lines) {
-        List<String> paras = paragraphs(String.join("\n", lines));
+        // janeaustenr marks italics as _word_: drop the markers (they would clash with cloze blanks)
+        List<String> paras = paragraphs(String.join("\n", lines).replace("_", ""));
         if (paras.isEmpty()) return;
         out.add(new Doc(String.format("austen-%s-ch%02d", book, chapter), "janeaustenr", "austen-" + book,
                 book + " chapter " + chapter, paras));

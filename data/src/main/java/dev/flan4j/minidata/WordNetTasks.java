@@ -42,7 +42,9 @@ final class WordNetTasks {
     }
 
     static String sentence(String ex) {
-        String s = Text.normalize(ex);
+        String s = Text.normalize(ex.replace('`', '\''));
+        int attr = s.indexOf("\"-");
+        if (attr > 0) s = s.substring(0, attr); // quotation attributions: ...\"- Author
         if (s.isEmpty()) return s;
         s = Text.capitalize(s);
         char last = s.charAt(s.length() - 1);
