@@ -220,6 +220,9 @@ final class Literature {
                     if (ok(s) && !opts.contains(s)) opts.add(s);
                 }
                 if (opts.size() < 4) continue;
+                int total = Text.words(context);
+                for (String o : opts) total += Text.words(o);
+                if (total > 190) continue; // keep the whole prompt short for small models
                 Collections.shuffle(opts, r);
                 d.add().field("context", context).answer(next).options(opts).group(doc.id());
             }
@@ -255,13 +258,14 @@ final class Literature {
                 "Public Domain texts (package licences: MIT, Apache-2.0)",
                 "constructed by rule: a sentence of a held-out chapter mentioning exactly one main character (from a "
                         + "hand-written list of names per novel), with that name replaced by _; the other option is another "
-                        + "listed character named in the two preceding sentences",
+                        + "listed character named in the two preceding sentences (or, failing that, elsewhere in the chapter)",
                 "Name cloze over held-out novel chapters (Winogrande/WSC-like coreference).");
         Random r = g.rng("name_cloze");
         for (Sources.Doc doc : heldOut) {
             List<String> names = CHARACTERS.get(doc.group());
             if (names == null) continue;
             List<String> ss = sentences(doc);
+            List<String> chapterNames = present(String.join(" ", ss), names);
             for (int i = 2; i < ss.size(); i++) {
                 String s = ss.get(i);
                 if (!ok(s)) continue;
@@ -273,7 +277,12 @@ final class Literature {
                 if (Text.words(context) > 90) continue;
                 List<String> other = present(context, names);
                 other.remove(ans);
-                if (other.isEmpty()) continue;
+                if (other.isEmpty()) { // fall back to another listed character named elsewhere in the chapter
+                    other = chapterNames;
+                    other = new ArrayList<>(other);
+                    other.remove(ans);
+                    if (other.isEmpty()) continue;
+                }
                 String alt = other.get(r.nextInt(other.size()));
                 String sent = s.replaceAll("(?<![\\w-])" + Pattern.quote(ans) + "(?![\\w-])", "_");
                 List<String> opts = new ArrayList<>(List.of(ans, alt));

