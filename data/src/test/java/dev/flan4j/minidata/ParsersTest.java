@@ -103,6 +103,25 @@ class ParsersTest {
     }
 
     @Test
+    void languageToolExamples() throws Exception {
+        Path xml = tmp.resolve("mini-grammar.xml");
+        java.nio.file.Files.writeString(xml, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<!DOCTYPE rules [ <!ENTITY apostrophe \"['`]\"> ]>\n<rules lang=\"en\"><category id=\"C\" name=\"c\">"
+                + "<rule id=\"A\"><pattern><token regexp=\"yes\">&apostrophe;</token></pattern><message>m</message>"
+                + "<example correction=\"an|a\">This is <marker>a</marker> apple.</example>"
+                + "<example>This is an apple.</example><example type=\"triggers_error\">Odd.</example></rule></category></rules>");
+        List<GrammarTasks.LtExample> ex = GrammarTasks.read(xml);
+        assertEquals(2, ex.size());
+        assertEquals(new GrammarTasks.LtExample("This is a apple.", "This is an apple.", true), ex.get(0));
+        assertEquals(new GrammarTasks.LtExample("This is an apple.", null, false), ex.get(1));
+        List<GrammarTasks.LtExample> fx = GrammarTasks.read(src.root.resolve("maven/language-en/org/languagetool/rules/en/grammar.xml"));
+        assertTrue(fx.size() > 100);
+        assertTrue(fx.stream().anyMatch(e -> e.incorrect() && e.corrected() != null && !e.corrected().equals(e.sentence())));
+        assertTrue(fx.stream().anyMatch(e -> !e.incorrect()));
+        assertEquals(1, GrammarTasks.editDistance("a apple", "an apple"));
+    }
+
+    @Test
     void textHelpers() {
         assertEquals(List.of("Mr. Darcy came in.", "He sat down!", "\"Why?\" she asked."),
                 Text.sentences("Mr. Darcy came in. He sat down! \"Why?\" she asked."));

@@ -41,6 +41,27 @@ class ShippedCollectionTest {
         assertTrue(Files.readString(dir.resolve("NOTICE")).contains("wordnet-base"));
     }
 
+    @Test
+    void heldOutChaptersAreNotInTheCorpus() throws Exception {
+        Path dir = Path.of(ShippedCollectionTest.class.getResource("/mini-flan/collection.json").toURI()).getParent();
+        StringBuilder all = new StringBuilder();
+        for (JsonNode doc : readJsonl(dir.resolve("corpus.jsonl.gz"))) all.append(doc.path("text").asText()).append('\n');
+        String corpus = all.toString();
+        int checked = 0;
+        for (String[] t : new String[][] {{"cloze_rc", "passage"}, {"story_continuation", "context"}, {"name_cloze", "context"}}) {
+            List<JsonNode> ex = readJsonl(dir.resolve("tasks/" + t[0] + ".jsonl.gz"));
+            for (int i = 0; i < ex.size(); i += Math.max(1, ex.size() / 60)) {
+                String text = ex.get(i).path("fields").path(t[1]).asText();
+                String probe = text.substring(0, Math.min(80, text.length()));
+                assertFalse(corpus.contains(probe), t[0] + " text found in the corpus: " + probe);
+                checked++;
+            }
+        }
+        assertTrue(checked > 100);
+        // and the corpus is not empty of the sources those tasks draw on
+        assertTrue(corpus.contains("Call me Ishmael") || corpus.contains("Elizabeth"));
+    }
+
     static List<JsonNode> readJsonl(Path p) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(p)),
