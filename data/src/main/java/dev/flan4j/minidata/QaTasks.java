@@ -82,7 +82,7 @@ final class QaTasks {
             qa.putIfAbsent("Who succeeded " + p + " as President of the United States?", c(r[3]));
             qa.putIfAbsent("In which years was " + p + " President of the United States?", c(r[1]));
             String vice = c(r[2]);
-            if (!vice.isEmpty()) qa.putIfAbsent("Who was the (first) Vice President under President " + p + "?", vice);
+            if (!vice.isEmpty()) qa.putIfAbsent("Who was the first Vice President under President " + p + "?", vice);
         }
         for (String[] r : g.src.quiz("state")) {
             if (r.length < 4) continue;
@@ -97,7 +97,7 @@ final class QaTasks {
         for (String[] r : g.src.quiz("babies"))
             if (r.length >= 2) qa.putIfAbsent("What is a young " + c(r[1]) + " called?", c(r[0]));
         for (String[] r : g.src.quiz("sexes"))
-            if (r.length >= 2 && c(r[0]).length() > 1) qa.putIfAbsent("What is the female counterpart of a " + c(r[0]) + "?", c(r[1]));
+            if (r.length >= 2 && c(r[0]).length() > 1) qa.putIfAbsent("What is the female counterpart of \"" + c(r[0]) + "\"?", c(r[1]));
         for (String[] r : g.src.quiz("sov"))
             if (r.length >= 3) qa.putIfAbsent("Who succeeded " + c(r[0]) + " on the English or British throne?", c(r[2]));
         for (Map.Entry<String, String> e : qa.entrySet()) {
