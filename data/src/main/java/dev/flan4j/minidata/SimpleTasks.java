@@ -51,7 +51,17 @@ final class SimpleTasks {
          .t("Condense this description into a headline of at most ten words:\n{description}", "{answer}")
          .turned("Write a paragraph describing a software package whose summary is \"{answer}\".", "{description}")
          .turned("Synopsis: {answer}\n\nExpand this synopsis into a full package description.", "{description}");
-        d.card("Debian bookworm main, dists/bookworm/main/i18n/Translation-en (package descriptions)", "bookworm (12)",
+        String sha = "";
+        java.nio.file.Path tr = g.src.root.resolve("debian-translation-en.txt");
+        if (java.nio.file.Files.exists(tr)) {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(tr));
+                sha = ", Translation-en sha256 " + java.util.HexFormat.of().formatHex(h).substring(0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        d.card("Debian bookworm main, dists/bookworm/main/i18n/Translation-en (package descriptions)", "bookworm (12)" + sha,
                 "per-package Debian description texts; descriptions are short factual summaries distributed with Debian "
                         + "under the licences of their packages (DFSG-free)",
                 "given by the source: the synopsis line written by the package maintainer is the summary",
@@ -60,12 +70,22 @@ final class SimpleTasks {
         java.util.Set<String> seenSyn = new java.util.HashSet<>();
         for (Sources.PackageDescription p : g.src.debianDescriptions()) {
             String desc = p.description();
-            if (desc.isEmpty()) continue;
+            if (desc.isEmpty() || p.pkg().matches(".*-(dev|doc|dbg|dbgsym|data|common|examples|l10n|locales?)$")) continue;
+            String lowSyn = p.synopsis().toLowerCase();
+            if (lowSyn.contains("metapackage") || lowSyn.contains("transitional") || lowSyn.contains("dummy")) continue;
             // drop boilerplate lists and the common "This package contains ..." trailers
             StringBuilder sb = new StringBuilder();
             for (String para : desc.split("\n\n")) {
-                String n = Text.normalize(para);
-                if (n.isEmpty() || para.trim().startsWith("*") || para.trim().startsWith("-") || para.contains("  ")) continue;
+                // cut a paragraph at its first list item; drop it if what is left introduces a list
+                StringBuilder kept = new StringBuilder();
+                for (String line : para.split("\n")) {
+                    String tl = line.trim();
+                    if (tl.startsWith("*") || tl.startsWith("-") || tl.startsWith("o ") || tl.startsWith("+")) break;
+                    kept.append(line).append('\n');
+                }
+                String n = Text.normalize(kept.toString());
+                if (n.endsWith(":")) continue;
+                if (n.isEmpty() || kept.toString().contains("  ")) continue;
                 if (n.startsWith("This package contains") || n.startsWith("This package provides the")) continue;
                 if (sb.length() > 0) sb.append(' ');
                 sb.append(n);

@@ -113,7 +113,8 @@ public final class Sources {
     }
 
     private static void addAusten(List<Doc> out, String book, int chapter, List<String> lines) {
-        List<String> paras = paragraphs(String.join("\n", lines));
+        // janeaustenr marks italics as _word_: drop the markers (they would clash with cloze blanks)
+        List<String> paras = paragraphs(String.join("\n", lines).replace("_", ""));
         if (paras.isEmpty()) return;
         out.add(new Doc(String.format("austen-%s-ch%02d", book, chapter), "janeaustenr", "austen-" + book,
                 book + " chapter " + chapter, paras));
@@ -214,6 +215,10 @@ public final class Sources {
 
     /** Expands a quiz pattern to its canonical (longest, first-alternative) form: {x} optional, a|b alternatives. */
     public static String quizCanonical(String pattern) {
+        return expand(pattern).trim();
+    }
+
+    private static String expand(String pattern) {
         String first = splitTop(pattern, '|')[0];
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < first.length(); i++) {
@@ -227,11 +232,11 @@ public final class Sources {
                     else if (d == '}' || d == ']') depth--;
                     j++;
                 }
-                sb.append(quizCanonical(first.substring(i + 1, j - 1)));
+                sb.append(expand(first.substring(i + 1, j - 1)));
                 i = j - 1;
             } else if (c != '\\') sb.append(c);
         }
-        return sb.toString().trim();
+        return sb.toString();
     }
 
     // ---- Debian package descriptions (Translation-en) ----

@@ -42,7 +42,9 @@ final class WordNetTasks {
     }
 
     static String sentence(String ex) {
-        String s = Text.normalize(ex);
+        String s = Text.normalize(ex.replace('`', '\''));
+        int attr = s.indexOf("\"-");
+        if (attr > 0) s = s.substring(0, attr); // quotation attributions: ...\"- Author
         if (s.isEmpty()) return s;
         s = Text.capitalize(s);
         char last = s.charAt(s.length() - 1);
@@ -70,7 +72,7 @@ final class WordNetTasks {
          .t("Sentence 1: {premise}\nSentence 2: {hypothesis}\nIf the first sentence is true, is the second one true as well?\n{options_}", "{answer}")
          .t("{premise}\nIs it true that {hypothesis}\n{options_}", "{answer}")
          .t("Here is a premise: \"{premise}\"\nHere is a hypothesis: \"{hypothesis}\"\nIs it possible to conclude that if the premise is true, then so is the hypothesis?\n{options_}", "{answer}")
-         .turned("Write a sentence that follows from this one: \"{premise}\" (the answer to whether it follows is: {answer})", "{hypothesis}");
+         .turned("Premise: {premise}\nWrite a hypothesis such that the answer to \"Does the premise entail the hypothesis?\" is \"{answer}\".", "{hypothesis}");
         d.card(SOURCE, VERSION, LICENSE,
                 "constructed by rule from real WordNet example sentences: the premise is the example sentence; the "
                         + "hypothesis replaces one noun by its hypernym (answer yes: entailment), by a hyponym (answer: it is "

@@ -1,0 +1,159 @@
+package dev.flan4j.minidata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/** Checks the generated collection committed under src/main/resources/mini-flan (as on the classpath). */
+class ShippedCollectionTest {
+    static final ObjectMapper M = new ObjectMapper();
+    static final Set<String> CLUSTER_NAMES = Set.of("nli", "reading_comprehension", "closed_book_qa", "commonsense",
+            "sentiment", "paraphrase", "coreference", "reading_comprehension_with_commonsense", "translation",
+            "summarization", "struct_to_text", "misc");
+
+    @Test
+    void shippedCollectionIsValid() throws Exception {
+        Path dir = Path.of(ShippedCollectionTest.class.getResource("/mini-flan/collection.json").toURI()).getParent();
+        checkCollection(dir, 12, 8);
+        // size budget: everything shipped well under 15 MB
+        long total = 0;
+        try (var s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) if (Files.isRegularFile(p)) total += Files.size(p);
+        }
+        assertTrue(total < 15_000_000L, "collection is " + total + " bytes");
+        assertTrue(Files.readString(dir.resolve("NOTICE")).contains("wordnet-base"));
+    }
+
+    @Test
+    void heldOutChaptersAreNotInTheCorpus() throws Exception {
+        Path dir = Path.of(ShippedCollectionTest.class.getResource("/mini-flan/collection.json").toURI()).getParent();
+        StringBuilder all = new StringBuilder();
+        for (JsonNode doc : readJsonl(dir.resolve("corpus.jsonl.gz"))) all.append(doc.path("text").asText()).append('\n');
+        String corpus = all.toString();
+        int checked = 0;
+        for (String[] t : new String[][] {{"cloze_rc", "passage"}, {"story_continuation", "context"}, {"name_cloze", "context"}}) {
+            List<JsonNode> ex = readJsonl(dir.resolve("tasks/" + t[0] + ".jsonl.gz"));
+            for (int i = 0; i < ex.size(); i += Math.max(1, ex.size() / 60)) {
+                String text = ex.get(i).path("fields").path(t[1]).asText();
+                String probe = text.substring(0, Math.min(80, text.length()));
+                assertFalse(corpus.contains(probe), t[0] + " text found in the corpus: " + probe);
+                checked++;
+            }
+        }
+        assertTrue(checked > 100);
+        // and the corpus is not empty of the sources those tasks draw on
+        assertTrue(corpus.contains("Call me Ishmael") || corpus.contains("Elizabeth"));
+    }
+
+    static List<JsonNode> readJsonl(Path p) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(p)),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) out.add(M.readTree(line));
+        }
+        return out;
+    }
+
+    static void checkCollection(Path dir, int minDatasets, int minClusters) throws Exception {
+        JsonNode coll = M.readTree(dir.resolve("collection.json").toFile());
+        assertEquals("mini-flan", coll.path("name").asText());
+        Map<String, String> clusterKinds = new LinkedHashMap<>();
+        for (JsonNode c : coll.path("clusters")) {
+            assertTrue(CLUSTER_NAMES.contains(c.path("name").asText()), c.toString());
+            assertTrue(Set.of("nlu", "nlg").contains(c.path("kind").asText()));
+            clusterKinds.put(c.path("name").asText(), c.path("kind").asText());
+        }
+        Set<String> usedClusters = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        JsonNode datasets = coll.path("datasets");
+        assertTrue(datasets.size() >= minDatasets, "datasets: " + datasets.size());
+        for (JsonNode d : datasets) {
+            String name = d.path("name").asText();
+            assertTrue(names.add(name), "duplicate dataset " + name);
+            String cluster = d.path("cluster").asText();
+            assertTrue(clusterKinds.containsKey(cluster), name + ": unknown cluster " + cluster);
+            usedClusters.add(cluster);
+            String task = d.path("task").asText();
+            assertTrue(Set.of("classification", "generation").contains(task), name);
+            assertTrue(Set.of("accuracy", "exact_match", "f1", "bleu", "rouge").contains(d.path("metric").asText()), name);
+            for (String k : List.of("source", "version", "license", "labels", "description"))
+                assertFalse(d.path("card").path(k).asText().isBlank(), name + ": card." + k);
+            // templates
+            JsonNode ts = d.path("templates");
+            assertTrue(ts.size() >= 5 && ts.size() <= 10, name + ": " + ts.size() + " templates");
+            boolean plain = false;
+            Set<String> slots = new HashSet<>();
+            for (JsonNode t : ts) {
+                if (!t.path("turned_around").asBoolean()) plain = true;
+                slots.addAll(Generate.slots(t.path("input").asText() + "\n" + t.path("target").asText()));
+                if (task.equals("classification") && !t.path("turned_around").asBoolean())
+                    assertTrue(t.path("input").asText().contains("{options_}"), name + ": classification template without {options_}");
+            }
+            assertTrue(plain, name + ": all templates turned around");
+            slots.remove("answer");
+            slots.remove("options_");
+            // examples
+            List<JsonNode> ex = readJsonl(dir.resolve(d.path("file").asText()));
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            Set<String> train = new HashSet<>();
+            List<String> test = new ArrayList<>();
+            String prevSplit = "train";
+            List<String> order = List.of("train", "dev", "test");
+            Set<String> ids = new HashSet<>();
+            for (JsonNode e : ex) {
+                String split = e.path("split").asText();
+                assertTrue(order.contains(split), name + ": split " + split);
+                assertTrue(order.indexOf(split) >= order.indexOf(prevSplit), name + ": splits out of order");
+                prevSplit = split;
+                assertTrue(ids.add(e.path("id").asText()), name + ": duplicate id");
+                counts.merge(split, 1, Integer::sum);
+                for (String s : slots) assertTrue(e.path("fields").has(s), name + ": slot {" + s + "} missing in " + e);
+                String answer = e.path("answer").asText();
+                assertFalse(answer.isBlank(), name + ": empty answer");
+                if (task.equals("classification")) {
+                    JsonNode opts = e.has("options") ? e.path("options") : d.path("options");
+                    assertTrue(opts.isArray() && opts.size() >= 2, name + ": no options for " + e);
+                    boolean found = false;
+                    for (JsonNode o : opts) found |= o.asText().equals(answer);
+                    assertTrue(found, name + ": answer not among options: " + e);
+                }
+                String key = e.path("fields").toString();
+                if (split.equals("train")) train.add(key);
+                else if (split.equals("test")) test.add(key);
+            }
+            for (String s : order) {
+                assertTrue(counts.getOrDefault(s, 0) > 0, name + ": empty split " + s);
+                assertEquals(counts.getOrDefault(s, 0), d.path("counts").path(s).asInt(), name + ": counts." + s);
+            }
+            for (String t : test) assertFalse(train.contains(t), name + ": test example also in train: " + t);
+        }
+        assertTrue(usedClusters.size() >= minClusters, "clusters: " + usedClusters);
+        // corpus
+        List<JsonNode> corpus = readJsonl(dir.resolve("corpus.jsonl.gz"));
+        Set<String> splits = new HashSet<>();
+        for (JsonNode doc : corpus) {
+            splits.add(doc.path("split").asText());
+            assertNotNull(doc.get("id"));
+            assertFalse(doc.path("text").asText().isBlank());
+        }
+        assertEquals(Set.of("train", "valid"), splits);
+    }
+}
