@@ -234,13 +234,13 @@ public final class CpuBackend implements Backend {
             int doc = job / NH, h = job % NH;
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
             float[] q = gather(QKV, start, len, 3 * C, h * HD, HD);
-            float[] k = gather(QKV, start, len, 3 * C, C + h * HD, HD);
-            float[] kT = transpose(k, len, HD);
+            float[] kT = transpose(gather(QKV, start, len, 3 * C, C + h * HD, HD), len, HD);
             float[] vT = transpose(gather(QKV, start, len, 3 * C, 2 * C + h * HD, HD), len, HD);
             float[] dO = gather(DO, start, len, C, h * HD, HD);
             float[] o = gather(O, start, len, C, h * HD, HD);
-            float[] dq = new float[len * HD], dk = new float[len * HD], dv = new float[len * HD];
-            float[] p = new float[len], dp = new float[len];
+            // dq [len, HD]; dk, dv accumulated transposed [HD, len] so every update is a long axpy over keys.
+            float[] dq = new float[len * HD], dkT = new float[HD * len], dvT = new float[HD * len];
+            float[] p = new float[len], dp = new float[len], ds = new float[len];
             for (int i = 0; i < len; i++) {
                 int n = i + 1;
                 float lsei = L.get((start + i) * NH + h);
@@ -249,13 +249,16 @@ public final class CpuBackend implements Backend {
                 scores(p, q, i, kT, len, n, HD, scale);
                 for (int j = 0; j < n; j++) p[j] = (float) Math.exp(p[j] - lsei);      // P = softmax row
                 scores(dp, dO, i, vT, len, n, HD, 1f);                                   // dP = dO V^T
-                for (int j = 0; j < n; j++) {
-                    float ds = p[j] * (dp[j] - D) * scale;                              // dS (with the scale)
-                    axpy(dv, j * HD, p[j], dO, i * HD, HD);                              // dV += P^T dO
-                    axpy(dq, i * HD, ds, k, j * HD, HD);                                 // dQ += dS K
-                    axpy(dk, j * HD, ds, q, i * HD, HD);                                 // dK += dS^T Q
+                for (int j = 0; j < n; j++) ds[j] = p[j] * (dp[j] - D) * scale;          // dS (with the scale)
+                for (int d = 0; d < HD; d++) {
+                    axpy(dvT, d * len, dO[i * HD + d], p, 0, n);                         // dV += P^T dO
+                    axpy(dkT, d * len, q[i * HD + d], ds, 0, n);                         // dK += dS^T Q
+                    float acc = 0;                                                        // dQ = dS K
+                    for (int j = 0; j < n; j++) acc += ds[j] * kT[d * len + j];
+                    dq[i * HD + d] = acc;
                 }
             }
+            float[] dk = transpose(dkT, HD, len), dv = transpose(dvT, HD, len);
             for (int t = 0; t < len; t++) {
                 int base = (start + t) * 3 * C + h * HD;
                 DQKV.put(base, dq, t * HD, HD);
@@ -331,8 +334,16 @@ public final class CpuBackend implements Backend {
         FloatBuffer X = buf("x", x), O = buf("out", out);
         parallelRange(n, i -> {
             double v = X.get(i);
-            O.put(i, (float) (0.5 * v * (1 + Math.tanh(GELU_K * (v + 0.044715 * v * v * v)))));
+            O.put(i, (float) (0.5 * v * (1 + tanh(GELU_K * (v + 0.044715 * v * v * v)))));
         });
+    }
+
+    /** tanh through the intrinsic exp (Math.tanh is not intrinsified and dominated GELU's cost). */
+    private static double tanh(double u) {
+        if (u > 20) return 1;
+        if (u < -20) return -1;
+        double e = Math.exp(2 * u);
+        return (e - 1) / (e + 1);
     }
 
     @Override
@@ -344,7 +355,7 @@ public final class CpuBackend implements Backend {
         parallelRange(n, i -> {
             double v = X.get(i);
             double u = GELU_K * (v + 0.044715 * v * v * v);
-            double th = Math.tanh(u);
+            double th = tanh(u);
             double sech2 = 1 - th * th;
             double grad = 0.5 * (1 + th) + 0.5 * v * sech2 * GELU_K * (1 + 3 * 0.044715 * v * v);
             DX.put(i, (float) (grad * DO.get(i)));
