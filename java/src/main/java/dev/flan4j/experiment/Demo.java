@@ -33,7 +33,7 @@ public final class Demo {
     public record Config(String preset, int seqLen, String heldOut, int pretrainSteps, int tuneSteps, int batchRows,
                          double pretrainLr, double tuneLr, int evalExamples, int evalDev, long seed) {
         public static Config cpu() {
-            return new Config("1m", 128, "nli", 700, 400, 8, 3e-3, 1e-3, 100, 40, 1234);
+            return new Config("1m", 128, "nli", 300, 200, 8, 3e-3, 1e-3, 100, 30, 1234);
         }
 
         /** A larger run for one GPU. */
