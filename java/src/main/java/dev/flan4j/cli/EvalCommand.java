@@ -34,7 +34,7 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> clusters;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "flan (default), gpt3_continuation (untuned models), no_template or dataset_name.")
+            description = "flan (default), flan_no_options, gpt3_continuation (untuned models), no_template or dataset_name.")
     String format = "flan";
 
     @Option(names = "--shots", paramLabel = "K", description = "Exemplars from train per prompt (default 0).") int shots;

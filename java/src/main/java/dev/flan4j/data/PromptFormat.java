@@ -13,6 +13,11 @@ public enum PromptFormat {
      * plainly, one per line after a newline.
      */
     NO_TEMPLATE,
+    /**
+     * FLAN instruction templates without the OPTIONS suffix ({@code {options_}} renders empty), to score a tuned
+     * model with the answer choices left out of the prompt; rank classification still ranks the options.
+     */
+    FLAN_NO_OPTIONS,
     /** Like {@link #NO_TEMPLATE}, prefixed by {@code [dataset_name]}. */
     DATASET_NAME,
     /**
@@ -42,7 +47,7 @@ public enum PromptFormat {
         List<String> options = t.turnedAround() ? List.of() : d.optionsFor(e);
         return switch (this) {
             case FLAN -> new Instance(d.name(), t.renderInput(e, options), t.renderTarget(e), options);
-            case GPT3_CONTINUATION -> new Instance(d.name(), t.renderInput(e, null), t.renderTarget(e), options);
+            case GPT3_CONTINUATION, FLAN_NO_OPTIONS -> new Instance(d.name(), t.renderInput(e, null), t.renderTarget(e), options);
             case NO_TEMPLATE -> new Instance(d.name(), raw(e, options), e.answer(), options);
             case DATASET_NAME -> new Instance(d.name(), "[" + d.name() + "] " + raw(e, options), e.answer(), options);
         };

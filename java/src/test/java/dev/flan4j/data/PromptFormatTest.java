@@ -38,6 +38,11 @@ class PromptFormatTest {
         assertEquals("Premise: A dog runs in the park.\nHypothesis: An animal runs in the park.\n"
                 + "Does the premise entail the hypothesis?", i.input());
         assertEquals(3, i.options().size());
+        // FLAN without OPTIONS renders the same instruction text; FLAN with them appends the suffix.
+        assertEquals(i.input(), PromptFormat.FLAN_NO_OPTIONS.render(nli, ex, nli.templates().get(0)).input());
+        String flan = PromptFormat.FLAN.render(nli, ex, nli.templates().get(0)).input();
+        assertTrue(flan.startsWith(i.input()) && flan.endsWith(Template.optionsSuffix(i.options())), flan);
+        assertFalse(i.input().contains("OPTIONS"));
     }
 
     @Test
