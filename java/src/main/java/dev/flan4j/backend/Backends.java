@@ -41,19 +41,20 @@ public final class Backends {
             case "cpu":
                 return new CpuBackend();
             case "auto": {
+                StringBuilder skipped = new StringBuilder();
                 for (BackendProvider p : providers) {
                     String why = p.unavailableReason();
-                    if (why == null) return log(p.create(), "auto");
-                    logOnce("backend auto: " + p.name() + " unavailable (" + why + "), using cpu");
+                    if (why == null) return log(p.create(), "auto", "");
+                    skipped.append("; ").append(p.name()).append(" unavailable: ").append(why);
                 }
-                return log(new CpuBackend(), "auto");
+                return log(new CpuBackend(), "auto", skipped.toString());
             }
             default: {
                 for (BackendProvider p : providers) {
                     if (p.name().equals(n)) {
                         String why = p.unavailableReason();
                         if (why != null) throw new IllegalStateException("backend '" + n + "' is unavailable: " + why);
-                        return log(p.create(), n);
+                        return log(p.create(), n, "");
                     }
                 }
                 if (n.equals("cuda")) {
@@ -70,8 +71,8 @@ public final class Backends {
         return list;
     }
 
-    private static Backend log(Backend b, String requested) {
-        logOnce("backend " + requested + " -> " + b.name() + " (" + b.device() + ")");
+    private static Backend log(Backend b, String requested, String why) {
+        logOnce("backend " + requested + " -> " + b.name() + " (" + b.device() + ")" + why);
         return b;
     }
 
