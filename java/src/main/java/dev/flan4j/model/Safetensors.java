@@ -34,73 +34,15 @@ public final class Safetensors {
     /** The tensors of a file, in header order, plus its {@code __metadata__}. */
     public record Contents(Map<String, Entry> tensors, Map<String, String> metadata) {}
 
-    /** Reads and validates a whole file. */
+    /** Reads and validates a whole file; every tensor must have a float dtype (F32, F16, BF16, F64). */
     public static Contents read(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) throw corrupt(file, "file has " + size + " bytes, shorter than the 8-byte header length");
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0);
-            long headerLen = lenBuf.flip().getLong();
-            if (headerLen <= 0 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw corrupt(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
-            readFully(ch, hb, 8);
-            JsonNode header;
-            try {
-                header = JSON.readTree(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw corrupt(file, "header is not valid JSON: " + e.getMessage());
-            }
-            if (header == null || !header.isObject()) throw corrupt(file, "header is not a JSON object");
-            long dataStart = 8 + headerLen, dataLen = size - dataStart;
-            Map<String, String> meta = new LinkedHashMap<>();
-            Map<String, Entry> tensors = new LinkedHashMap<>();
-            List<long[]> ranges = new ArrayList<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String name = e.getKey();
-                JsonNode v = e.getValue();
-                if (name.equals("__metadata__")) {
-                    v.fields().forEachRemaining(m -> meta.put(m.getKey(), m.getValue().asText()));
-                    continue;
-                }
-                String dtype = v.path("dtype").asText(null);
-                int width = width(dtype);
-                if (width < 0) throw corrupt(file, "tensor '" + name + "' has unsupported dtype " + dtype);
-                JsonNode shapeNode = v.path("shape"), offs = v.path("data_offsets");
-                if (!shapeNode.isArray() || !offs.isArray() || offs.size() != 2) {
-                    throw corrupt(file, "tensor '" + name + "' lacks shape or data_offsets");
-                }
-                int[] shape = new int[shapeNode.size()];
-                long count = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asInt(-1);
-                    if (shape[i] < 0) throw corrupt(file, "tensor '" + name + "' has a negative dimension");
-                    count *= shape[i];
-                }
-                long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
-                if (begin < 0 || end < begin || end > dataLen) {
-                    throw corrupt(file, "tensor '" + name + "' data_offsets [" + begin + ", " + end
-                            + ") fall outside the " + dataLen + " data bytes (truncated file?)");
-                }
-                if (end - begin != count * width) {
-                    throw corrupt(file, "tensor '" + name + "' " + dtype + Arrays.toString(shape) + " needs "
-                            + count * width + " bytes, data_offsets give " + (end - begin));
-                }
-                if (count > Integer.MAX_VALUE) throw corrupt(file, "tensor '" + name + "' is too large");
-                ranges.add(new long[]{begin, end});
-                ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                tensors.put(name, new Entry(name, dtype, shape, toFloat(data, dtype, (int) count)));
-            }
-            ranges.sort((a, b) -> Long.compare(a[0], b[0]));
-            for (int i = 1; i < ranges.size(); i++) {
-                if (ranges.get(i)[0] < ranges.get(i - 1)[1]) throw corrupt(file, "tensor data ranges overlap");
-            }
-            return new Contents(tensors, meta);
+        Header h = readHeader(file);
+        Map<String, Entry> tensors = new LinkedHashMap<>();
+        for (TensorInfo t : h.tensors().values()) {
+            if (!t.isFloat()) throw corrupt(file, "tensor '" + t.name() + "' has unsupported dtype " + t.dtype());
+            tensors.put(t.name(), new Entry(t.name(), t.dtype(), t.shape(), readTensor(h, t.name())));
         }
+        return new Contents(tensors, h.metadata());
     }
 
     /** Writes fp32 tensors (name -> shape, data) with metadata, atomically: temp file, fsync, rename. */
