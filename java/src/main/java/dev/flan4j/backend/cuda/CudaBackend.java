@@ -57,8 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CudaBackend implements Backend, ProfilingSupport {
     private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
-    /** System property: the device index (default 0). */
-    public static final String DEVICE_PROPERTY = "flan4j.cuda.device";
     /** System property: let fp32 GEMMs use TF32 tensor cores (default false). */
     public static final String TF32_PROPERTY = "flan4j.cuda.tf32";
     /** The message for machines without a driver or device. */
@@ -99,8 +97,6 @@ public final class CudaBackend implements Backend, ProfilingSupport {
                 return "CUDA error while counting devices: " + e.getMessage();
             }
             if (n == 0) return NO_DEVICE;
-            int dev = Integer.getInteger(DEVICE_PROPERTY, 0);
-            if (dev < 0 || dev >= n) return DEVICE_PROPERTY + "=" + dev + " but there are " + n + " CUDA devices";
             try {
                 Kernels.loadBlas();
             } catch (KernelException e) {
@@ -121,12 +117,16 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         }
     }
 
-    /** Opens the device given by {@code flan4j.cuda.device} (default 0); check {@link #unavailableReason()} first. */
+    /**
+     * Opens device 0 (choose a GPU with {@code CUDA_VISIBLE_DEVICES}: JCuda's runtime and libflan4j's keep separate
+     * per-thread current devices, and both default to 0, so device 0 is the one they always agree on).
+     * Check {@link #unavailableReason()} first.
+     */
     public CudaBackend() {
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException("CUDA backend unavailable: " + why);
         JCuda.setExceptionsEnabled(true);
-        this.deviceIndex = Integer.getInteger(DEVICE_PROPERTY, 0);
+        this.deviceIndex = 0;
         JCuda.cudaSetDevice(deviceIndex);
         JCuda.cudaStreamCreate(stream);
         this.s = stream.handle();
