@@ -47,7 +47,7 @@ run() {   # name, tag filter (or ""), prefix command...
   [ -n "$tag" ] && filter=(--include-tag "$tag")
   echo "=== $name ===" | tee -a "$out/summary.txt"
   "$@" "$java" "${java_opts[@]}" -jar "$launcher" execute --class-path "$cp" "${select[@]}" "${filter[@]}" \
-    --reports-dir "$out/$name" --details=tree --disable-banner --fail-if-no-tests > "$out/$name.log" 2>&1
+    --reports-dir "$out/$name" --details=tree --disable-banner --disable-ansi-colors --fail-if-no-tests > "$out/$name.log" 2>&1
   local rc=$?
   grep -E "tests (successful|failed|skipped|aborted|found)|containers failed" "$out/$name.log" | tee -a "$out/summary.txt"
   grep -m 20 -E "ERROR SUMMARY|========= (Invalid|Race|Error)" "$out/$name.log" | tee -a "$out/summary.txt" || true
