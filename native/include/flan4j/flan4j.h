@@ -193,6 +193,29 @@ FLAN4J_API int flan4j_attention_forward(const flan4j_attention_params* params, v
 /* Backward: reads q, k, v, o, lse, dout; writes dq, dk, dv (overwritten) and delta. */
 FLAN4J_API int flan4j_attention_backward(const flan4j_attention_params* params, void* stream);
 
+/* ---------------------------------------------------------------- attention for any head dim, KV-cache decode
+ * Simple kernels (one warp per token and head, online softmax; src/attention_generic.cu) for head dims the fused
+ * kernels do not instantiate, and for incremental decoding. fp32 only; 1 <= HD <= 256; C = NH*HD.
+ *   qkv [N, 3C]: q, k, v of each token side by side, each [NH, HD];  out [N, C];  lse [N, NH] fp32 (may be NULL in
+ *   the forward); doc_bounds device int[2N]: [0, N) the first row of each token's document, [N, 2N) one past its
+ *   last row (attention is causal inside a document and never crosses one).
+ * Backward writes (overwrites) dqkv [N, 3C]; delta [N, NH] fp32 is a workspace.
+ */
+FLAN4J_API int flan4j_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds,
+                                                int N, int NH, int HD, float scale, void* stream);
+FLAN4J_API int flan4j_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,
+                                                 const float* out, const float* lse, const int* doc_bounds, int N,
+                                                 int NH, int HD, float scale, void* stream);
+/* Decode n new tokens of one sequence against a KV cache: writes their k, v (from qkv_new [n, 3C]) into rows
+ * [start, start+n) of k_cache, v_cache ([t_max, C] fp32), then query i attends to cache rows [0, start+i]; out [n, C].
+ * Rows >= start+n are neither read nor written. */
+FLAN4J_API int flan4j_attention_decode(float* out, const float* qkv_new, float* k_cache, float* v_cache, int start,
+                                       int n, int t_max, int NH, int HD, float scale, void* stream);
+/* x[i] = value for N fp32 elements. */
+FLAN4J_API int flan4j_fill(float* x, float value, long long N, void* stream);
+/* dst [cols, rows] = transpose of src [rows, cols], fp32 (dst must not alias src). */
+FLAN4J_API int flan4j_transpose(float* dst, const float* src, int rows, int cols, void* stream);
+
 /* ---------------------------------------------------------------- small ops
  * N counts elements. All "dtype" tensors share that dtype (F32 or BF16 unless stated).
  */

@@ -188,4 +188,24 @@ public final class Flan4jNative {
     public static native @Cast("const char*") String flan4j_blas_library();
 
     public static native int flan4j_release_thread_resources();
+
+    // ------------------------------------------------------------------ attention for any head dim, decode, helpers
+
+    public static native int flan4j_attention_generic_forward(@Cast("const float*") long qkv, @Cast("float*") long out,
+            @Cast("float*") long lse, @Cast("const int*") long doc_bounds, int N, int NH, int HD, float scale,
+            @Cast("void*") long stream);
+
+    public static native int flan4j_attention_generic_backward(@Cast("float*") long dqkv, @Cast("float*") long delta,
+            @Cast("const float*") long dout, @Cast("const float*") long qkv, @Cast("const float*") long out,
+            @Cast("const float*") long lse, @Cast("const int*") long doc_bounds, int N, int NH, int HD, float scale,
+            @Cast("void*") long stream);
+
+    public static native int flan4j_attention_decode(@Cast("float*") long out, @Cast("const float*") long qkv_new,
+            @Cast("float*") long k_cache, @Cast("float*") long v_cache, int start, int n, int t_max, int NH, int HD,
+            float scale, @Cast("void*") long stream);
+
+    public static native int flan4j_fill(@Cast("float*") long x, float value, long N, @Cast("void*") long stream);
+
+    public static native int flan4j_transpose(@Cast("float*") long dst, @Cast("const float*") long src, int rows,
+            int cols, @Cast("void*") long stream);
 }

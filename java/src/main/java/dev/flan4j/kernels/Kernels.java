@@ -568,4 +568,93 @@ public final class Kernels {
             check(Flan4jNative.flan4j_release_thread_resources());
         }
     }
+
+    // ------------------------------------------------------------------ attention for any head dim, decode, helpers
+
+    /** Head dims the simple kernels accept (1..256); the fused kernels take 32, 64, 128. */
+    public static final int GENERIC_MAX_HEAD_DIM = 256;
+
+    private static void requireHeads(String op, int N, int NH, int HD, float scale) {
+        requirePositive(op, "N", N);
+        requirePositive(op, "NH", NH);
+        requirePositive(op, "HD", HD);
+        if (HD > GENERIC_MAX_HEAD_DIM) {
+            throw new IllegalArgumentException(op + ": argument 'HD' must be <= " + GENERIC_MAX_HEAD_DIM + ", got " + HD);
+        }
+        if (!(scale > 0f) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException(op + ": argument 'scale' must be finite and > 0, got " + scale);
+        }
+    }
+
+    /**
+     * Causal attention for any head dim over a packed qkv [N, 3C] (fp32): out [N, C], lse [N, NH] (may be 0).
+     * {@code docBounds} is a device int[2N]: first row of each token's document, then one past its last row.
+     */
+    public static void attentionGenericForward(long qkv, long out, long lse, long docBounds, int N, int NH, int HD,
+            float scale, long stream) {
+        final String op = "attentionGenericForward";
+        requireHeads(op, N, NH, HD, scale);
+        requirePointer(op, "qkv", qkv);
+        requirePointer(op, "out", out);
+        requirePointer(op, "docBounds", docBounds);
+        requireLoaded();
+        check(Flan4jNative.flan4j_attention_generic_forward(qkv, out, lse, docBounds, N, NH, HD, scale, stream));
+    }
+
+    /** Backward of {@link #attentionGenericForward}: writes dqkv [N, 3C]; delta [N, NH] fp32 is a workspace. */
+    public static void attentionGenericBackward(long dqkv, long delta, long dout, long qkv, long out, long lse,
+            long docBounds, int N, int NH, int HD, float scale, long stream) {
+        final String op = "attentionGenericBackward";
+        requireHeads(op, N, NH, HD, scale);
+        requirePointer(op, "dqkv", dqkv);
+        requirePointer(op, "delta", delta);
+        requirePointer(op, "dout", dout);
+        requirePointer(op, "qkv", qkv);
+        requirePointer(op, "out", out);
+        requirePointer(op, "lse", lse);
+        requirePointer(op, "docBounds", docBounds);
+        requireLoaded();
+        check(Flan4jNative.flan4j_attention_generic_backward(dqkv, delta, dout, qkv, out, lse, docBounds, N, NH, HD,
+                scale, stream));
+    }
+
+    /**
+     * KV-cache decode (fp32): appends the k, v of qkvNew [n, 3C] at rows [start, start+n) of kCache, vCache
+     * ([tMax, C]), then new query i attends to rows [0, start+i]; writes out [n, C].
+     */
+    public static void attentionDecode(long out, long qkvNew, long kCache, long vCache, int start, int n, int tMax,
+            int NH, int HD, float scale, long stream) {
+        final String op = "attentionDecode";
+        requireHeads(op, n, NH, HD, scale);
+        requirePointer(op, "out", out);
+        requirePointer(op, "qkvNew", qkvNew);
+        requirePointer(op, "kCache", kCache);
+        requirePointer(op, "vCache", vCache);
+        requireNonNegative(op, "start", start);
+        if ((long) start + n > tMax) {
+            throw new IllegalArgumentException(op + ": start (" + start + ") + n (" + n + ") must be <= tMax (" + tMax + ")");
+        }
+        requireLoaded();
+        check(Flan4jNative.flan4j_attention_decode(out, qkvNew, kCache, vCache, start, n, tMax, NH, HD, scale, stream));
+    }
+
+    /** x[i] = value over N fp32 elements. */
+    public static void fill(long x, float value, long N, long stream) {
+        final String op = "fill";
+        requirePointer(op, "x", x);
+        requirePositive(op, "N", N);
+        requireLoaded();
+        check(Flan4jNative.flan4j_fill(x, value, N, stream));
+    }
+
+    /** dst [cols, rows] = src [rows, cols] transposed (fp32; no aliasing). */
+    public static void transpose(long dst, long src, int rows, int cols, long stream) {
+        final String op = "transpose";
+        requirePointer(op, "dst", dst);
+        requirePointer(op, "src", src);
+        requirePositive(op, "rows", rows);
+        requirePositive(op, "cols", cols);
+        requireLoaded();
+        check(Flan4jNative.flan4j_transpose(dst, src, rows, cols, stream));
+    }
 }
