@@ -31,28 +31,26 @@ public final class Charts {
 
     /** A grouped bar chart. */
     public static CategoryChart bars(String title, String yLabel, List<String> categories, List<Bars> series) {
-        CategoryChart c = new CategoryChartBuilder().width(900).height(520).title(title).yAxisTitle(yLabel).build();
+        CategoryChart c = new CategoryChartBuilder().width(1200).height(560).title(title).yAxisTitle(yLabel).build();
         style(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         c.getStyler().setOverlapped(false);
         c.getStyler().setLabelsVisible(false);
         c.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
+        int i = 0;
         for (Bars b : series) {
             List<Double> ys = new ArrayList<>();
             for (Double v : b.values()) ys.add(v == null || v.isNaN() ? null : v);
             if (ys.stream().allMatch(v -> v == null)) continue;
-            c.addSeries(b.name(), categories, ys);
+            c.addSeries(b.name(), categories, ys).setFillColor(color(b.name(), i++));
         }
         return c;
     }
 
     /** A line plot; {@code logX} for parameter counts. */
     public static XYChart lines(String title, String xLabel, String yLabel, List<Line> lines, boolean logX) {
-        XYChart c = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart c = new XYChartBuilder().width(1200).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(c.getStyler());
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        int k = 0;
         c.getStyler().setXAxisLogarithmic(logX);
         for (Line l : lines) {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
@@ -64,12 +62,36 @@ public final class Charts {
             if (xs.isEmpty()) continue;
             XYSeries s = c.addSeries(l.name(), xs, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color col = color(l.name(), k++);
+            s.setLineColor(col);
+            s.setMarkerColor(col);
             if (l.dashed()) s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
         }
         return c;
     }
 
+    private static final java.awt.Color[] OURS = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),
+            new java.awt.Color(0x2ca02c), new java.awt.Color(0x9467bd), new java.awt.Color(0x17becf),
+            new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2)};
+    private static final java.awt.Color[] PAPER = {new java.awt.Color(0x555555), new java.awt.Color(0x888888),
+            new java.awt.Color(0xbbbbbb)};
+
+    /** Ours in colours, the paper's series in greys, chance in light red. */
+    private static java.awt.Color color(String name, int index) {
+        if (name.startsWith("chance")) return new java.awt.Color(0xf4a6a6);
+        if (name.startsWith("paper")) return PAPER[paperIndex(name) % PAPER.length];
+        return OURS[index % OURS.length];
+    }
+
+    private static int paperIndex(String name) {
+        if (name.contains("FLAN")) return 0;
+        if (name.contains("few")) return 2;
+        return 1;
+    }
+
     private static void style(Styler s) {
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
         s.setChartBackgroundColor(java.awt.Color.WHITE);
         s.setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 16));
     }
