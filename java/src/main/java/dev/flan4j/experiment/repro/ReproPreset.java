@@ -53,12 +53,12 @@ public record ReproPreset(String name, String model, List<String> scaleLadder, i
     }
 
     /**
-     * The built-in collection on a 2-core CPU: the tiny model (1m and 3m in the scale ladder), 300 pretraining and
-     * 80 tuning steps of 8 x 128 tokens, 30 test and 10 dev examples on 3 templates per dataset. All five experiments
+     * The built-in collection on a 2-core CPU: the tiny model (1m and 3m in the scale ladder), 200 pretraining and
+     * 60 tuning steps of 4 x 128 tokens, 30 test and 10 dev examples on 3 templates per dataset. All five experiments
      * in 45-60 minutes on a shared 2-core machine (the 3m base of the scale ladder is the largest part).
      */
     public static ReproPreset cpuMini() {
-        return new ReproPreset("cpu-mini", "tiny", List.of("tiny", "1m", "3m"), 128, 8, 300, 80, 3e-3, 1e-3, 30, 10, 3,
+        return new ReproPreset("cpu-mini", "tiny", List.of("tiny", "1m", "3m"), 128, 4, 200, 60, 3e-3, 1e-3, 30, 10, 3,
                 12, List.of("nli", "closed_book_qa", "commonsense"), 7, 1, List.of(0, 1, 2));
     }
 
