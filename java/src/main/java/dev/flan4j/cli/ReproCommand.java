@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
                 "  instructions  tuning with no template / dataset name / FLAN instructions (ablation 3)",
                 "  few-shot      k exemplars with the tuned model and the spread across templates",
                 "  all           the five in turn",
+                "  report        only rewrite OUT/REPORT.md from the experiment folders present (no training)",
                 "Writes OUT/<experiment>/ (tables .md/.csv, figures .png, run.json, REPORT.md) and OUT/REPORT.md;",
                 "models and cached evaluations go to RUNS, shared by the experiments of a preset and seed.",
                 "Presets: cpu-mini (2 CPU cores, about an hour for all five), gpu (one H100-class GPU), tiny (seconds; tests)."})
@@ -35,7 +36,7 @@ public final class ReproCommand implements Callable<Integer> {
 
     @Mixin BackendOption backend;
 
-    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "zero-shot, clusters, scale, instructions, few-shot or all.")
+    @Parameters(index = "0", paramLabel = "EXPERIMENT", description = "zero-shot, clusters, scale, instructions, few-shot, all or report.")
     String experiment;
 
     @Option(names = "--preset", paramLabel = "NAME", description = "cpu-mini, gpu or tiny (default: gpu on CUDA, else cpu-mini).")
@@ -68,6 +69,14 @@ public final class ReproCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Repro.Experiment> todo = new ArrayList<>();
         try {
+            if (experiment.equalsIgnoreCase("report")) {
+                ReproPreset p = ReproPreset.byName(preset != null ? preset : "cpu-mini");
+                Path outDir = out != null ? out : Path.of("repro", "results", p.name());
+                if (!java.nio.file.Files.isDirectory(outDir)) throw new IllegalArgumentException("no results folder " + outDir);
+                Repro.writeRunSetReport(outDir);
+                spec.commandLine().getOut().println("wrote " + outDir.resolve("REPORT.md").toAbsolutePath());
+                return 0;
+            }
             if (experiment.equalsIgnoreCase("all")) todo.addAll(List.of(Repro.Experiment.values()));
             else todo.add(Repro.Experiment.byId(experiment));
             if (preset != null) ReproPreset.byName(preset);

@@ -28,7 +28,7 @@ class ReproCommandTest {
     void helpListsExperimentsAndPresets() {
         Run r = run("--help");
         assertEquals(0, r.code());
-        for (String s : new String[]{"zero-shot", "clusters", "scale", "instructions", "few-shot", "all", "--preset",
+        for (String s : new String[]{"zero-shot", "clusters", "scale", "instructions", "few-shot", "all", "report", "--preset",
                 "cpu-mini", "gpu", "--out", "--seed", "--backend", "--runs"}) {
             assertTrue(r.out().contains(s), s + " missing from help:\n" + r.out());
         }
@@ -72,5 +72,19 @@ class ReproCommandTest {
         assertTrue(Files.isRegularFile(tmp.resolve("out/REPORT.md")));
         assertFalse(Files.exists(tmp.resolve("out/checkpoints")), "checkpoints go to --runs, not --out");
         assertTrue(Files.isDirectory(tmp.resolve("runs")));
+
+        Files.delete(tmp.resolve("out/REPORT.md"));
+        Run rep = run("report", "--preset", "tiny", "--out", tmp.resolve("out").toString());
+        assertEquals(0, rep.code(), rep.err());
+        String set = Files.readString(tmp.resolve("out/REPORT.md"));
+        assertTrue(set.contains("## Summary") && set.contains("| few-shot | tiny | 3 |"), set);
+        assertTrue(set.contains("Not run (yet) in this run set: zero-shot, clusters, instructions, scale"), set);
+    }
+
+    @Test
+    void reportOnAMissingFolderIsAnError(@TempDir Path tmp) {
+        Run r = run("report", "--out", tmp.resolve("absent").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no results folder"), r.err());
     }
 }

@@ -154,23 +154,108 @@ public final class Repro {
         return d;
     }
 
-    /** Writes {@code out/REPORT.md}: every experiment's REPORT.md found under {@code out}, in run order. */
+    /**
+     * Writes {@code out/REPORT.md}: a summary (wall time, commit, first finding of each experiment) then every
+     * experiment's REPORT.md found under {@code out}, in run order.
+     */
     public static void writeRunSetReport(Path out) throws IOException {
         StringBuilder sb = new StringBuilder("# flan4j reproduction of FLAN: run set `").append(out.getFileName())
                 .append("`\n\nGenerated; one section per experiment present (figures are in each experiment's folder). ")
                 .append("The paper's numbers are FLAN 137B / GPT-3 175B from /work/shared/FLAN.md.\n\n");
         List<String> missing = new ArrayList<>();
+        List<List<String>> summary = new ArrayList<>();
+        StringBuilder sections = new StringBuilder();
         for (Experiment e : Experiment.values()) {
             Path r = out.resolve(e.id).resolve("REPORT.md");
             if (!Files.isRegularFile(r)) {
                 missing.add(e.id);
                 continue;
             }
-            String text = Files.readString(r).replaceAll("(?m)^#", "##");
+            String text = Files.readString(r);
+            summary.add(summaryRow(e, out.resolve(e.id).resolve("run.json"), text));
+            text = text.replaceAll("(?m)^#", "##");
             text = text.replaceAll("!\\[([^]]*)]\\(([^)]*)\\)", "![$1](" + e.id + "/$2)");
-            sb.append(text).append('\n');
+            sections.append(text).append('\n');
         }
-        if (!missing.isEmpty()) sb.append("Not run (yet) in this run set: ").append(String.join(", ", missing)).append(".\n");
+        if (!summary.isEmpty()) {
+            sb.append("## Summary\n\n").append(new Table(List.of("experiment", "preset", "seed", "wall time", "commit",
+                    "first finding"), summary).markdown()).append('\n');
+        }
+        if (!missing.isEmpty()) sb.append("Not run (yet) in this run set: ").append(String.join(", ", missing)).append(".\n\n");
+        int n = evalExamples(out);
+        if (n >= 0 && dev.flan4j.data.Collection.builtInAvailable()) {
+            sb.append("## Reading the accuracies: gold-answer shares\n\n")
+                    .append("A model that gives the same answer to every prompt scores the share of that answer among the ")
+                    .append("scored test examples (the first ").append(n == 0 ? "all" : String.valueOf(n))
+                    .append(" of each held-out classification dataset). A score equal to one of these shares for every ")
+                    .append("template and model is what a constant answer gives, whatever the prompt. Rank classification ")
+                    .append("without length normalization (FLAN's acc) favours short options: a model that always picks the ")
+                    .append("shortest option scores the share of examples whose gold answer is a shortest one.\n\n")
+                    .append(answerShares(dev.flan4j.data.Collection.builtIn(), Paper.ABLATION_HELD_OUT, n).markdown()).append('\n');
+        }
+        sb.append(sections);
         AtomicFiles.writeString(out.resolve("REPORT.md"), sb.toString());
+    }
+
+    /** The test-example count per template of the run set (from any run.json), or -1 when there is none. */
+    private static int evalExamples(Path out) throws IOException {
+        for (Experiment e : Experiment.values()) {
+            Path j = out.resolve(e.id).resolve("run.json");
+            if (Files.isRegularFile(j)) return JSON.readTree(j.toFile()).path("preset").path("evalExamples").asInt(-1);
+        }
+        return -1;
+    }
+
+    /** Per classification dataset of {@code clusters}: each gold answer's share (%) of the first n test examples. */
+    public static Table answerShares(dev.flan4j.data.Collection coll, List<String> clusters, int n) {
+        List<List<String>> rows = new ArrayList<>();
+        for (dev.flan4j.data.Dataset d : coll.datasetsIn(clusters)) {
+            if (d.task() != dev.flan4j.data.TaskType.CLASSIFICATION) continue;
+            List<dev.flan4j.data.Example> test = d.examples("test");
+            if (n > 0 && test.size() > n) test = test.subList(0, n);
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            for (dev.flan4j.data.Example x : test) counts.merge(x.answer(), 1, Integer::sum);
+            StringBuilder cell = new StringBuilder();
+            int total = test.size();
+            counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(en -> {
+                if (cell.length() > 0) cell.append("; ");
+                String a = en.getKey().length() > 40 ? en.getKey().substring(0, 37) + "..." : en.getKey();
+                cell.append('"').append(a.replace("|", "/").replace("\n", " ")).append("\" ")
+                        .append(Table.num(100.0 * en.getValue() / total));
+            });
+            String shares = counts.size() > 6 ? "answers vary per example (" + counts.size() + " distinct)" : cell.toString();
+            int shortest = 0;
+            for (dev.flan4j.data.Example x : test) {
+                List<String> opts = d.optionsFor(x);
+                int min = opts.stream().mapToInt(o -> o.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).min().orElse(0);
+                if (x.answer().getBytes(java.nio.charset.StandardCharsets.UTF_8).length == min) shortest++;
+            }
+            rows.add(List.of(d.name(), d.cluster(), String.valueOf(total), shares,
+                    Table.num(100.0 * shortest / Math.max(1, total)), Table.num(Scores.chance(d, n))));
+        }
+        return new Table(List.of("dataset", "cluster", "scored examples", "gold answer shares (%)",
+                "gold is a shortest option (%)", "chance"), rows);
+    }
+
+    private static List<String> summaryRow(Experiment e, Path runJson, String report) throws IOException {
+        String preset = "-", seed = "-", wall = "-", commit = "-";
+        if (Files.isRegularFile(runJson)) {
+            var j = JSON.readTree(runJson.toFile());
+            preset = j.path("preset").path("name").asText("-");
+            seed = j.path("seed").asText("-");
+            wall = String.format(Locale.ROOT, "%.0f s", j.path("wall_seconds").asDouble(Double.NaN));
+            commit = j.path("run").path("commit").asText("-");
+            if (commit.length() > 12) commit = commit.substring(0, 12) + (commit.endsWith("-dirty") ? "-dirty" : "");
+        }
+        String first = "-";
+        int i = report.indexOf("## What we found");
+        if (i >= 0) {
+            int b = report.indexOf("\n- ", i);
+            if (b >= 0) {
+                int end = report.indexOf('\n', b + 3);
+                first = report.substring(b + 3, end < 0 ? report.length() : end).replace("|", "/");
+            }
+        }
+        return List.of(e.id, preset, seed, wall, commit, first);
     }
 }
