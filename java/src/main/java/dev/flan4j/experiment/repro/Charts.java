@@ -35,6 +35,8 @@ public final class Charts {
         style(c.getStyler());
         c.getStyler().setOverlapped(false);
         c.getStyler().setLabelsVisible(false);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisDecimalPattern("#0.#");
         c.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
         int i = 0;
         for (Bars b : series) {
@@ -52,6 +54,9 @@ public final class Charts {
         style(c.getStyler());
         int k = 0;
         c.getStyler().setXAxisLogarithmic(logX);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisDecimalPattern("#0.#");
+        if (!logX) c.getStyler().setXAxisDecimalPattern("#0.#");
         for (Line l : lines) {
             List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
             for (int i = 0; i < l.x().size(); i++) {
