@@ -55,6 +55,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, Model> models = new LinkedHashMap<>();
     private final List<Map<String, Object>> stages = new ArrayList<>();
     private int evalsRun, evalsCached;
+    private final String launchCommit = dev.flan4j.experiment.RunInfo.gitCommit();
 
     public Lab(Backend be, Tokenizer tok, Collection coll, Corpus corpus, ReproPreset preset, long seed, Path runs,
                boolean progress) {
@@ -77,6 +78,9 @@ public final class Lab implements AutoCloseable {
     public Backend backend() { return be; }
 
     public long seed() { return seed; }
+
+    /** The git commit when this lab was made: the code a long run executes, even if HEAD moves meanwhile. */
+    public String launchCommit() { return launchCommit; }
 
     /** The architecture of a model preset with this run set's tokenizer and block size. */
     public GptConfig modelConfig(String preset) {

@@ -70,7 +70,9 @@ public final class Repro {
         long t0 = System.nanoTime();
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("experiment", e.id);
-        info.put("run", RunInfo.describe(lab.backend()));
+        Map<String, Object> run = new LinkedHashMap<>(RunInfo.describe(lab.backend()));
+        run.put("commit", lab.launchCommit());
+        info.put("run", run);
         info.put("seed", lab.seed());
         info.put("preset", lab.preset());
         info.put("models", modelInfo(lab));
