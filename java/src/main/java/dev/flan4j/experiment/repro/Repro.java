@@ -79,6 +79,7 @@ public final class Repro {
         info.put("tokenizer", lab.tokenizer().name());
         info.put("collection", lab.collection().name() + " v" + lab.collection().version());
         int before = lab.stages().size();
+        Map<String, Integer> evalsBefore = lab.evalCounts();
         Experiments.Outcome o = e.run(lab);
         double secs = (System.nanoTime() - t0) / 1e9;
         Path dir = out.resolve(e.id);
@@ -87,7 +88,9 @@ public final class Repro {
         for (Map.Entry<String, Chart<?, ?>> f : o.figures().entrySet()) Charts.write(f.getValue(), dir, f.getKey());
         info.put("wall_seconds", secs);
         info.put("stages", lab.stages().subList(before, lab.stages().size()));
-        info.put("evaluations", lab.evalCounts());
+        Map<String, Integer> evals = new LinkedHashMap<>();
+        lab.evalCounts().forEach((k, v) -> evals.put(k, v - evalsBefore.getOrDefault(k, 0)));
+        info.put("evaluations", evals);
         info.put("numbers", o.numbers());
         info.put("tables", o.tables().keySet().stream().flatMap(n -> java.util.stream.Stream.of(n + ".md", n + ".csv")).toList());
         info.put("figures", o.figures().keySet().stream().map(n -> n + ".png").toList());

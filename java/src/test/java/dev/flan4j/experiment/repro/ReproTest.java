@@ -136,6 +136,9 @@ class ReproTest {
             assertTrue(lab.stages().stream().allMatch(s -> Boolean.TRUE.equals(s.get("reused_checkpoint"))), lab.stages().toString());
             assertEquals(0, lab.evalCounts().get("computed"));
         }
+        JsonNode run = JSON.readTree(tmp.resolve("again/clusters/run.json").toFile());
+        assertEquals(0, run.get("evaluations").get("computed").asInt());
+        assertTrue(run.get("evaluations").get("cached").asInt() > 0);
         assertEquals(Files.readString(out.resolve("clusters/clusters.csv")),
                 Files.readString(tmp.resolve("again/clusters/clusters.csv")));
     }
