@@ -1,0 +1,186 @@
+package dev.flan4j.experiment.repro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.Backends;
+import dev.flan4j.data.Collection;
+import dev.flan4j.data.Corpus;
+import dev.flan4j.data.Dataset;
+import dev.flan4j.tokenizer.Tokenizer;
+import dev.flan4j.tokenizer.Tokenizers;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The experiment plumbing on the tiny preset: every experiment's outputs, and the same table for the same seed. */
+class ReproTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir static Path tmp;
+    static Backend be;
+    static Tokenizer tok;
+    static Collection coll;
+    static Corpus corpus;
+    static Path out;
+    static final Map<Repro.Experiment, Repro.Result> RESULTS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void runAll() throws IOException {
+        be = Backends.create("cpu");
+        tok = Tokenizers.byName("mini-bpe");
+        coll = Collection.builtIn();
+        corpus = Corpus.builtIn();
+        out = tmp.resolve("out");
+        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+            for (Repro.Experiment e : Repro.Experiment.values()) RESULTS.put(e, Repro.run(e, lab, out));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (be != null) be.close();
+    }
+
+    @Test
+    void everyExperimentWritesTablesFiguresRunJsonAndReport() throws IOException {
+        for (Repro.Experiment e : Repro.Experiment.values()) {
+            Path dir = out.resolve(e.id);
+            JsonNode run = JSON.readTree(dir.resolve("run.json").toFile());
+            assertEquals(e.id, run.get("experiment").asText());
+            assertEquals(1234, run.get("seed").asLong());
+            assertEquals("tiny", run.get("preset").get("name").asText());
+            for (String k : List.of("commit", "backend", "device", "started")) assertNotNull(run.get("run").get(k), k);
+            assertTrue(run.get("wall_seconds").asDouble() > 0);
+            assertFalse(run.get("tables").isEmpty(), e.id);
+            for (JsonNode t : run.get("tables")) assertTrue(Files.size(dir.resolve(t.asText())) > 0, t.asText());
+            assertFalse(run.get("figures").isEmpty(), e.id);
+            for (JsonNode f : run.get("figures")) {
+                BufferedImage img = ImageIO.read(dir.resolve(f.asText()).toFile());
+                assertNotNull(img, f.asText() + " is not a readable image");
+                assertTrue(img.getWidth() >= 800 && img.getHeight() >= 400);
+            }
+            String report = Files.readString(dir.resolve("REPORT.md"));
+            assertTrue(report.contains("## What we found"), report);
+            assertTrue(report.contains("departs from the paper"), report);
+            assertTrue(report.contains("HURTS held-out tasks at 8B"), report);
+            try (Stream<Path> s = Files.list(dir)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temp files left in " + dir);
+            }
+        }
+        String set = Files.readString(out.resolve("REPORT.md"));
+        for (Repro.Experiment e : Repro.Experiment.values()) assertTrue(set.contains("(" + e.id + ", preset tiny)"), e.id);
+        assertTrue(set.contains("](zero-shot/zero_shot.png)"), "figure links point into the experiment folders");
+        assertFalse(set.contains("Not run"));
+    }
+
+    @Test
+    void tablesHoldThePapersNumbersBesideOurs() throws IOException {
+        String clusters = Files.readString(out.resolve("clusters/clusters.csv"));
+        assertTrue(clusters.contains("49.9") && clusters.contains("55.0"), clusters);
+        assertEquals(1 + 1 + ReproPreset.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
+        String instr = Files.readString(out.resolve("instructions/instructions.csv"));
+        for (String v : List.of("37.3", "46.6", "47.0", "55.2")) assertTrue(instr.contains(v), instr);
+        String zs = Files.readString(out.resolve("zero-shot/zero_shot_clusters.csv"));
+        assertTrue(zs.contains("42.9") && zs.contains("53.2") && zs.contains("56.2"), zs);
+        String scale = Files.readString(out.resolve("scale/scale.csv"));
+        assertEquals(1 + ReproPreset.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
+        String fs = Files.readString(out.resolve("few-shot/few_shot.csv"));
+        assertEquals(1 + ReproPreset.tiny().shots().size() * ReproPreset.tiny().zeroShotClusters().size(),
+                fs.strip().split("\n").length, fs);
+    }
+
+    @Test
+    void sameSeedSameTables() throws IOException {
+        // Fresh run folders, so nothing is reused: both runs train and evaluate from scratch.
+        Map<String, String> a = runZeroShotAndInstructions(tmp.resolve("det-a"), 7);
+        Map<String, String> b = runZeroShotAndInstructions(tmp.resolve("det-b"), 7);
+        assertEquals(a, b);
+    }
+
+    private static Map<String, String> runZeroShotAndInstructions(Path root, long seed) throws IOException {
+        Map<String, String> tables = new LinkedHashMap<>();
+        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), seed, root.resolve("runs"), false)) {
+            for (Repro.Experiment e : List.of(Repro.Experiment.ZERO_SHOT, Repro.Experiment.INSTRUCTIONS)) {
+                Repro.run(e, lab, root.resolve("out"));
+                try (Stream<Path> s = Files.list(root.resolve("out").resolve(e.id))) {
+                    for (Path p : s.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                        tables.put(e.id + "/" + p.getFileName(), Files.readString(p));
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+
+    @Test
+    void rerunReusesModelsAndEvaluations() throws IOException {
+        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+            Repro.run(Repro.Experiment.CLUSTERS, lab, tmp.resolve("again"));
+            assertTrue(lab.stages().stream().allMatch(s -> Boolean.TRUE.equals(s.get("reused_checkpoint"))), lab.stages().toString());
+            assertEquals(0, lab.evalCounts().get("computed"));
+        }
+        JsonNode run = JSON.readTree(tmp.resolve("again/clusters/run.json").toFile());
+        assertEquals(0, run.get("evaluations").get("computed").asInt());
+        assertTrue(run.get("evaluations").get("cached").asInt() > 0);
+        assertEquals(Files.readString(out.resolve("clusters/clusters.csv")),
+                Files.readString(tmp.resolve("again/clusters/clusters.csv")));
+    }
+
+    @Test
+    void unknownNamesAreClearErrors() {
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> ReproPreset.byName("huge"));
+        assertTrue(p.getMessage().contains("unknown preset 'huge'") && p.getMessage().contains("cpu-mini"), p.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Repro.Experiment.byId("nope"));
+        assertTrue(e.getMessage().contains("unknown experiment 'nope'") && e.getMessage().contains("zero-shot"), e.getMessage());
+        assertEquals(Repro.Experiment.FEW_SHOT, Repro.Experiment.byId("few-shot"));
+    }
+
+    @Test
+    void presetsAreConsistent() {
+        for (ReproPreset p : ReproPreset.PRESETS.values()) {
+            assertTrue(p.scaleLadder().contains(p.model()) || p.name().equals("gpu"), p.name());
+            for (String c : p.zeroShotClusters()) coll.cluster(c);
+            p.pretrainConfig(1);
+            p.tuneConfig(1);
+        }
+        assertEquals(List.of("tiny", "1m", "3m"), ReproPreset.cpuMini().scaleLadder());
+        for (String c : Paper.CLUSTER_ORDER) coll.cluster(c);
+        assertEquals(7, Paper.CLUSTER_ORDER.size());
+        assertEquals(7, Paper.CLUSTERS_HELD_OUT_AVG.size());
+    }
+
+    @Test
+    void templateLimitKeepsTheFirstScorableTemplates() {
+        Dataset d = coll.dataset("sentiment_amazon");
+        Dataset two = Lab.limitTemplates(d, 2);
+        assertEquals(2, two.templates().size());
+        assertEquals(d.templates().get(0), two.templates().get(0));
+        assertTrue(two.templates().stream().noneMatch(t -> t.turnedAround()));
+        assertEquals(d.examples("test"), two.examples("test"));
+        assertEquals(d.examples("train").size(), two.examples("train").size());
+        assertEquals(d, Lab.limitTemplates(d, 0));
+    }
+
+    @Test
+    void chanceIsOneOverTheOptions() {
+        assertEquals(50.0, Scores.chance(coll.dataset("sentiment_amazon"), 10), 1e-9);
+        assertEquals(0.0, Scores.chance(coll.dataset("trivia_qa"), 10), 1e-9);
+    }
+}
