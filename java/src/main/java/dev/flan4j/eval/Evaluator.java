@@ -121,7 +121,10 @@ public final class Evaluator {
 
     private Instance render(Dataset d, Example e, Template t) {
         if (opt.shots() == 0) return opt.format().render(d, e, t);
-        return new FewShot(opt.shots(), FewShot.FLAN_MAX_TOKENS, tok::count).render(d, e, t, opt.format(), opt.seed());
+        // FLAN's 960-token budget, or less when the model's block (minus the answer) is shorter, so whole exemplars are
+        // dropped instead of the prompt being cut mid-exemplar.
+        int budget = Math.min(FewShot.FLAN_MAX_TOKENS, model.config().blockSize() - opt.maxNewTokens());
+        return new FewShot(opt.shots(), Math.max(1, budget), tok::count).render(d, e, t, opt.format(), opt.seed());
     }
 
     /** Scores one template on some examples. */

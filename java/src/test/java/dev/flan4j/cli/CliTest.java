@@ -28,7 +28,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "pretrain", "tune", "eval", "generate", "data", "profile"})
+    @ValueSource(strings = {"demo", "pretrain", "tune", "eval", "generate", "data", "profile", "repro"})
     void everyCommandHasHelp(String cmd) {
         Run r = run(cmd, "--help");
         assertEquals(0, r.code(), r.err());
@@ -37,7 +37,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"demo", "pretrain --out x", "tune --from x --out x", "eval --model x --clusters nli",
-            "generate --model x --prompt p", "data", "profile matmul"})
+            "generate --model x --prompt p", "data", "profile matmul", "repro zero-shot"})
     void unknownOptionsAreRejected(String cmd) {
         String[] args = (cmd + " --no-such-option").split(" ");
         Run r = run(args);
