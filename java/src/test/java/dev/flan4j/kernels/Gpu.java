@@ -22,7 +22,7 @@ final class Gpu implements AutoCloseable {
         JCuda.setExceptionsEnabled(true);
     }
 
-    /** A device allocation; {@link #address()} is the raw pointer passed to the kernels (same idea as JCudaInterop.DevicePointer). */
+    /** A device allocation; {@link #address()} is the raw pointer passed to the kernels (same idea as dev.flan4j.backend.cuda.JCudaInterop.DevicePointer). */
     static final class Buf extends Pointer {
         final long bytes;
 
