@@ -33,7 +33,7 @@ public final class Demo {
     public record Config(String preset, int seqLen, String heldOut, int pretrainSteps, int tuneSteps, int batchRows,
                          double pretrainLr, double tuneLr, int evalExamples, int evalDev, long seed) {
         public static Config cpu() {
-            return new Config("1m", 128, "nli", 300, 200, 8, 3e-3, 1e-3, 100, 30, 1234);
+            return new Config("1m", 128, "nli", 600, 400, 8, 3e-3, 1e-3, 100, 30, 1234);
         }
 
         /** A larger run for one GPU. */
@@ -107,18 +107,28 @@ public final class Demo {
         return m;
     }
 
-    /** Dataset rows then cluster averages: base and tuned, mean over templates and best-dev template. */
+    /**
+     * Dataset rows then cluster averages: base and tuned, mean over templates and best-dev template, plus acc_norm
+     * (length-normalized rank classification, mean over templates) beside FLAN's acc.
+     */
     public static Table compare(Evaluator.Report base, Evaluator.Report tuned) {
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < base.datasets().size(); i++) {
             Evaluator.DatasetScore b = base.datasets().get(i), t = tuned.datasets().get(i);
             rows.add(List.of(b.dataset(), b.cluster(), b.metric(), Table.num(b.mean()), Table.num(b.bestDev()),
-                    Table.num(t.mean()), Table.num(t.bestDev()), Table.num(t.minTemplate()) + "-" + Table.num(t.maxTemplate())));
+                    Table.num(accNorm(base, b.dataset())), Table.num(t.mean()), Table.num(t.bestDev()),
+                    Table.num(accNorm(tuned, t.dataset())), Table.num(t.minTemplate()) + "-" + Table.num(t.maxTemplate())));
         }
         base.clusterMean().forEach((cluster, bm) -> rows.add(List.of("[cluster average]", cluster, "", Table.num(bm),
-                Table.num(base.clusterBestDev().get(cluster)), Table.num(tuned.clusterMean().get(cluster)),
-                Table.num(tuned.clusterBestDev().get(cluster)), "")));
-        return new Table(List.of("dataset", "cluster", "metric", "base (mean)", "base (best dev)", "tuned (mean)",
-                "tuned (best dev)", "tuned template range"), rows);
+                Table.num(base.clusterBestDev().get(cluster)), "", Table.num(tuned.clusterMean().get(cluster)),
+                Table.num(tuned.clusterBestDev().get(cluster)), "", "")));
+        return new Table(List.of("dataset", "cluster", "metric", "base (mean)", "base (best dev)", "base acc_norm",
+                "tuned (mean)", "tuned (best dev)", "tuned acc_norm", "tuned template range"), rows);
+    }
+
+    /** Mean over templates of the test acc_norm of a dataset (NaN for generation tasks). */
+    private static double accNorm(Evaluator.Report r, String dataset) {
+        return r.templates().stream().filter(t -> t.dataset().equals(dataset) && t.split().equals("test"))
+                .mapToDouble(Evaluator.TemplateScore::accNorm).average().orElse(Double.NaN);
     }
 }
