@@ -185,7 +185,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
-        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
+        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
         Shapes.requireSize("out", out, (long) N * C);
         Shapes.requireSize("lse", lse, (long) N * NH);
         FloatBuffer QKV = buf("qkv", qkv), O = buf("out", out), L = buf("lse", lse);
@@ -222,7 +222,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
                                   int N, int NH, int HD, float scale) {
-        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
+        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
         Shapes.requireSize("dqkv", dqkv, (long) N * 3 * C);
         Shapes.requireSize("dout", dout, (long) N * C);
         Shapes.requireSize("out", out, (long) N * C);
@@ -299,34 +299,6 @@ public final class CpuBackend implements Backend {
         return s;
     }
 
-    private static int checkAttention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("NH", NH);
-        Shapes.requirePositive("HD", HD);
-        int C = NH * HD;
-        Shapes.requireSize("qkv", qkv, (long) N * 3 * C);
-        checkCuSeqlens(cuSeqlens, N);
-        return C;
-    }
-
-    /** cu_seqlens must start at 0, end at N and increase strictly. */
-    static void checkCuSeqlens(int[] cuSeqlens, int N) {
-        if (cuSeqlens == null || cuSeqlens.length < 2) {
-            throw new IllegalArgumentException("cuSeqlens needs at least 2 entries, got "
-                    + (cuSeqlens == null ? "null" : java.util.Arrays.toString(cuSeqlens)));
-        }
-        if (cuSeqlens[0] != 0 || cuSeqlens[cuSeqlens.length - 1] != N) {
-            throw new IllegalArgumentException("cuSeqlens must start at 0 and end at N=" + N + ", got "
-                    + cuSeqlens[0] + " .. " + cuSeqlens[cuSeqlens.length - 1]);
-        }
-        for (int i = 1; i < cuSeqlens.length; i++) {
-            if (cuSeqlens[i] <= cuSeqlens[i - 1]) {
-                throw new IllegalArgumentException("cuSeqlens must increase strictly, but cuSeqlens[" + i + "]="
-                        + cuSeqlens[i] + " <= cuSeqlens[" + (i - 1) + "]=" + cuSeqlens[i - 1]);
-            }
-        }
-    }
-
     @Override
     public void geluForward(Tensor out, Tensor x, int n) {
         Shapes.requireSize("x", x, n);
@@ -368,8 +340,8 @@ public final class CpuBackend implements Backend {
         Shapes.requireLength("positions", positions, N);
         Shapes.requireSize("out", out, (long) N * C);
         int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
-        checkIds("tokens", tokens, N, vocab);
-        checkIds("positions", positions, N, maxPos);
+        OpChecks.ids("tokens", tokens, N, vocab);
+        OpChecks.ids("positions", positions, N, maxPos);
         FloatBuffer O = buf("out", out), E = buf("wte", wte), P = buf("wpe", wpe);
         parallelRows(N, C, i -> {
             int t = tokens[i] * C, p = positions[i] * C, o = i * C;
@@ -382,8 +354,8 @@ public final class CpuBackend implements Backend {
         Shapes.requireLength("tokens", tokens, N);
         Shapes.requireLength("positions", positions, N);
         Shapes.requireSize("dout", dout, (long) N * C);
-        checkIds("tokens", tokens, N, (int) (dwte.size() / C));
-        checkIds("positions", positions, N, (int) (dwpe.size() / C));
+        OpChecks.ids("tokens", tokens, N, (int) (dwte.size() / C));
+        OpChecks.ids("positions", positions, N, (int) (dwpe.size() / C));
         FloatBuffer D = buf("dout", dout), E = buf("dwte", dwte), P = buf("dwpe", dwpe);
         // Parallel over channels: each thread owns a column, so rows that repeat a token never race.
         parallelRows(C, N, c -> {
@@ -394,14 +366,6 @@ public final class CpuBackend implements Backend {
                 P.put(p, P.get(p) + g);
             }
         });
-    }
-
-    private static void checkIds(String name, int[] ids, int n, int limit) {
-        for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= limit) {
-                throw new IllegalArgumentException(name + "[" + i + "] = " + ids[i] + " is outside [0, " + limit + ")");
-            }
-        }
     }
 
     @Override
@@ -429,13 +393,7 @@ public final class CpuBackend implements Backend {
         Shapes.requireSize("logits", logits, (long) N * Vp);
         Shapes.requireSize("losses", losses, N);
         Shapes.requireLength("targets", targets, N);
-        for (int i = 0; i < N; i++) {
-            int t = targets[i];
-            if (t != ignoreIndex && (t < 0 || t >= V)) {
-                throw new IllegalArgumentException("targets[" + i + "] = " + t + " is outside [0, " + V
-                        + ") and is not ignoreIndex=" + ignoreIndex);
-            }
-        }
+        OpChecks.targets(targets, N, V, ignoreIndex);
         FloatBuffer Lg = buf("logits", logits), Ls = buf("losses", losses);
         parallelRows(N, Vp, i -> {
             int base = i * Vp, t = targets[i];
@@ -545,22 +503,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
                                 int NH, int HD, float scale) {
-        Shapes.requirePositive("n", n);
-        Shapes.requirePositive("NH", NH);
-        Shapes.requirePositive("HD", HD);
-        int C = NH * HD;
-        Shapes.requireSize("qkvNew", qkvNew, (long) n * 3 * C);
-        Shapes.requireSize("out", out, (long) n * C);
-        Shapes.requireSize("kCache", kCache, C);
-        if (vCache == null || vCache.size() != kCache.size()) {
-            throw new IllegalArgumentException("vCache has " + (vCache == null ? "null" : vCache.size() + " elements")
-                    + ", kCache has " + kCache.size() + "; they must match");
-        }
-        int tMax = (int) (kCache.size() / C);
-        if (start < 0 || start + n > tMax) {
-            throw new IllegalArgumentException("start=" + start + " with n=" + n + " new tokens does not fit a cache of "
-                    + tMax + " rows");
-        }
+        int C = OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
         FloatBuffer QKV = buf("qkvNew", qkvNew), O = buf("out", out), K = buf("kCache", kCache), Vc = buf("vCache", vCache);
         // 1. Append the new keys and values at rows start .. start+n-1.
         for (int i = 0; i < n; i++) {

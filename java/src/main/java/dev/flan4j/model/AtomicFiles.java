@@ -64,4 +64,32 @@ public final class AtomicFiles {
             // Some file systems do not allow opening a folder; the rename is still atomic there.
         }
     }
+
+    /**
+     * Puts the complete folder {@code tmp} (a sibling of {@code dir}) in place of {@code dir}: an existing folder is
+     * moved aside to {@code .NAME.old} first and deleted only after the new one is in place, so a crash leaves either
+     * the old folder, the new one, or the old one under {@code .NAME.old} (which loaders fall back to).
+     */
+    public static void replaceDir(Path tmp, Path dir) throws IOException {
+        Path parent = dir.toAbsolutePath().getParent();
+        syncDir(tmp);
+        if (Files.exists(dir)) {
+            Path old = parent.resolve("." + dir.getFileName() + ".old");
+            deleteTree(old);
+            move(dir, old);
+            move(tmp, dir);
+            deleteTree(old);
+        } else {
+            move(tmp, dir);
+        }
+        syncDir(parent);
+    }
+
+    /** Deletes a file or folder tree; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
 }

@@ -65,19 +65,9 @@ public final class Checkpoint {
                 Safetensors.write(tmp.resolve(OPTIMIZER), os, optimizer, Map.of("producer", "flan4j"));
             }
             if (!state.isEmpty()) AtomicFiles.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state));
-            AtomicFiles.syncDir(tmp);
-            if (Files.exists(dir)) {
-                Path old = parent.resolve("." + dir.getFileName() + ".old");
-                deleteTree(old);
-                AtomicFiles.move(dir, old);
-                AtomicFiles.move(tmp, dir);
-                deleteTree(old);
-            } else {
-                AtomicFiles.move(tmp, dir);
-            }
-            AtomicFiles.syncDir(parent);
+            AtomicFiles.replaceDir(tmp, dir);
         } finally {
-            deleteTree(tmp);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -161,10 +151,4 @@ public final class Checkpoint {
         return i;
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

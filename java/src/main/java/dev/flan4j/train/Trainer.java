@@ -2,11 +2,11 @@ package dev.flan4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flan4j.model.Batch;
+import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Checkpoint;
 import dev.flan4j.model.Gpt;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,11 +193,7 @@ public final class Trainer {
             all = s.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).sorted().toList();
         }
         for (int i = 0; i < all.size() - cfg.keepCheckpoints(); i++) {
-            try (Stream<Path> w = Files.walk(all.get(i))) {
-                for (Path p : w.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            AtomicFiles.deleteTree(all.get(i));
         }
     }
 }

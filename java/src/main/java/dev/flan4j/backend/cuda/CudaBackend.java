@@ -1,6 +1,7 @@
 package dev.flan4j.backend.cuda;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.OpChecks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.kernels.AttentionArgs;
 import dev.flan4j.kernels.KernelDType;
@@ -290,28 +291,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
             throw new IllegalArgumentException("HD=" + HD + " is not supported by the CUDA backend (at most "
                     + Kernels.GENERIC_MAX_HEAD_DIM + ")");
         }
-        int C = NH * HD;
-        Shapes.requireSize("qkv", qkv, (long) N * 3 * C);
-        checkCuSeqlens(cuSeqlens, N);
-        return C;
-    }
-
-    /** cu_seqlens must start at 0, end at N and increase strictly (the CPU backend's messages). */
-    static void checkCuSeqlens(int[] cuSeqlens, int N) {
-        if (cuSeqlens == null || cuSeqlens.length < 2) {
-            throw new IllegalArgumentException("cuSeqlens needs at least 2 entries, got "
-                    + (cuSeqlens == null ? "null" : Arrays.toString(cuSeqlens)));
-        }
-        if (cuSeqlens[0] != 0 || cuSeqlens[cuSeqlens.length - 1] != N) {
-            throw new IllegalArgumentException("cuSeqlens must start at 0 and end at N=" + N + ", got "
-                    + cuSeqlens[0] + " .. " + cuSeqlens[cuSeqlens.length - 1]);
-        }
-        for (int i = 1; i < cuSeqlens.length; i++) {
-            if (cuSeqlens[i] <= cuSeqlens[i - 1]) {
-                throw new IllegalArgumentException("cuSeqlens must increase strictly, but cuSeqlens[" + i + "]="
-                        + cuSeqlens[i] + " <= cuSeqlens[" + (i - 1) + "]=" + cuSeqlens[i - 1]);
-            }
-        }
+        return OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
     }
 
     /** [0, N): first row of each token's document; [N, 2N): one past its last row. */
@@ -396,28 +376,13 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
                                 int NH, int HD, float scale) {
-        Shapes.requirePositive("n", n);
-        Shapes.requirePositive("NH", NH);
-        Shapes.requirePositive("HD", HD);
-        int C = NH * HD;
-        Shapes.requireSize("qkvNew", qkvNew, (long) n * 3 * C);
-        Shapes.requireSize("out", out, (long) n * C);
-        Shapes.requireSize("kCache", kCache, C);
-        if (vCache == null || vCache.size() != kCache.size()) {
-            throw new IllegalArgumentException("vCache has " + (vCache == null ? "null" : vCache.size() + " elements")
-                    + ", kCache has " + kCache.size() + "; they must match");
-        }
-        int tMax = (int) (kCache.size() / C);
-        if (start < 0 || start + n > tMax) {
-            throw new IllegalArgumentException("start=" + start + " with n=" + n + " new tokens does not fit a cache of "
-                    + tMax + " rows");
-        }
+        int C = OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
         if (HD > Kernels.GENERIC_MAX_HEAD_DIM) {
             throw new IllegalArgumentException("HD=" + HD + " is not supported by the CUDA backend (at most "
                     + Kernels.GENERIC_MAX_HEAD_DIM + ")");
         }
         Kernels.attentionDecode(dev("out", out).address(), dev("qkvNew", qkvNew).address(),
-                dev("kCache", kCache).address(), dev("vCache", vCache).address(), start, n, tMax, NH, HD, scale, s);
+                dev("kCache", kCache).address(), dev("vCache", vCache).address(), start, n, (int) (kCache.size() / C), NH, HD, scale, s);
     }
 
     // ------------------------------------------------------------------------------------------------ small ops
@@ -445,8 +410,8 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         Shapes.requireLength("positions", positions, N);
         Shapes.requireSize("out", out, (long) N * C);
         int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
-        checkIds("tokens", tokens, N, vocab);
-        checkIds("positions", positions, N, maxPos);
+        OpChecks.ids("tokens", tokens, N, vocab);
+        OpChecks.ids("positions", positions, N, maxPos);
         long tp = ids.ints(concat(tokens, positions, N));
         Kernels.embeddingForward(F32, dev("out", out).address(), tp, tp + 4L * N, dev("wte", wte).address(),
                 dev("wpe", wpe).address(), 1, N, C, vocab, maxPos, s);
@@ -460,8 +425,8 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         Shapes.requireLength("positions", positions, N);
         Shapes.requireSize("dout", dout, (long) N * C);
         int vocab = (int) (dwte.size() / C), maxPos = (int) (dwpe.size() / C);
-        checkIds("tokens", tokens, N, vocab);
-        checkIds("positions", positions, N, maxPos);
+        OpChecks.ids("tokens", tokens, N, vocab);
+        OpChecks.ids("positions", positions, N, maxPos);
         long tp = ids.ints(concat(tokens, positions, N));
         Kernels.embeddingBackward(F32, dev("dwte", dwte).address(), dev("dwpe", dwpe).address(),
                 dev("dout", dout).address(), tp, tp + 4L * N, 1, N, C, vocab, maxPos, s);
@@ -472,15 +437,6 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         System.arraycopy(a, 0, r, 0, n);
         System.arraycopy(b, 0, r, n, n);
         return r;
-    }
-
-    /** Token ids are checked on the host, so a bad id never reaches a kernel (same message as the CPU backend). */
-    static void checkIds(String name, int[] ids, int n, int limit) {
-        for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] >= limit) {
-                throw new IllegalArgumentException(name + "[" + i + "] = " + ids[i] + " is outside [0, " + limit + ")");
-            }
-        }
     }
 
     @Override
@@ -513,7 +469,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         Shapes.requireSize("logits", logits, (long) N * Vp);
         Shapes.requireSize("losses", losses, N);
         Shapes.requireLength("targets", targets, N);
-        checkTargets(targets, N, V, ignoreIndex);
+        OpChecks.targets(targets, N, V, ignoreIndex);
         long tg = ids.ints(targets.length == N ? targets : Arrays.copyOf(targets, N));
         long red = reduction == Reduction.NONE ? 0L : reduced.floats(2);
         Kernels.crossEntropy(F32, dev("logits", logits).address(), dev("losses", losses).address(), red, tg, 1, N, V,
@@ -524,17 +480,6 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         JCuda.cudaMemcpy(Pointer.to(r), reduced.pointer(), 8, cudaMemcpyKind.cudaMemcpyDeviceToHost);
         if (reduction == Reduction.SUM) return r[0];
         return r[1] == 0f ? 0.0 : (double) r[0] / r[1];
-    }
-
-    /** Targets are checked on the host (the CPU backend's message), so a bad id never reaches the kernel. */
-    static void checkTargets(int[] targets, int N, int V, int ignoreIndex) {
-        for (int i = 0; i < N; i++) {
-            int t = targets[i];
-            if (t != ignoreIndex && (t < 0 || t >= V)) {
-                throw new IllegalArgumentException("targets[" + i + "] = " + t + " is outside [0, " + V
-                        + ") and is not ignoreIndex=" + ignoreIndex);
-            }
-        }
     }
 
     @Override

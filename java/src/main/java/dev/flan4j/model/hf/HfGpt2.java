@@ -413,26 +413,9 @@ public final class HfGpt2 {
                 data.put(name, v);
             }
             Safetensors.write(tmp.resolve(MODEL), shapes, data, Map.of("format", "pt"));
-            AtomicFiles.syncDir(tmp);
-            if (Files.exists(dir)) {
-                Path old = parent.resolve("." + dir.getFileName() + ".old");
-                deleteTree(old);
-                AtomicFiles.move(dir, old);
-                AtomicFiles.move(tmp, dir);
-                deleteTree(old);
-            } else {
-                AtomicFiles.move(tmp, dir);
-            }
-            AtomicFiles.syncDir(parent);
+            AtomicFiles.replaceDir(tmp, dir);
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            AtomicFiles.deleteTree(tmp);
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.BackendProvider;
 import dev.flan4j.backend.Backends;
+import dev.flan4j.backend.OpChecks;
 import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.kernels.Kernels;
@@ -74,18 +75,18 @@ class CudaBackendSelectionTest {
 
     @Test
     void cuSeqlensMessagesMatchTheCpuBackend() {
-        CudaBackend.checkCuSeqlens(new int[] {0, 4, 9}, 9);
+        OpChecks.cuSeqlens(new int[] {0, 4, 9}, 9);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.checkCuSeqlens(new int[] {0, 4, 4, 9}, 9));
+                () -> OpChecks.cuSeqlens(new int[] {0, 4, 4, 9}, 9));
         assertTrue(e.getMessage().contains("cuSeqlens must increase strictly"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CudaBackend.checkCuSeqlens(new int[] {0, 8}, 9));
+        assertThrows(IllegalArgumentException.class, () -> OpChecks.cuSeqlens(new int[] {0, 8}, 9));
     }
 
     @Test
     void badIdsAreRejectedOnTheHostWithTheCpuMessages() {
         int[] tokens = {1, 2, 99, 3};
         IllegalArgumentException cuda = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.checkIds("tokens", tokens, 4, 50));
+                () -> OpChecks.ids("tokens", tokens, 4, 50));
         String cpuMessage;
         try (CpuBackend cpu = new CpuBackend(); Tensor out = cpu.zeros(4, 2); Tensor wte = cpu.zeros(50, 2);
              Tensor wpe = cpu.zeros(8, 2)) {
@@ -97,7 +98,7 @@ class CudaBackendSelectionTest {
 
         int[] targets = {1, -100, 7};
         IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
-                () -> CudaBackend.checkTargets(targets, 3, 5, -100));
+                () -> OpChecks.targets(targets, 3, 5, -100));
         try (CpuBackend cpu = new CpuBackend(); Tensor losses = cpu.zeros(3); Tensor logits = cpu.zeros(3, 8)) {
             String m = assertThrows(IllegalArgumentException.class,
                     () -> cpu.crossEntropy(losses, logits, targets, 3, 5, 8, -100, Reduction.MEAN, 0f)).getMessage();
