@@ -27,6 +27,8 @@ class KernelsLoadTest {
         assertFalse(Kernels.loadError().isPresent());
         assertEquals("0.1.0", Kernels.version());
         assertTrue(Kernels.buildInfo().startsWith("flan4j 0.1.0"), Kernels.buildInfo());
+        // One line in the build log that says the JNI library really loaded on this machine.
+        System.out.println("flan4j native: JNI library loaded (" + Kernels.buildInfo() + "); CUDA devices: " + Kernels.deviceCount());
     }
 
     @Test
