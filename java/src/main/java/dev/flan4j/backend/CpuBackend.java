@@ -62,14 +62,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, float beta) {
-        Shapes.requirePositive("batch", batch);
-        Shapes.requirePositive("m", m);
-        Shapes.requirePositive("n", n);
-        Shapes.requirePositive("k", k);
+        OpChecks.matmul(out, a, bm, batch, m, n, k);
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
-        Shapes.requireSize("a", a, batch * sa);
-        Shapes.requireSize("b", bm, batch * sb);
-        Shapes.requireSize("out", out, batch * so);
         FloatBuffer A = buf("a", a), B = buf("b", bm), O = buf("out", out);
         int lda = transA ? m : k, ldb = transB ? k : n;
         for (int i = 0; i < batch; i++) {
@@ -109,13 +103,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
                                  int N, int C, float eps) {
-        long nc = (long) N * C;
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("out", out, nc);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("bias", bias, C);
+        OpChecks.layerNorm(out, mean, rstd, x, weight, bias, N, C);
         FloatBuffer X = buf("x", x), O = buf("out", out), M = buf("mean", mean), R = buf("rstd", rstd),
                 W = buf("weight", weight), Bi = buf("bias", bias);
         parallelRows(N, C, i -> {
@@ -140,15 +128,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
                                   Tensor mean, Tensor rstd, int N, int C) {
-        long nc = (long) N * C;
-        Shapes.requireSize("dx", dx, nc);
-        Shapes.requireSize("dout", dout, nc);
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("dweight", dweight, C);
-        Shapes.requireSize("dbias", dbias, C);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
+        OpChecks.layerNormBackward(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
         FloatBuffer DX = buf("dx", dx), DO = buf("dout", dout), X = buf("x", x), W = buf("weight", weight),
                 M = buf("mean", mean), R = buf("rstd", rstd), DW = buf("dweight", dweight), DB = buf("dbias", dbias);
         // dx: rows are independent.
@@ -336,12 +316,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
-        Shapes.requireLength("tokens", tokens, N);
-        Shapes.requireLength("positions", positions, N);
-        Shapes.requireSize("out", out, (long) N * C);
-        int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
-        OpChecks.ids("tokens", tokens, N, vocab);
-        OpChecks.ids("positions", positions, N, maxPos);
+        OpChecks.embedding("out", out, tokens, positions, wte, wpe, N, C);
         FloatBuffer O = buf("out", out), E = buf("wte", wte), P = buf("wpe", wpe);
         parallelRows(N, C, i -> {
             int t = tokens[i] * C, p = positions[i] * C, o = i * C;
@@ -351,11 +326,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
-        Shapes.requireLength("tokens", tokens, N);
-        Shapes.requireLength("positions", positions, N);
-        Shapes.requireSize("dout", dout, (long) N * C);
-        OpChecks.ids("tokens", tokens, N, (int) (dwte.size() / C));
-        OpChecks.ids("positions", positions, N, (int) (dwpe.size() / C));
+        OpChecks.embedding("dout", dout, tokens, positions, dwte, dwpe, N, C);
         FloatBuffer D = buf("dout", dout), E = buf("dwte", dwte), P = buf("dwpe", dwpe);
         // Parallel over channels: each thread owns a column, so rows that repeat a token never race.
         parallelRows(C, N, c -> {
@@ -386,14 +357,7 @@ public final class CpuBackend implements Backend {
     @Override
     public double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
                                Reduction reduction, float dlogitsScale) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("V", V);
-        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
-        if (reduction == null) throw new IllegalArgumentException("reduction is null");
-        Shapes.requireSize("logits", logits, (long) N * Vp);
-        Shapes.requireSize("losses", losses, N);
-        Shapes.requireLength("targets", targets, N);
-        OpChecks.targets(targets, N, V, ignoreIndex);
+        OpChecks.crossEntropy(losses, logits, targets, N, V, Vp, ignoreIndex, reduction);
         FloatBuffer Lg = buf("logits", logits), Ls = buf("losses", losses);
         parallelRows(N, Vp, i -> {
             int base = i * Vp, t = targets[i];
@@ -432,11 +396,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int t) {
-        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
-        Shapes.requireSize("param", param, n);
-        Shapes.requireSize("grad", grad, n);
-        Shapes.requireSize("m", m, n);
-        Shapes.requireSize("v", v, n);
+        OpChecks.adamW(param, grad, m, v, n, t);
         FloatBuffer P = buf("param", param), G = buf("grad", grad), M = buf("m", m), Vv = buf("v", v);
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         parallelRange((int) n, i -> {

@@ -80,4 +80,74 @@ public final class OpChecks {
             }
         }
     }
+
+    /** Batched GEMM sizes: a [batch, m*k], b [batch, k*n], out [batch, m*n], every dimension positive. */
+    public static void matmul(Tensor out, Tensor a, Tensor b, int batch, int m, int n, int k) {
+        Shapes.requirePositive("batch", batch);
+        Shapes.requirePositive("m", m);
+        Shapes.requirePositive("n", n);
+        Shapes.requirePositive("k", k);
+        Shapes.requireSize("a", a, (long) batch * m * k);
+        Shapes.requireSize("b", b, (long) batch * k * n);
+        Shapes.requireSize("out", out, (long) batch * m * n);
+    }
+
+    /** Layer norm forward: x, out [N, C]; mean, rstd [N]; weight, bias [C]. */
+    public static void layerNorm(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias, int N, int C) {
+        long nc = (long) N * C;
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("out", out, nc);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("bias", bias, C);
+    }
+
+    /** Layer norm backward: dx, dout, x [N, C]; dweight, dbias, weight [C]; mean, rstd [N]. */
+    public static void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+                                         Tensor mean, Tensor rstd, int N, int C) {
+        long nc = (long) N * C;
+        Shapes.requireSize("dx", dx, nc);
+        Shapes.requireSize("dout", dout, nc);
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("dweight", dweight, C);
+        Shapes.requireSize("dbias", dbias, C);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+    }
+
+    /** Embedding: {@code rows} [N, C] (out or dout), token and position ids inside the tables' rows. */
+    public static void embedding(String rowsName, Tensor rows, int[] tokens, int[] positions, Tensor wte, Tensor wpe,
+                                 int N, int C) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("C", C);
+        Shapes.requireLength("tokens", tokens, N);
+        Shapes.requireLength("positions", positions, N);
+        Shapes.requireSize(rowsName, rows, (long) N * C);
+        ids("tokens", tokens, N, (int) (wte.size() / C));
+        ids("positions", positions, N, (int) (wpe.size() / C));
+    }
+
+    /** Cross-entropy: logits [N, Vp] with V <= Vp real columns, losses [N], targets in [0, V) or ignoreIndex. */
+    public static void crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
+                                    Reduction reduction) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("V", V);
+        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
+        if (reduction == null) throw new IllegalArgumentException("reduction is null");
+        Shapes.requireSize("logits", logits, (long) N * Vp);
+        Shapes.requireSize("losses", losses, N);
+        Shapes.requireLength("targets", targets, N);
+        targets(targets, N, V, ignoreIndex);
+    }
+
+    /** AdamW: step t >= 1 and four tensors of n elements. */
+    public static void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, int t) {
+        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
+        Shapes.requireSize("param", param, n);
+        Shapes.requireSize("grad", grad, n);
+        Shapes.requireSize("m", m, n);
+        Shapes.requireSize("v", v, n);
+    }
 }

@@ -211,14 +211,8 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, float beta) {
-        Shapes.requirePositive("batch", batch);
-        Shapes.requirePositive("m", m);
-        Shapes.requirePositive("n", n);
-        Shapes.requirePositive("k", k);
+        OpChecks.matmul(out, a, bm, batch, m, n, k);
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
-        Shapes.requireSize("a", a, batch * sa);
-        Shapes.requireSize("b", bm, batch * sb);
-        Shapes.requireSize("out", out, batch * so);
         int lda = transA ? m : k, ldb = transB ? k : n;
         Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, dev("a", a).address(), lda, sa,
                 dev("b", bm).address(), ldb, sb, beta, dev("out", out).address(), n, so, batch, gemmFlags, s);
@@ -243,13 +237,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
                                  int N, int C, float eps) {
-        long nc = (long) N * C;
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("out", out, nc);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("bias", bias, C);
+        OpChecks.layerNorm(out, mean, rstd, x, weight, bias, N, C);
         Kernels.layerNormForward(F32, dev("out", out).address(), dev("mean", mean).address(),
                 dev("rstd", rstd).address(), dev("x", x).address(), dev("weight", weight).address(),
                 dev("bias", bias).address(), 1, N, C, eps, s);
@@ -258,15 +246,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
                                   Tensor mean, Tensor rstd, int N, int C) {
-        long nc = (long) N * C;
-        Shapes.requireSize("dx", dx, nc);
-        Shapes.requireSize("dout", dout, nc);
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("dweight", dweight, C);
-        Shapes.requireSize("dbias", dbias, C);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
+        OpChecks.layerNormBackward(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
         if (dev("dx", dx).address() == dev("dout", dout).address()) {
             throw new IllegalArgumentException("layerNormBackward: dx must not alias dout (dx is accumulated into)");
         }
@@ -404,14 +384,8 @@ public final class CudaBackend implements Backend, ProfilingSupport {
 
     @Override
     public void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("C", C);
-        Shapes.requireLength("tokens", tokens, N);
-        Shapes.requireLength("positions", positions, N);
-        Shapes.requireSize("out", out, (long) N * C);
+        OpChecks.embedding("out", out, tokens, positions, wte, wpe, N, C);
         int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
-        OpChecks.ids("tokens", tokens, N, vocab);
-        OpChecks.ids("positions", positions, N, maxPos);
         long tp = ids.ints(concat(tokens, positions, N));
         Kernels.embeddingForward(F32, dev("out", out).address(), tp, tp + 4L * N, dev("wte", wte).address(),
                 dev("wpe", wpe).address(), 1, N, C, vocab, maxPos, s);
@@ -419,14 +393,8 @@ public final class CudaBackend implements Backend, ProfilingSupport {
 
     @Override
     public void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("C", C);
-        Shapes.requireLength("tokens", tokens, N);
-        Shapes.requireLength("positions", positions, N);
-        Shapes.requireSize("dout", dout, (long) N * C);
+        OpChecks.embedding("dout", dout, tokens, positions, dwte, dwpe, N, C);
         int vocab = (int) (dwte.size() / C), maxPos = (int) (dwpe.size() / C);
-        OpChecks.ids("tokens", tokens, N, vocab);
-        OpChecks.ids("positions", positions, N, maxPos);
         long tp = ids.ints(concat(tokens, positions, N));
         Kernels.embeddingBackward(F32, dev("dwte", dwte).address(), dev("dwpe", dwpe).address(),
                 dev("dout", dout).address(), tp, tp + 4L * N, 1, N, C, vocab, maxPos, s);
@@ -462,14 +430,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
                                Reduction reduction, float dlogitsScale) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("V", V);
-        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
-        if (reduction == null) throw new IllegalArgumentException("reduction is null");
-        Shapes.requireSize("logits", logits, (long) N * Vp);
-        Shapes.requireSize("losses", losses, N);
-        Shapes.requireLength("targets", targets, N);
-        OpChecks.targets(targets, N, V, ignoreIndex);
+        OpChecks.crossEntropy(losses, logits, targets, N, V, Vp, ignoreIndex, reduction);
         long tg = ids.ints(targets.length == N ? targets : Arrays.copyOf(targets, N));
         long red = reduction == Reduction.NONE ? 0L : reduced.floats(2);
         Kernels.crossEntropy(F32, dev("logits", logits).address(), dev("losses", losses).address(), red, tg, 1, N, V,
@@ -485,11 +446,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     @Override
     public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int t) {
-        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
-        Shapes.requireSize("param", param, n);
-        Shapes.requireSize("grad", grad, n);
-        Shapes.requireSize("m", m, n);
-        Shapes.requireSize("v", v, n);
+        OpChecks.adamW(param, grad, m, v, n, t);
         Kernels.adamw(dev("param", param).address(), dev("grad", grad).address(), dev("m", m).address(),
                 dev("v", v).address(), n, lr, beta1, beta2, eps, weightDecay, t, 1f, s);
     }
