@@ -5,10 +5,10 @@ import dev.flan4j.model.Checkpoint;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.hf.HfGpt2;
 import dev.flan4j.tokenizer.Tokenizer;
+import dev.flan4j.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * Opens a model from what users point at: a flan4j checkpoint folder, a run folder (its newest checkpoint), or a
@@ -19,12 +19,9 @@ final class ModelLoader {
 
     static Gpt load(Path path, Backend be) throws IOException {
         if (!Files.isDirectory(path)) throw new IOException("model folder " + path + " does not exist");
-        Path ckpts = path.resolve("checkpoints");
-        if (Files.isDirectory(ckpts)) {
-            try (Stream<Path> s = Files.list(ckpts)) {
-                path = s.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).max(Path::compareTo)
-                        .orElseThrow(() -> new IOException("run folder " + ckpts.getParent() + " has no checkpoint yet"));
-            }
+        if (Files.isDirectory(path.resolve("checkpoints"))) {
+            Path run = path;
+            path = Trainer.latestCheckpoint(run).orElseThrow(() -> new IOException("run folder " + run + " has no checkpoint yet"));
         }
         Path config = path.resolve("config.json");
         if (Files.isRegularFile(config) && Files.readString(config).contains("\"model_type\"")) {

@@ -59,7 +59,12 @@ public final class Trainer {
 
     /** The newest complete checkpoint under {@code runDir/checkpoints}, if any. */
     public Optional<Path> latestCheckpoint() throws IOException {
-        Path dir = checkpointDir();
+        return latestCheckpoint(runDir);
+    }
+
+    /** The newest complete checkpoint ({@code checkpoints/step-NNNNNNNN}) of a run folder, if any. */
+    public static Optional<Path> latestCheckpoint(Path runDir) throws IOException {
+        Path dir = runDir.resolve("checkpoints");
         if (!Files.isDirectory(dir)) return Optional.empty();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("step-\\d{8}") && Files.isDirectory(p))
