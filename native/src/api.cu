@@ -1,4 +1,6 @@
-// api.cu - the C API: argument validation (before any CUDA call), error strings, dispatch to launchers.
+// api.cu - every C entry point of libflan4j: each checks its arguments once (before any CUDA call, so a bad
+// argument is reported the same with or without a GPU), then calls its launcher (launchers.cuh). Kernel files
+// hold only kernels and launchers. Also the thread-local error state.
 #include <cstdio>
 #include <cmath>
 #include <cstring>
@@ -51,6 +53,9 @@ namespace {
 
 #define REQUIRE_NONNEG(fn, v) \
     REQUIRE((v) >= 0, "%s: argument '%s' must be >= 0, got %lld", fn, #v, (long long)(v))
+
+#define REQUIRE_EPS(fn, v) \
+    REQUIRE((v) >= 0.0f && (v) - (v) == 0.0f, "%s: argument '%s' must be finite and >= 0, got %g", fn, #v, (double)(v))
 
 #define REQUIRE_FINITE(fn, v) \
     REQUIRE((v) == (v) && (v) - (v) == 0.0f, "%s: argument '%s' must be finite, got %g", fn, #v, (double)(v))
@@ -133,7 +138,7 @@ FLAN4J_API int flan4j_layernorm_forward(int dtype, void* out, float* mean, float
     REQUIRE_POS(fn, B);
     REQUIRE_POS(fn, T);
     REQUIRE_POS(fn, C);
-    REQUIRE(eps >= 0.0f && eps == eps, "%s: argument 'eps' must be >= 0, got %g", fn, (double)eps);
+    REQUIRE_EPS(fn, eps);
     REQUIRE(out != inp, "%s: argument 'out' must not alias 'inp' (both %p)", fn, out);
     return launch_layernorm_forward(dtype, out, mean, rstd, inp, weight, bias, (long long)B * T, C,
                                     eps, as_stream(stream));
@@ -176,7 +181,7 @@ FLAN4J_API int flan4j_residual_layernorm_forward(int dtype, void* residual, void
     REQUIRE_POS(fn, B);
     REQUIRE_POS(fn, T);
     REQUIRE_POS(fn, C);
-    REQUIRE(eps >= 0.0f && eps == eps, "%s: argument 'eps' must be >= 0, got %g", fn, (double)eps);
+    REQUIRE_EPS(fn, eps);
     REQUIRE(out != x && out != r && out != residual,
             "%s: argument 'out' (%p) must not alias 'x', 'r' or 'residual'", fn, out);
     return launch_residual_layernorm_forward(dtype, residual, out, mean, rstd, x, r, weight, bias,
@@ -193,7 +198,7 @@ FLAN4J_API int flan4j_rmsnorm_forward(int dtype, void* out, float* rstd, const v
     REQUIRE_POS(fn, B);
     REQUIRE_POS(fn, T);
     REQUIRE_POS(fn, C);
-    REQUIRE(eps >= 0.0f && eps == eps, "%s: argument 'eps' must be >= 0, got %g", fn, (double)eps);
+    REQUIRE_EPS(fn, eps);
     return launch_rmsnorm_forward(dtype, out, rstd, inp, weight, (long long)B * T, C, eps, as_stream(stream));
 }
 
@@ -328,6 +333,88 @@ FLAN4J_API int flan4j_attention_backward(const flan4j_attention_params* params, 
     int st = normalise_attention("flan4j_attention_backward", params, true, &p);
     if (st != FLAN4J_OK) return st;
     return launch_attention_backward(p, p.T, as_stream(stream));
+}
+
+// ====================================================================== attention for any head dim, decode, helpers
+
+namespace {
+
+int check_heads(const char* fn, const char* n_name, int N, int NH, int HD, float scale) {
+    REQUIRE(N > 0, "%s: argument '%s' must be > 0, got %d", fn, n_name, N);
+    REQUIRE_POS(fn, NH);
+    REQUIRE_POS(fn, HD);
+    REQUIRE(HD <= FLAN4J_ATTENTION_GENERIC_MAX_HD, "%s: argument 'HD' must be <= %d, got %d", fn,
+            FLAN4J_ATTENTION_GENERIC_MAX_HD, HD);
+    REQUIRE(NH <= 65535, "%s: argument 'NH' must be <= 65535, got %d", fn, NH);
+    REQUIRE((long long)NH * HD * 3 <= 0x7fffffffLL, "%s: 3*NH*HD = %lld exceeds 2^31-1", fn, 3LL * NH * HD);
+    REQUIRE(scale > 0.0f && scale - scale == 0.0f, "%s: argument 'scale' must be finite and > 0, got %g", fn,
+            (double)scale);
+    return FLAN4J_OK;
+}
+
+#define CHECK_HEADS(fn, n, NH, HD, scale)                           \
+    do {                                                            \
+        int _st = check_heads(fn, #n, n, NH, HD, scale);            \
+        if (_st != FLAN4J_OK) return _st;                           \
+    } while (0)
+
+}  // namespace
+
+FLAN4J_API int flan4j_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds,
+                                                int N, int NH, int HD, float scale, void* stream) {
+    static const char* fn = "flan4j_attention_generic_forward";
+    CHECK_HEADS(fn, N, NH, HD, scale);
+    REQUIRE_PTR(fn, qkv);
+    REQUIRE_PTR(fn, out);
+    REQUIRE_PTR(fn, doc_bounds);
+    return launch_attention_generic_forward(qkv, out, lse, doc_bounds, N, NH, HD, scale, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,
+                                                 const float* out, const float* lse, const int* doc_bounds, int N,
+                                                 int NH, int HD, float scale, void* stream) {
+    static const char* fn = "flan4j_attention_generic_backward";
+    CHECK_HEADS(fn, N, NH, HD, scale);
+    REQUIRE_PTR(fn, dqkv);
+    REQUIRE_PTR(fn, delta);
+    REQUIRE_PTR(fn, dout);
+    REQUIRE_PTR(fn, qkv);
+    REQUIRE_PTR(fn, out);
+    REQUIRE_PTR(fn, lse);
+    REQUIRE_PTR(fn, doc_bounds);
+    return launch_attention_generic_backward(dqkv, delta, dout, qkv, out, lse, doc_bounds, N, NH, HD, scale,
+                                             as_stream(stream));
+}
+
+FLAN4J_API int flan4j_attention_decode(float* out, const float* qkv_new, float* k_cache, float* v_cache, int start,
+                                       int n, int t_max, int NH, int HD, float scale, void* stream) {
+    static const char* fn = "flan4j_attention_decode";
+    CHECK_HEADS(fn, n, NH, HD, scale);
+    REQUIRE_PTR(fn, out);
+    REQUIRE_PTR(fn, qkv_new);
+    REQUIRE_PTR(fn, k_cache);
+    REQUIRE_PTR(fn, v_cache);
+    REQUIRE_NONNEG(fn, start);
+    REQUIRE((long long)start + n <= t_max, "%s: start (%d) + n (%d) must be <= t_max (%d)", fn, start, n, t_max);
+    return launch_attention_decode(out, qkv_new, k_cache, v_cache, start, n, NH, HD, scale, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_fill(float* x, float value, long long N, void* stream) {
+    static const char* fn = "flan4j_fill";
+    REQUIRE_PTR(fn, x);
+    REQUIRE_POS(fn, N);
+    return launch_fill(x, value, N, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_transpose(float* dst, const float* src, int rows, int cols, void* stream) {
+    static const char* fn = "flan4j_transpose";
+    REQUIRE_PTR(fn, dst);
+    REQUIRE_PTR(fn, src);
+    REQUIRE_POS(fn, rows);
+    REQUIRE_POS(fn, cols);
+    REQUIRE(dst != src, "%s: argument 'dst' must not alias 'src' (both %p)", fn, (void*)dst);
+    REQUIRE((rows + 31) / 32 <= 65535, "%s: argument 'rows' must be <= %d, got %d", fn, 65535 * 32, rows);
+    return launch_transpose(dst, src, rows, cols, as_stream(stream));
 }
 
 // ====================================================================== small ops

@@ -4,10 +4,10 @@
 // These kernels favour being obviously correct over speed: one warp per (token, head), keys visited one at a time
 // with an online softmax. The fused FlashAttention-style kernels (attention.cu) stay the fast path for head dims
 // 32/64/128; the Java backend uses these for the other head dims (e.g. 16 in the tiny preset, 40 in "10m") and for
-// decoding. Validation and the C API are at the end of the file.
+// decoding. Arguments are validated in api.cu; this file holds the kernels and their launchers.
 #include <cmath>
 
-#include "common.cuh"
+#include "launchers.cuh"
 
 namespace flan4j {
 namespace {
@@ -229,43 +229,14 @@ unsigned grid_1d(long long n) {
     return (unsigned)g;
 }
 
-#define G_REQUIRE(cond, ...)                                                       \
-    do {                                                                           \
-        if (!(cond)) return set_error(FLAN4J_ERR_INVALID_ARGUMENT, __VA_ARGS__);   \
-    } while (0)
-#define G_PTR(fn, p) G_REQUIRE((p) != nullptr, "%s: argument '%s' must not be NULL, got NULL", fn, #p)
-#define G_POS(fn, v) G_REQUIRE((v) > 0, "%s: argument '%s' must be > 0, got %lld", fn, #v, (long long)(v))
-
-int check_heads(const char* fn, int N, int NH, int HD, float scale) {
-    G_POS(fn, N);
-    G_POS(fn, NH);
-    G_POS(fn, HD);
-    G_REQUIRE(HD <= 32 * kMaxRegs, "%s: argument 'HD' must be <= %d, got %d", fn, 32 * kMaxRegs, HD);
-    G_REQUIRE(NH <= 65535, "%s: argument 'NH' must be <= 65535, got %d", fn, NH);
-    G_REQUIRE((long long)NH * HD * 3 <= 0x7fffffffLL, "%s: 3*NH*HD = %lld exceeds 2^31-1", fn,
-              3LL * NH * HD);
-    G_REQUIRE(scale > 0.0f && scale - scale == 0.0f, "%s: argument 'scale' must be finite and > 0, got %g", fn,
-              (double)scale);
-    return FLAN4J_OK;
-}
-
 }  // namespace
-}  // namespace flan4j
 
-using namespace flan4j;
+// ====================================================================== launchers (arguments validated in api.cu)
 
-// ====================================================================== C API
+static_assert(32 * kMaxRegs == FLAN4J_ATTENTION_GENERIC_MAX_HD, "one register per lane per 32 dims");
 
-extern "C" {
-
-FLAN4J_API int flan4j_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds,
-                                                int N, int NH, int HD, float scale, void* stream) {
-    static const char* fn = "flan4j_attention_generic_forward";
-    int st = check_heads(fn, N, NH, HD, scale);
-    if (st != FLAN4J_OK) return st;
-    G_PTR(fn, qkv);
-    G_PTR(fn, out);
-    G_PTR(fn, doc_bounds);
+int launch_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds, int N, int NH,
+                                     int HD, float scale, cudaStream_t s) {
     NvtxRange range("flan4j_attention_generic_forward");
     const long long C = (long long)NH * HD;
     GenericFwd p{};
@@ -282,24 +253,15 @@ FLAN4J_API int flan4j_attention_generic_forward(const float* qkv, float* out, fl
     p.NH = NH;
     p.HD = HD;
     p.scale = scale;
-    generic_attention_forward_kernel<<<dim3((unsigned)N, (unsigned)NH), 32, 0, as_stream(stream)>>>(p);
-    return check_launch(fn);
+    generic_attention_forward_kernel<<<dim3((unsigned)N, (unsigned)NH), 32, 0, s>>>(p);
+    return check_launch("flan4j_attention_generic_forward");
 }
 
-FLAN4J_API int flan4j_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,
-                                                 const float* out, const float* lse, const int* doc_bounds, int N,
-                                                 int NH, int HD, float scale, void* stream) {
+int launch_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,
+                                      const float* out, const float* lse, const int* doc_bounds, int N, int NH,
+                                      int HD, float scale, cudaStream_t s) {
     static const char* fn = "flan4j_attention_generic_backward";
-    int st = check_heads(fn, N, NH, HD, scale);
-    if (st != FLAN4J_OK) return st;
-    G_PTR(fn, dqkv);
-    G_PTR(fn, delta);
-    G_PTR(fn, dout);
-    G_PTR(fn, qkv);
-    G_PTR(fn, out);
-    G_PTR(fn, lse);
-    G_PTR(fn, doc_bounds);
-    NvtxRange range("flan4j_attention_generic_backward");
+    NvtxRange range(fn);
     GenericBwd p{};
     p.qkv = qkv;
     p.out = out;
@@ -313,29 +275,20 @@ FLAN4J_API int flan4j_attention_generic_backward(float* dqkv, float* delta, cons
     p.HD = HD;
     p.scale = scale;
     const dim3 grid((unsigned)N, (unsigned)NH);
-    generic_attention_dq_kernel<<<grid, 32, 0, as_stream(stream)>>>(p);
-    st = check_launch(fn);
+    generic_attention_dq_kernel<<<grid, 32, 0, s>>>(p);
+    int st = check_launch(fn);
     if (st != FLAN4J_OK) return st;
-    generic_attention_dkdv_kernel<<<grid, 32, 0, as_stream(stream)>>>(p);
+    generic_attention_dkdv_kernel<<<grid, 32, 0, s>>>(p);
     return check_launch(fn);
 }
 
-FLAN4J_API int flan4j_attention_decode(float* out, const float* qkv_new, float* k_cache, float* v_cache, int start,
-                                       int n, int t_max, int NH, int HD, float scale, void* stream) {
+int launch_attention_decode(float* out, const float* qkv_new, float* k_cache, float* v_cache, int start, int n,
+                            int NH, int HD, float scale, cudaStream_t s) {
     static const char* fn = "flan4j_attention_decode";
-    int st = check_heads(fn, n, NH, HD, scale);
-    if (st != FLAN4J_OK) return st;
-    G_PTR(fn, out);
-    G_PTR(fn, qkv_new);
-    G_PTR(fn, k_cache);
-    G_PTR(fn, v_cache);
-    G_REQUIRE(start >= 0, "%s: argument 'start' must be >= 0, got %d", fn, start);
-    G_REQUIRE((long long)start + n <= t_max, "%s: start (%d) + n (%d) must be <= t_max (%d)", fn, start, n, t_max);
-    NvtxRange range("flan4j_attention_decode");
+    NvtxRange range(fn);
     const int C = NH * HD;
-    kv_append_kernel<<<grid_1d((long long)n * C), 256, 0, as_stream(stream)>>>(k_cache, v_cache, qkv_new, start, n,
-                                                                              C);
-    st = check_launch(fn);
+    kv_append_kernel<<<grid_1d((long long)n * C), 256, 0, s>>>(k_cache, v_cache, qkv_new, start, n, C);
+    int st = check_launch(fn);
     if (st != FLAN4J_OK) return st;
     GenericFwd p{};
     p.q = qkv_new;
@@ -351,31 +304,21 @@ FLAN4J_API int flan4j_attention_decode(float* out, const float* qkv_new, float* 
     p.NH = NH;
     p.HD = HD;
     p.scale = scale;
-    generic_attention_forward_kernel<<<dim3((unsigned)n, (unsigned)NH), 32, 0, as_stream(stream)>>>(p);
+    generic_attention_forward_kernel<<<dim3((unsigned)n, (unsigned)NH), 32, 0, s>>>(p);
     return check_launch(fn);
 }
 
-FLAN4J_API int flan4j_fill(float* x, float value, long long N, void* stream) {
-    static const char* fn = "flan4j_fill";
-    G_PTR(fn, x);
-    G_POS(fn, N);
+int launch_fill(float* x, float value, long long N, cudaStream_t s) {
     NvtxRange range("flan4j_fill");
-    fill_kernel<<<grid_1d(N), 256, 0, as_stream(stream)>>>(x, value, N);
-    return check_launch(fn);
+    fill_kernel<<<grid_1d(N), 256, 0, s>>>(x, value, N);
+    return check_launch("flan4j_fill");
 }
 
-FLAN4J_API int flan4j_transpose(float* dst, const float* src, int rows, int cols, void* stream) {
-    static const char* fn = "flan4j_transpose";
-    G_PTR(fn, dst);
-    G_PTR(fn, src);
-    G_POS(fn, rows);
-    G_POS(fn, cols);
-    G_REQUIRE(dst != src, "%s: dst must not alias src", fn);
-    G_REQUIRE((rows + 31) / 32 <= 65535, "%s: argument 'rows' must be <= %d, got %d", fn, 65535 * 32, rows);
+int launch_transpose(float* dst, const float* src, int rows, int cols, cudaStream_t s) {
     NvtxRange range("flan4j_transpose");
     const dim3 grid((unsigned)((cols + 31) / 32), (unsigned)((rows + 31) / 32));
-    transpose_kernel<<<grid, dim3(32, 8), 0, as_stream(stream)>>>(dst, src, rows, cols);
-    return check_launch(fn);
+    transpose_kernel<<<grid, dim3(32, 8), 0, s>>>(dst, src, rows, cols);
+    return check_launch("flan4j_transpose");
 }
 
-}  // extern "C"
+}  // namespace flan4j

@@ -1,5 +1,6 @@
-// launchers.cuh - internal launcher functions, one group per op file. api.cu validates arguments
-// and calls these; each launcher opens an NVTX range, launches, checks the launch and returns a status.
+// launchers.cuh - internal launcher functions, one group per op file. api.cu holds every C entry point:
+// it validates the arguments once and calls these; each launcher opens an NVTX range, launches, checks the
+// launch and returns a status. Launchers assume valid arguments and contain no argument checks.
 #pragma once
 #include "common.cuh"
 
@@ -58,6 +59,17 @@ int launch_bias_backward(int dtype, float* dbias, const void* dout, long long N,
 int launch_adamw(float* param, const float* grad, float* m, float* v, long long N, float lr, float beta1,
                  float beta2, float eps, float weight_decay, float bc1, float bc2, float grad_scale,
                  cudaStream_t s);
+
+// attention_generic.cu (any head dim up to FLAN4J_ATTENTION_GENERIC_MAX_HD, KV-cache decode, fill, transpose)
+int launch_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds, int N, int NH,
+                                     int HD, float scale, cudaStream_t s);
+int launch_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,
+                                      const float* out, const float* lse, const int* doc_bounds, int N, int NH,
+                                      int HD, float scale, cudaStream_t s);
+int launch_attention_decode(float* out, const float* qkv_new, float* k_cache, float* v_cache, int start, int n,
+                            int NH, int HD, float scale, cudaStream_t s);
+int launch_fill(float* x, float value, long long N, cudaStream_t s);
+int launch_transpose(float* dst, const float* src, int rows, int cols, cudaStream_t s);
 
 // gemm.cu
 int blas_load();

@@ -195,12 +195,14 @@ FLAN4J_API int flan4j_attention_backward(const flan4j_attention_params* params, 
 
 /* ---------------------------------------------------------------- attention for any head dim, KV-cache decode
  * Simple kernels (one warp per token and head, online softmax; src/attention_generic.cu) for head dims the fused
- * kernels do not instantiate, and for incremental decoding. fp32 only; 1 <= HD <= 256; C = NH*HD.
+ * kernels do not instantiate, and for incremental decoding. fp32 only; 1 <= HD <= FLAN4J_ATTENTION_GENERIC_MAX_HD (256);
+ * C = NH*HD.
  *   qkv [N, 3C]: q, k, v of each token side by side, each [NH, HD];  out [N, C];  lse [N, NH] fp32 (may be NULL in
  *   the forward); doc_bounds device int[2N]: [0, N) the first row of each token's document, [N, 2N) one past its
  *   last row (attention is causal inside a document and never crosses one).
  * Backward writes (overwrites) dqkv [N, 3C]; delta [N, NH] fp32 is a workspace.
  */
+#define FLAN4J_ATTENTION_GENERIC_MAX_HD 256
 FLAN4J_API int flan4j_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds,
                                                 int N, int NH, int HD, float scale, void* stream);
 FLAN4J_API int flan4j_attention_generic_backward(float* dqkv, float* delta, const float* dout, const float* qkv,

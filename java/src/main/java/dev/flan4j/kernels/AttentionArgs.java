@@ -52,7 +52,7 @@ public final class AttentionArgs {
     /** Copies these arguments into a native struct (caller closes it). */
     Flan4jNative.AttentionParams toNative() {
         Flan4jNative.AttentionParams p = new Flan4jNative.AttentionParams();
-        p.dtype(dtype.code()).q(q).k(k).v(v).o(o).lse(lse).dout(dout).dq(dq).dk(dk).dv(dv).delta(delta)
+        p.dtype(KernelDType.codeOf(dtype)).q(q).k(k).v(v).o(o).lse(lse).dout(dout).dq(dq).dk(dk).dv(dv).delta(delta)
                 .cu_seqlens(cuSeqlens)
                 .q_row_stride(qRowStride).q_head_stride(qHeadStride)
                 .k_row_stride(kRowStride).k_head_stride(kHeadStride)

@@ -19,6 +19,11 @@ public enum KernelDType {
         return code;
     }
 
+    /** The code of {@code d}, or -1 for null (which the C API rejects, naming the argument). */
+    public static int codeOf(KernelDType d) {
+        return d == null ? -1 : d.code;
+    }
+
     /** Bytes per element. */
     public int bytes() {
         return bytes;

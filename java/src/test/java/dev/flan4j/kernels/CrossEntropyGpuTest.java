@@ -3,6 +3,7 @@ package dev.flan4j.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flan4j.backend.Reduction;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -21,14 +22,14 @@ class CrossEntropyGpuTest {
     }
 
     /** Returns {losses[N], dlogits[N*Vp], {reduced, count}}. */
-    static double[][] reference(float[] logits, int[] targets, int N, int V, int Vp, Kernels.Reduction red,
+    static double[][] reference(float[] logits, int[] targets, int N, int V, int Vp, Reduction red,
             double eps, double zc, double gradScale) {
         double[] losses = new double[N], grad = new double[N * Vp];
         int count = 0;
         for (int t : targets) {
             count += t != IGNORE ? 1 : 0;
         }
-        double norm = red == Kernels.Reduction.MEAN ? 1.0 / Math.max(count, 1) : 1.0;
+        double norm = red == Reduction.MEAN ? 1.0 / Math.max(count, 1) : 1.0;
         double total = 0;
         for (int n = 0; n < N; n++) {
             int y = targets[n];
@@ -53,11 +54,11 @@ class CrossEntropyGpuTest {
                 grad[n * Vp + j] = gradScale * norm * g;
             }
         }
-        double reduced = red == Kernels.Reduction.MEAN ? total / Math.max(count, 1) : total;
+        double reduced = red == Reduction.MEAN ? total / Math.max(count, 1) : total;
         return new double[][] {losses, grad, {reduced, count}};
     }
 
-    void check(int B, int T, int V, int Vp, Kernels.Reduction red, float eps, float zc, float gradScale,
+    void check(int B, int T, int V, int Vp, Reduction red, float eps, float zc, float gradScale,
             KernelDType dtype, double atol) {
         int N = B * T;
         SplittableRandom r = new SplittableRandom(V * 7L + N);
@@ -95,19 +96,19 @@ class CrossEntropyGpuTest {
     @ParameterizedTest(name = "B={0} T={1} V={2} Vp={3} {4}")
     @CsvSource({
         "1,1,59,64,MEAN", "2,17,59,64,MEAN", "1,113,1000,1024,SUM", "3,7,50257,50304,MEAN", "1,3,262144,262144,NONE"})
-    void plain(int B, int T, int V, int Vp, Kernels.Reduction red) {
+    void plain(int B, int T, int V, int Vp, Reduction red) {
         check(B, T, V, Vp, red, 0f, 0f, 1f, KernelDType.F32, 1e-4);
     }
 
     @Test
     void smoothingZLossAndGradScale() {
-        check(2, 17, 59, 64, Kernels.Reduction.MEAN, 0.1f, 1e-3f, 0.5f, KernelDType.F32, 1e-4);
-        check(1, 9, 5000, 5120, Kernels.Reduction.SUM, 0.2f, 1e-4f, 2.0f, KernelDType.F32, 1e-3);
+        check(2, 17, 59, 64, Reduction.MEAN, 0.1f, 1e-3f, 0.5f, KernelDType.F32, 1e-4);
+        check(1, 9, 5000, 5120, Reduction.SUM, 0.2f, 1e-4f, 2.0f, KernelDType.F32, 1e-3);
     }
 
     @Test
     void bf16Logits() {
-        check(2, 17, 3001, 3008, Kernels.Reduction.MEAN, 0f, 0f, 1f, KernelDType.BF16, 1e-3);
+        check(2, 17, 3001, 3008, Reduction.MEAN, 0f, 0f, 1f, KernelDType.BF16, 1e-3);
     }
 
     @Test
@@ -115,11 +116,11 @@ class CrossEntropyGpuTest {
         int N = 4, V = 33, Vp = 40;
         float[] logits = Ref.randn(new SplittableRandom(3), N * Vp, 1.0);
         int[] targets = {1, IGNORE, 32, 0};
-        double[][] ref = reference(logits, targets, N, V, Vp, Kernels.Reduction.SUM, 0, 0, 1);
+        double[][] ref = reference(logits, targets, N, V, Vp, Reduction.SUM, 0, 0, 1);
         try (Gpu g = new Gpu()) {
             Gpu.Buf dl = g.floats(logits), losses = g.zerosF32(N), tg = g.ints(targets);
             Kernels.crossEntropy(KernelDType.F32, dl.address(), losses.address(), 0L, tg.address(), 1, N, V, Vp,
-                    IGNORE, Kernels.Reduction.NONE, 0f, 0f, 1f, false, 0L);
+                    IGNORE, Reduction.NONE, 0f, 0f, 1f, false, 0L);
             Ref.assertClose("losses", ref[0], g.readFloats(losses, N), 1e-5, 1e-5);
             float[] after = g.readFloats(dl, N * Vp);
             for (int i = 0; i < after.length; i++) {
@@ -134,7 +135,7 @@ class CrossEntropyGpuTest {
         try (Gpu g = new Gpu()) {
             Gpu.Buf dl = g.floats(new float[N * V]), losses = g.zerosF32(N), tg = g.ints(new int[] {3, 10});
             Kernels.crossEntropy(KernelDType.F32, dl.address(), losses.address(), 0L, tg.address(), 1, N, V, V,
-                    IGNORE, Kernels.Reduction.NONE, 0f, 0f, 1f, false, 0L);
+                    IGNORE, Reduction.NONE, 0f, 0f, 1f, false, 0L);
             float[] l = g.readFloats(losses, N);
             assertTrue(Float.isFinite(l[0]));
             assertTrue(Float.isNaN(l[1]), "loss for target 10 >= V must be NaN, got " + l[1]);

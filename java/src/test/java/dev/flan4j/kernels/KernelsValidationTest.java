@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.flan4j.backend.Reduction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * Argument validation. The C side validates before any CUDA call, so these run without a GPU (and are
- * safe with one: the fake pointers are never dereferenced because validation fails first).
+ * Argument validation. The C entry points (api.cu) are the only checkers and validate before any CUDA call, so
+ * these run without a GPU (and are safe with one: the fake pointers are never dereferenced because validation
+ * fails first). The {@link Kernels} wrappers surface INVALID_ARGUMENT as {@link KernelArgumentException}.
  */
 class KernelsValidationTest {
     static final long P = 0x10000L; // fake, non-null device address; never dereferenced
@@ -19,25 +21,25 @@ class KernelsValidationTest {
 
     /** Calls the raw binding and asserts INVALID_ARGUMENT with a message naming the argument and value. */
     static void assertNativeRejects(int status, String... fragments) {
-        KernelException e = assertThrows(KernelException.class, () -> Kernels.check(status));
+        KernelArgumentException e = assertThrows(KernelArgumentException.class, () -> Kernels.check(status));
         assertEquals(KernelStatus.INVALID_ARGUMENT, e.status(), e.getMessage());
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
         }
     }
 
-    static void assertJavaRejects(Executable call, String... fragments) {
+    /** A {@link Kernels} wrapper: the native INVALID_ARGUMENT arrives as an IllegalArgumentException subclass. */
+    static void assertWrapperRejects(Executable call, String... fragments) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e instanceof KernelArgumentException, e.getClass() + ": " + e.getMessage());
+        assertEquals(KernelStatus.INVALID_ARGUMENT, ((KernelArgumentException) e).status());
         for (String f : fragments) {
             assertTrue(e.getMessage().contains(f), "message '" + e.getMessage() + "' lacks '" + f + "'");
         }
     }
 
     @BeforeEach
-    void needNative(org.junit.jupiter.api.TestInfo info) {
-        if (info.getTags().contains("java-only")) {
-            return;
-        }
+    void needNative() {
         assumeTrue(Kernels.isLoaded(), "native library not loaded (CPU-only build)");
     }
 
@@ -97,19 +99,28 @@ class KernelsValidationTest {
         assertNativeRejects(st, "'C'", "-5");
     }
 
-    // ------------------------------------------------------------------ Java-side validation (no native needed)
+    // ------------------------------------------------------------------ through the Java wrappers
 
     @Test
-    @org.junit.jupiter.api.Tag("java-only")
-    void javaWrapperValidatesFirst() {
-        assertJavaRejects(() -> Kernels.layerNormForward(KernelDType.F32, P, P, P, P, P, 0, 2, 3, -1, 1e-5f, S),
-                "layerNormForward", "'C'", "-1");
-        assertJavaRejects(() -> Kernels.layerNormForward(KernelDType.F32, P, P, P, 0L, P, 0, 2, 3, 4, 1e-5f, S),
-                "'inp'", "0");
-        assertJavaRejects(() -> Kernels.layerNormForward(KernelDType.F16, P, P, P, P, P, 0, 2, 3, 4, 1e-5f, S),
-                "'dtype'", "F16");
-        assertJavaRejects(() -> Kernels.layerNormBackward(KernelDType.F32, P, P, 0, P, P, P, P, P, 1, 0, 4, false, S),
-                "layerNormBackward", "'T'", "0");
+    void wrappersReportTheNativeChecks() {
+        assertWrapperRejects(() -> Kernels.layerNormForward(KernelDType.F32, P, P, P, P, P, 0, 2, 3, -1, 1e-5f, S),
+                "flan4j_layernorm_forward", "'C'", "-1");
+        assertWrapperRejects(() -> Kernels.layerNormForward(KernelDType.F32, P, P, P, 0L, P, 0, 2, 3, 4, 1e-5f, S),
+                "'inp'", "NULL");
+        assertWrapperRejects(() -> Kernels.layerNormBackward(KernelDType.F32, P, P, 0, P, P, P, P, P, 1, 0, 4, false,
+                S), "flan4j_layernorm_backward", "'T'", "0");
+        assertWrapperRejects(() -> Kernels.layerNormForward(null, P, P, P, P, P, 0, 2, 3, 4, 1e-5f, S),
+                "'dtype'", "-1");
+        assertWrapperRejects(() -> Kernels.layerNormForward(KernelDType.F32, P, P, P, P + 64, P, 0, 2, 3, 4,
+                Float.POSITIVE_INFINITY, S), "'eps'", "inf");
+    }
+
+    @Test
+    void wrapperUnsupportedDtypeIsKernelException() {
+        KernelException e = assertThrows(KernelException.class,
+                () -> Kernels.layerNormForward(KernelDType.F16, P, P, P, P, P, 0, 2, 3, 4, 1e-5f, S));
+        assertEquals(KernelStatus.UNSUPPORTED, e.status(), e.getMessage());
+        assertTrue(e.getMessage().contains("'dtype'") && e.getMessage().contains("F16"), e.getMessage());
     }
 
     // ------------------------------------------------------------------ phase-2 ops, C side
@@ -227,22 +238,41 @@ class KernelsValidationTest {
         e = assertThrows(KernelException.class, () -> Kernels.attentionForward(a, S));
         assertTrue(e.isNoDevice(), e.getMessage());
         e = assertThrows(KernelException.class, () -> Kernels.crossEntropy(KernelDType.F32, P, P, P, P, 1, 2, 10, 16,
-                -100, Kernels.Reduction.MEAN, 0f, 0f, 1f, true, S));
+                -100, Reduction.MEAN, 0f, 0f, 1f, true, S));
         assertTrue(e.isNoDevice(), e.getMessage());
     }
 
     @Test
-    @org.junit.jupiter.api.Tag("java-only")
-    void javaWrappersValidatePhase2() {
-        assertJavaRejects(() -> Kernels.crossEntropy(KernelDType.F32, P, P, P, P, 1, 2, 10, 9, -100,
-                Kernels.Reduction.MEAN, 0f, 0f, 1f, true, S), "crossEntropy", "'Vp'", "9");
+    void wrappersReportTheNativeChecksPhase2() {
+        assertWrapperRejects(() -> Kernels.crossEntropy(KernelDType.F32, P, P, P, P, 1, 2, 10, 9, -100,
+                Reduction.MEAN, 0f, 0f, 1f, true, S), "flan4j_cross_entropy", "'Vp'", "9");
+        assertWrapperRejects(() -> Kernels.crossEntropy(KernelDType.F32, P, P, P, P, 1, 2, 10, 16, -100,
+                null, 0f, 0f, 1f, true, S), "'reduction'", "-1");
         AttentionArgs a = AttentionArgs.dense(1, 4, 6, 4, 64);
         a.q = a.k = a.v = a.o = a.lse = P;
-        assertJavaRejects(() -> Kernels.attentionForward(a, S), "attentionForward", "'NHkv'", "4", "6");
+        assertWrapperRejects(() -> Kernels.attentionForward(a, S), "flan4j_attention_forward", "'params.NH_kv'", "4",
+                "6");
         AttentionArgs b = AttentionArgs.dense(1, 4, 2, 2, 96);
-        assertJavaRejects(() -> Kernels.attentionForward(b, S), "'HD'", "96");
-        assertJavaRejects(() -> Kernels.gemm(KernelDType.F32, KernelDType.F32, false, false, 4, 5, 6, 1f, P, 5, 0, P, 5,
-                0, 0f, P, 5, 0, 1, 0, S), "gemm", "'lda'", "5");
-        assertJavaRejects(() -> Kernels.adamw(P, P, P, P, 10, 1e-3f, 0.9f, 0.99f, 0f, 0f, 1, 1f, S), "'eps'");
+        assertWrapperRejects(() -> Kernels.attentionForward(b, S), "'params.HD'", "96");
+        assertWrapperRejects(() -> Kernels.attentionBackward(null, S), "'params'", "NULL");
+        assertWrapperRejects(() -> Kernels.gemm(KernelDType.F32, KernelDType.F32, false, false, 4, 5, 6, 1f, P, 5, 0, P,
+                5, 0, 0f, P, 5, 0, 1, 0, S), "flan4j_gemm", "'lda'", "5");
+        assertWrapperRejects(() -> Kernels.adamw(P, P, P, P, 10, 1e-3f, 0.9f, 0.99f, 0f, 0f, 1, 1f, S), "'eps'");
+    }
+
+    @Test
+    void genericAttentionAndHelpersRejectBadArguments() {
+        assertWrapperRejects(() -> Kernels.attentionGenericForward(P, P, P, P, 4, 2, 300, 0.1f, S),
+                "flan4j_attention_generic_forward", "'HD'", "300");
+        assertWrapperRejects(() -> Kernels.attentionGenericBackward(P, P, P, P, P, 0L, P, 4, 2, 16, 0.25f, S),
+                "flan4j_attention_generic_backward", "'lse'", "NULL");
+        assertWrapperRejects(() -> Kernels.attentionGenericForward(P, P, P, P, 4, 2, 16, Float.NaN, S),
+                "'scale'", "nan");
+        assertWrapperRejects(() -> Kernels.attentionDecode(P, P, P, P, 6, 3, 8, 2, 16, 0.25f, S),
+                "flan4j_attention_decode", "start (6)", "n (3)", "t_max (8)");
+        assertWrapperRejects(() -> Kernels.attentionDecode(P, P, P, P, 0, 0, 8, 2, 16, 0.25f, S), "'n'", "got 0");
+        assertWrapperRejects(() -> Kernels.fill(P, 1f, 0L, S), "flan4j_fill", "'N'", "got 0");
+        assertWrapperRejects(() -> Kernels.transpose(P, P, 4, 4, S), "flan4j_transpose", "'dst'", "'src'");
+        assertWrapperRejects(() -> Kernels.transpose(P, P + 64, 4, -2, S), "'cols'", "-2");
     }
 }

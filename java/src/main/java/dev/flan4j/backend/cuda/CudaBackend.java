@@ -434,7 +434,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         long tg = ids.ints(targets.length == N ? targets : Arrays.copyOf(targets, N));
         long red = reduction == Reduction.NONE ? 0L : reduced.floats(2);
         Kernels.crossEntropy(F32, dev("logits", logits).address(), dev("losses", losses).address(), red, tg, 1, N, V,
-                Vp, ignoreIndex, Kernels.Reduction.SUM, 0f, 0f, dlogitsScale, dlogitsScale != 0f, s);
+                Vp, ignoreIndex, Reduction.SUM, 0f, 0f, dlogitsScale, dlogitsScale != 0f, s);
         if (reduction == Reduction.NONE) return Double.NaN;
         float[] r = new float[2];
         synchronize();
