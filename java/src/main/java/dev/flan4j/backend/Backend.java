@@ -13,6 +13,10 @@ import dev.flan4j.tensor.Tensor;
  * <p>Packed rows: attention takes {@code cuSeqlens}, the start offsets of the documents in the flattened token stream
  * ({@code cuSeqlens[0] = 0}, last entry = N, strictly increasing). Attention is causal inside each document and
  * never crosses a boundary; a plain batch of B rows of T tokens is {@code cuSeqlens = [0, T, 2T, ..., B*T]}.
+ *
+ * <p>Implementations extend {@link AbstractBackend}, which checks every op's arguments once (sizes, ids, cu_seqlens,
+ * scalars) and then calls the backend's compute method, so every backend rejects bad input with the same
+ * {@link IllegalArgumentException} and message.
  */
 public interface Backend extends AutoCloseable {
 
@@ -131,12 +135,16 @@ public interface Backend extends AutoCloseable {
      *
      * <p>With {@code start = 0} and the cache holding only these n tokens, out equals attentionForward's out for
      * one document of n tokens.
-     *
-     * <p>The default throws, so that backends written before this op still compile; every backend that evaluates
-     * should override it.
      */
-    default void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
-                                 int NH, int HD, float scale) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement attentionDecode");
+    void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+                         int NH, int HD, float scale);
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Profiling hooks (used by dev.flan4j.profile; the backend layer does not depend on the profiler).
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** The timer, cache size and GPU name a profiler uses on this backend; wall-clock and no flush by default. */
+    default ProfilingHooks profiling() {
+        return ProfilingHooks.host(this);
     }
 }

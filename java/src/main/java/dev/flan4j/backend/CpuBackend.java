@@ -1,6 +1,5 @@
 package dev.flan4j.backend;
 
-import dev.flan4j.tensor.Shapes;
 import dev.flan4j.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
@@ -10,8 +9,9 @@ import org.bytedeco.openblas.global.openblas;
 /**
  * The fp32 reference backend: plain loops written for clarity, parallel over rows where it matters, GEMM through
  * OpenBLAS. Every CUDA op is tested against this class; every op here is tested against finite differences.
+ * {@link AbstractBackend} checks every argument before an {@code ...Impl} method runs.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends AbstractBackend {
     private static final float GELU_K = (float) Math.sqrt(2.0 / Math.PI);
 
     @Override public String name() { return "cpu"; }
@@ -22,22 +22,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor zeros(int... shape) { return CpuTensor.allocate(shape); }
+    protected Tensor allocate(int[] shape) { return CpuTensor.allocate(shape); }
 
     @Override
-    public Tensor fromArray(float[] data, int... shape) {
-        if (data == null) throw new IllegalArgumentException("data is null");
-        if (Shapes.size(shape) != data.length) {
-            throw new IllegalArgumentException("data has " + data.length + " elements but shape "
-                    + java.util.Arrays.toString(shape) + " needs " + Shapes.size(shape));
-        }
+    protected Tensor upload(float[] data, int[] shape) {
         CpuTensor t = CpuTensor.allocate(shape);
         t.buf.put(0, data);
         return t;
     }
 
     @Override
-    public float[] toArray(Tensor t) {
+    protected float[] download(Tensor t) {
         FloatBuffer b = buf("t", t);
         float[] out = new float[b.capacity()];
         b.get(0, out);
@@ -45,24 +40,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void copy(Tensor dst, Tensor src) {
+    protected void copyImpl(Tensor dst, Tensor src) {
         FloatBuffer d = buf("dst", dst), s = buf("src", src);
-        if (d.capacity() != s.capacity()) {
-            throw new IllegalArgumentException("copy: dst has " + d.capacity() + " elements, src has " + s.capacity());
-        }
         d.put(0, s, 0, s.capacity());
     }
 
     @Override
-    public void fill(Tensor t, float value) {
+    protected void fillImpl(Tensor t, float value) {
         FloatBuffer b = buf("t", t);
         for (int i = 0; i < b.capacity(); i++) b.put(i, value);
     }
 
     @Override
-    public void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+    protected void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
                        boolean transA, boolean transB, float alpha, float beta) {
-        OpChecks.matmul(out, a, bm, batch, m, n, k);
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
         FloatBuffer A = buf("a", a), B = buf("b", bm), O = buf("out", out);
         int lda = transA ? m : k, ldb = transB ? k : n;
@@ -78,9 +69,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void addBias(Tensor out, Tensor bias, int rows, int cols) {
-        Shapes.requireSize("out", out, (long) rows * cols);
-        Shapes.requireSize("bias", bias, cols);
+    protected void addBiasImpl(Tensor out, Tensor bias, int rows, int cols) {
         FloatBuffer o = buf("out", out), b = buf("bias", bias);
         parallelRows(rows, cols, r -> {
             int base = r * cols;
@@ -89,9 +78,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void biasBackward(Tensor dbias, Tensor dout, int rows, int cols) {
-        Shapes.requireSize("dout", dout, (long) rows * cols);
-        Shapes.requireSize("dbias", dbias, cols);
+    protected void biasBackwardImpl(Tensor dbias, Tensor dout, int rows, int cols) {
         FloatBuffer d = buf("dout", dout), db = buf("dbias", dbias);
         parallelRows(cols, rows, c -> {
             double s = 0;
@@ -101,9 +88,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
+    protected void layerNormForwardImpl(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
                                  int N, int C, float eps) {
-        OpChecks.layerNorm(out, mean, rstd, x, weight, bias, N, C);
         FloatBuffer X = buf("x", x), O = buf("out", out), M = buf("mean", mean), R = buf("rstd", rstd),
                 W = buf("weight", weight), Bi = buf("bias", bias);
         parallelRows(N, C, i -> {
@@ -126,9 +112,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+    protected void layerNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
                                   Tensor mean, Tensor rstd, int N, int C) {
-        OpChecks.layerNormBackward(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
         FloatBuffer DX = buf("dx", dx), DO = buf("dout", dout), X = buf("x", x), W = buf("weight", weight),
                 M = buf("mean", mean), R = buf("rstd", rstd), DW = buf("dweight", dweight), DB = buf("dbias", dbias);
         // dx: rows are independent.
@@ -164,10 +149,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
-        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
-        Shapes.requireSize("out", out, (long) N * C);
-        Shapes.requireSize("lse", lse, (long) N * NH);
+    protected void attentionForwardImpl(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
+        int C = NH * HD;
         FloatBuffer QKV = buf("qkv", qkv), O = buf("out", out), L = buf("lse", lse);
         int docs = cuSeqlens.length - 1;
         parallelRows(docs * NH, 1 << 16, job -> {
@@ -200,13 +183,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
+    protected void attentionBackwardImpl(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
                                   int N, int NH, int HD, float scale) {
-        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
-        Shapes.requireSize("dqkv", dqkv, (long) N * 3 * C);
-        Shapes.requireSize("dout", dout, (long) N * C);
-        Shapes.requireSize("out", out, (long) N * C);
-        Shapes.requireSize("lse", lse, (long) N * NH);
+        int C = NH * HD;
         FloatBuffer QKV = buf("qkv", qkv), DQKV = buf("dqkv", dqkv), DO = buf("dout", dout), O = buf("out", out),
                 L = buf("lse", lse);
         int docs = cuSeqlens.length - 1;
@@ -280,9 +259,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void geluForward(Tensor out, Tensor x, int n) {
-        Shapes.requireSize("x", x, n);
-        Shapes.requireSize("out", out, n);
+    protected void geluForwardImpl(Tensor out, Tensor x, int n) {
         FloatBuffer X = buf("x", x), O = buf("out", out);
         parallelRange(n, i -> {
             double v = X.get(i);
@@ -299,10 +276,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void geluBackward(Tensor dx, Tensor x, Tensor dout, int n) {
-        Shapes.requireSize("x", x, n);
-        Shapes.requireSize("dout", dout, n);
-        Shapes.requireSize("dx", dx, n);
+    protected void geluBackwardImpl(Tensor dx, Tensor x, Tensor dout, int n) {
         FloatBuffer X = buf("x", x), DO = buf("dout", dout), DX = buf("dx", dx);
         parallelRange(n, i -> {
             double v = X.get(i);
@@ -315,8 +289,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
-        OpChecks.embedding("out", out, tokens, positions, wte, wpe, N, C);
+    protected void embeddingForwardImpl(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
         FloatBuffer O = buf("out", out), E = buf("wte", wte), P = buf("wpe", wpe);
         parallelRows(N, C, i -> {
             int t = tokens[i] * C, p = positions[i] * C, o = i * C;
@@ -325,8 +298,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
-        OpChecks.embedding("dout", dout, tokens, positions, dwte, dwpe, N, C);
+    protected void embeddingBackwardImpl(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
         FloatBuffer D = buf("dout", dout), E = buf("dwte", dwte), P = buf("dwpe", dwpe);
         // Parallel over channels: each thread owns a column, so rows that repeat a token never race.
         parallelRows(C, N, c -> {
@@ -340,24 +312,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void add(Tensor out, Tensor a, Tensor b, long n) {
-        Shapes.requireSize("a", a, n);
-        Shapes.requireSize("b", b, n);
-        Shapes.requireSize("out", out, n);
+    protected void addImpl(Tensor out, Tensor a, Tensor b, long n) {
         FloatBuffer O = buf("out", out), A = buf("a", a), B = buf("b", b);
         parallelRange((int) n, i -> O.put(i, A.get(i) + B.get(i)));
     }
 
     @Override
-    public void scale(Tensor t, float s) {
+    protected void scaleImpl(Tensor t, float s) {
         FloatBuffer T = buf("t", t);
         parallelRange(T.capacity(), i -> T.put(i, T.get(i) * s));
     }
 
     @Override
-    public double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
+    protected double crossEntropyImpl(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
                                Reduction reduction, float dlogitsScale) {
-        OpChecks.crossEntropy(losses, logits, targets, N, V, Vp, ignoreIndex, reduction);
         FloatBuffer Lg = buf("logits", logits), Ls = buf("losses", losses);
         parallelRows(N, Vp, i -> {
             int base = i * Vp, t = targets[i];
@@ -394,9 +362,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
+    protected void adamWImpl(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
                       float eps, float weightDecay, int t) {
-        OpChecks.adamW(param, grad, m, v, n, t);
         FloatBuffer P = buf("param", param), G = buf("grad", grad), M = buf("m", m), Vv = buf("v", v);
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         parallelRange((int) n, i -> {
@@ -412,7 +379,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double sumOfSquares(Tensor t) {
+    protected double sumOfSquaresImpl(Tensor t) {
         FloatBuffer T = buf("t", t);
         int n = T.capacity();
         int chunks = Math.max(1, Math.min(64, n / 65536));
@@ -461,9 +428,9 @@ public final class CpuBackend implements Backend {
     // ---------------------------------------------------------------------------------------------------------------
 
     @Override
-    public void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+    protected void attentionDecodeImpl(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
                                 int NH, int HD, float scale) {
-        int C = OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
+        int C = NH * HD;
         FloatBuffer QKV = buf("qkvNew", qkvNew), O = buf("out", out), K = buf("kCache", kCache), Vc = buf("vCache", vCache);
         // 1. Append the new keys and values at rows start .. start+n-1.
         for (int i = 0; i < n; i++) {

@@ -5,8 +5,9 @@ import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Argument checks shared by every backend, so each op rejects bad input with the same message on any device and
- * before any memory is touched (ids and offsets never reach a kernel unchecked).
+ * The argument checks {@link AbstractBackend} runs before every op (shared pieces: packed rows, ids, scalars), so
+ * each op rejects bad input with the same message on any device and before any memory is touched (ids and offsets
+ * never reach a kernel unchecked). Each message names the argument and its value.
  */
 public final class OpChecks {
     private OpChecks() {}
@@ -29,14 +30,15 @@ public final class OpChecks {
         }
     }
 
-    /** Checks attention's sizes and cu_seqlens; returns C = NH * HD. */
-    public static int attention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD) {
+    /** Checks attention's sizes, cu_seqlens and scale; returns C = NH * HD. */
+    public static int attention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
         Shapes.requirePositive("N", N);
         Shapes.requirePositive("NH", NH);
         Shapes.requirePositive("HD", HD);
-        int C = NH * HD;
+        int C = Math.multiplyExact(NH, HD);
         Shapes.requireSize("qkv", qkv, (long) N * 3 * C);
         cuSeqlens(cuSeqlens, N);
+        positiveFinite("scale", scale);
         return C;
     }
 
@@ -45,7 +47,7 @@ public final class OpChecks {
         Shapes.requirePositive("n", n);
         Shapes.requirePositive("NH", NH);
         Shapes.requirePositive("HD", HD);
-        int C = NH * HD;
+        int C = Math.multiplyExact(NH, HD);
         Shapes.requireSize("qkvNew", qkvNew, (long) n * 3 * C);
         Shapes.requireSize("out", out, (long) n * C);
         Shapes.requireSize("kCache", kCache, C);
@@ -53,8 +55,8 @@ public final class OpChecks {
             throw new IllegalArgumentException("vCache has " + (vCache == null ? "null" : vCache.size() + " elements")
                     + ", kCache has " + kCache.size() + "; they must match");
         }
-        int tMax = (int) (kCache.size() / C);
-        if (start < 0 || start + n > tMax) {
+        long tMax = kCache.size() / C;
+        if (start < 0 || start + (long) n > tMax) {
             throw new IllegalArgumentException("start=" + start + " with n=" + n + " new tokens does not fit a cache of "
                     + tMax + " rows");
         }
@@ -81,73 +83,40 @@ public final class OpChecks {
         }
     }
 
-    /** Batched GEMM sizes: a [batch, m*k], b [batch, k*n], out [batch, m*n], every dimension positive. */
-    public static void matmul(Tensor out, Tensor a, Tensor b, int batch, int m, int n, int k) {
-        Shapes.requirePositive("batch", batch);
-        Shapes.requirePositive("m", m);
-        Shapes.requirePositive("n", n);
-        Shapes.requirePositive("k", k);
-        Shapes.requireSize("a", a, (long) batch * m * k);
-        Shapes.requireSize("b", b, (long) batch * k * n);
-        Shapes.requireSize("out", out, (long) batch * m * n);
-    }
-
-    /** Layer norm forward: x, out [N, C]; mean, rstd [N]; weight, bias [C]. */
-    public static void layerNorm(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias, int N, int C) {
-        long nc = (long) N * C;
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("out", out, nc);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("bias", bias, C);
-    }
-
-    /** Layer norm backward: dx, dout, x [N, C]; dweight, dbias, weight [C]; mean, rstd [N]. */
-    public static void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
-                                         Tensor mean, Tensor rstd, int N, int C) {
-        long nc = (long) N * C;
-        Shapes.requireSize("dx", dx, nc);
-        Shapes.requireSize("dout", dout, nc);
-        Shapes.requireSize("x", x, nc);
-        Shapes.requireSize("dweight", dweight, C);
-        Shapes.requireSize("dbias", dbias, C);
-        Shapes.requireSize("weight", weight, C);
-        Shapes.requireSize("mean", mean, N);
-        Shapes.requireSize("rstd", rstd, N);
-    }
-
-    /** Embedding: {@code rows} [N, C] (out or dout), token and position ids inside the tables' rows. */
-    public static void embedding(String rowsName, Tensor rows, int[] tokens, int[] positions, Tensor wte, Tensor wpe,
-                                 int N, int C) {
+    /**
+     * Embedding: {@code rows} [N, C] (out or dout), tables [*, C] ({@code wte}/{@code wpe} or their gradients),
+     * token and position ids inside the tables' rows.
+     */
+    public static void embedding(String rowsName, Tensor rows, int[] tokens, int[] positions, String wteName,
+                                 Tensor wte, String wpeName, Tensor wpe, int N, int C) {
         Shapes.requirePositive("N", N);
         Shapes.requirePositive("C", C);
         Shapes.requireLength("tokens", tokens, N);
         Shapes.requireLength("positions", positions, N);
         Shapes.requireSize(rowsName, rows, (long) N * C);
+        Shapes.requireSize(wteName, wte, C);
+        Shapes.requireSize(wpeName, wpe, C);
         ids("tokens", tokens, N, (int) (wte.size() / C));
         ids("positions", positions, N, (int) (wpe.size() / C));
     }
 
-    /** Cross-entropy: logits [N, Vp] with V <= Vp real columns, losses [N], targets in [0, V) or ignoreIndex. */
-    public static void crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
-                                    Reduction reduction) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("V", V);
-        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
-        if (reduction == null) throw new IllegalArgumentException("reduction is null");
-        Shapes.requireSize("logits", logits, (long) N * Vp);
-        Shapes.requireSize("losses", losses, N);
-        Shapes.requireLength("targets", targets, N);
-        targets(targets, N, V, ignoreIndex);
+    /** {@code v} is finite. */
+    public static void finite(String name, float v) {
+        if (!Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite, got " + v);
     }
 
-    /** AdamW: step t >= 1 and four tensors of n elements. */
-    public static void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, int t) {
-        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
-        Shapes.requireSize("param", param, n);
-        Shapes.requireSize("grad", grad, n);
-        Shapes.requireSize("m", m, n);
-        Shapes.requireSize("v", v, n);
+    /** {@code v} is finite and > 0. */
+    public static void positiveFinite(String name, float v) {
+        if (!(v > 0) || !Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and > 0, got " + v);
+    }
+
+    /** {@code v} is finite and >= 0. */
+    public static void nonNegative(String name, float v) {
+        if (!(v >= 0) || !Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);
+    }
+
+    /** {@code v} is in [0, 1). */
+    public static void unitInterval(String name, float v) {
+        if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
     }
 }

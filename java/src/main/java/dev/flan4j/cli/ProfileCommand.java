@@ -9,7 +9,6 @@ import dev.flan4j.profile.Dtype;
 import dev.flan4j.profile.Op;
 import dev.flan4j.profile.OpSpec;
 import dev.flan4j.profile.Profiler;
-import dev.flan4j.profile.ProfilingSupport;
 import dev.flan4j.profile.Report;
 import dev.flan4j.profile.ReportWriter;
 import dev.flan4j.profile.Result;
@@ -139,15 +138,14 @@ public final class ProfileCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--backend " + backend + ": " + e.getMessage());
         }
         try (be) {
-            ProfilingSupport support = ProfilingSupport.of(be);
             List<OpSpec> specs = suite ? Suite.specs(sh, dt) : List.of(new OpSpec(op, dir, dt, sh));
-            try (Profiler profiler = new Profiler(be, support, warmup, runs, peakGflops, peakGbps)) {
+            try (Profiler profiler = new Profiler(be, warmup, runs, peakGflops, peakGbps)) {
                 List<String> skipped = new ArrayList<>();
                 if (suite) {
                     // A suite runs what the backend supports in this dtype and lists the rest in the header.
                     List<OpSpec> runnable = new ArrayList<>();
                     for (OpSpec s : specs) {
-                        if (support.dtypes(s.op()).contains(s.dtype())) runnable.add(s);
+                        if (profiler.supports(s)) runnable.add(s);
                         else skipped.add(s.label() + " " + s.direction());
                     }
                     if (runnable.isEmpty()) {
@@ -161,7 +159,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
-                Map<String, Object> header = header(be, support, profiler, suite);
+                Map<String, Object> header = header(be, profiler, suite);
                 if (!skipped.isEmpty()) {
                     header.put("skipped", String.join(", ", skipped) + " (" + dt + " not supported by the "
                             + be.name() + " backend)");
@@ -182,12 +180,12 @@ public final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> header(Backend be, ProfilingSupport support, Profiler p, boolean suite) {
+    private Map<String, Object> header(Backend be, Profiler p, boolean suite) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("tool", "flan4j");
         h.put("backend", be.name());
         h.put("device", be.device());
-        h.put("gpu", support.gpuName());
+        h.put("gpu", p.gpuName());
         if (be.name().equals("cpu")) {
             h.put("note", backend.equalsIgnoreCase("auto")
                     ? "no GPU backend available here (auto chose cpu): these are CPU backend numbers"

@@ -1,15 +1,23 @@
 package dev.flan4j.profile;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.ProfilingHooks;
+import dev.flan4j.backend.Timer;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Times op specs on one backend: for each run, the workload's untimed {@code prepare}, the L2 flush, then the
  * timed body between {@link Timer#start()} and {@link Timer#stopMillis()}; warmup runs go through the same path.
+ * The timer, the cache size to flush and the GPU's name come from the backend's {@link ProfilingHooks}.
  */
 public final class Profiler implements AutoCloseable {
     private final Backend backend;
-    private final ProfilingSupport support;
+    /** The dtypes the workloads run in: the {@link Backend} ops are fp32. */
+    static final Set<Dtype> DTYPES = EnumSet.of(Dtype.FP32);
+
+    private final ProfilingHooks hooks;
     private final int warmup, runs;
     private final Double peakGflops, peakGbps;
     private final L2Flush flush;
@@ -19,27 +27,46 @@ public final class Profiler implements AutoCloseable {
      * @param peakGflops override of the compute peak in GFLOP/s (null: the device table; unknown on CPU)
      * @param peakGbps   override of the memory bandwidth peak in GB/s (null: the device table)
      */
-    public Profiler(Backend backend, ProfilingSupport support, int warmup, int runs, Double peakGflops, Double peakGbps) {
+    public Profiler(Backend backend, int warmup, int runs, Double peakGflops, Double peakGbps) {
+        this(backend, backend.profiling(), null, warmup, runs, peakGflops, peakGbps);
+    }
+
+    /** With explicit hooks and flush (null: the flush that {@link #flushFor} builds from the hooks). */
+    Profiler(Backend backend, ProfilingHooks hooks, L2Flush flush, int warmup, int runs, Double peakGflops,
+             Double peakGbps) {
         if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         if (warmup < 0) throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
         if (peakGflops != null && !(peakGflops > 0)) throw new IllegalArgumentException("peak GFLOP/s must be > 0, got " + peakGflops);
         if (peakGbps != null && !(peakGbps > 0)) throw new IllegalArgumentException("peak GB/s must be > 0, got " + peakGbps);
+        if (backend == null || hooks == null) throw new IllegalArgumentException("backend and hooks are required");
         this.backend = backend;
-        this.support = support;
+        this.hooks = hooks;
         this.warmup = warmup;
         this.runs = runs;
         this.peakGflops = peakGflops;
         this.peakGbps = peakGbps;
-        this.flush = support.newL2Flush();
-        this.timer = support.newTimer();
+        this.flush = flush != null ? flush : flushFor(backend, hooks);
+        this.timer = hooks.newTimer();
     }
+
+    /** Writes twice the device's L2 before each run, or nothing (with the hooks' reason) when it has none. */
+    static L2Flush flushFor(Backend backend, ProfilingHooks hooks) {
+        long l2 = hooks.l2CacheBytes();
+        return l2 > 0 ? L2Flush.byWriting(backend, l2) : L2Flush.none(hooks.noFlushReason());
+    }
+
+    /** The GPU's name (null off the GPU). */
+    public String gpuName() { return hooks.gpuName(); }
+
+    /** Whether the backend can run {@code spec}'s dtype. */
+    public boolean supports(OpSpec spec) { return DTYPES.contains(spec.dtype()); }
 
     public String timerDescription() { return timer.description(); }
 
     public String flushDescription() { return flush.description(); }
 
     /** The table row of the device's peaks, if the GPU is known. */
-    public Optional<DevicePeaks.Peak> devicePeak() { return DevicePeaks.lookup(support.gpuName()); }
+    public Optional<DevicePeaks.Peak> devicePeak() { return DevicePeaks.lookup(hooks.gpuName()); }
 
     /** How % of peak is computed, for the header. */
     public String peakDescription() {
@@ -49,8 +76,8 @@ public final class Profiler implements AutoCloseable {
             DevicePeaks.Peak k = p.get();
             sb.append(String.format(java.util.Locale.ROOT, "%s: bf16 %.1f / fp32 %.1f TFLOP/s, HBM %.0f GB/s", k.name(), k.bf16Tflops(),
                     k.fp32Tflops(), k.hbmGBps()));
-        } else if (support.gpuName() != null) {
-            sb.append("peak unknown for GPU '").append(support.gpuName()).append("'");
+        } else if (hooks.gpuName() != null) {
+            sb.append("peak unknown for GPU '").append(hooks.gpuName()).append("'");
         } else {
             sb.append("peak unknown on CPU");
         }
@@ -62,16 +89,16 @@ public final class Profiler implements AutoCloseable {
 
     /** Checks that the backend can run the spec's dtype; the message names op, dtype and backend. */
     public void check(OpSpec spec) {
-        if (!support.dtypes(spec.op()).contains(spec.dtype())) {
+        if (!supports(spec)) {
             throw new IllegalArgumentException("dtype " + spec.dtype() + " is not supported by the " + backend.name()
-                    + " backend for op " + spec.op() + " (supported: " + support.dtypes(spec.op()) + ")");
+                    + " backend for op " + spec.op() + " (supported: " + DTYPES + ")");
         }
     }
 
     public Result run(OpSpec spec) {
         check(spec);
         double[] ms = new double[runs];
-        try (Workload w = support.workload(backend, spec).orElseGet(() -> Workloads.create(backend, spec))) {
+        try (Workload w = Workloads.create(backend, spec)) {
             for (int i = 0; i < warmup; i++) {
                 w.prepare();
                 flush.flush();
@@ -86,7 +113,7 @@ public final class Profiler implements AutoCloseable {
                 ms[i] = timer.stopMillis();
             }
         }
-        return result(spec, Stats.of(ms), support.launchConfig(spec));
+        return result(spec, Stats.of(ms), hooks.implementation(spec.op().cliName()));
     }
 
     /** Derived throughputs and % of peak for measured times. */

@@ -25,6 +25,11 @@ public final class Shapes {
         }
     }
 
+    /** Throws unless {@code t} is not null; names the argument. */
+    public static void requireNonNull(String name, Tensor t) {
+        if (t == null) throw new IllegalArgumentException(name + " is null");
+    }
+
     /** Throws unless {@code v > 0}; names the argument. */
     public static void requirePositive(String name, long v) {
         if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);

@@ -8,12 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.CpuBackend;
+import dev.flan4j.backend.ProfilingHooks;
+import dev.flan4j.backend.Timer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProfilerTest {
@@ -23,7 +22,7 @@ class ProfilerTest {
     @Test
     void everyOpAndDirectionRunsOnTheCpu() {
         try (Backend be = new CpuBackend();
-             Profiler p = new Profiler(be, ProfilingSupport.of(be), 1, 2, null, null)) {
+             Profiler p = new Profiler(be, 1, 2, null, null)) {
             for (Op op : Op.values()) {
                 for (Direction d : op.directions()) {
                     Result r = p.run(new OpSpec(op, d, Dtype.FP32, TINY));
@@ -44,7 +43,7 @@ class ProfilerTest {
 
     @Test
     void bf16IsRefusedOnTheCpuWithAClearMessage() {
-        try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, ProfilingSupport.of(be), 0, 1, null, null)) {
+        try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, null, null)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> p.run(new OpSpec(Op.LAYERNORM, Direction.FWD, Dtype.BF16, TINY)));
             assertEquals("dtype bf16 is not supported by the cpu backend for op layernorm (supported: [fp32])", e.getMessage());
@@ -55,7 +54,7 @@ class ProfilerTest {
     void percentOfPeakFromTheDeviceTableAndTheFlushHook() {
         List<String> events = new ArrayList<>();
         try (Backend be = new CpuBackend();
-             Profiler p = new Profiler(be, new FakeGpu(be, events), 1, 3, null, null)) {
+             Profiler p = new Profiler(be, new FakeGpu(events), FakeGpu.flush(events), 1, 3, null, null)) {
             // matmul fwd M=8, N=12, K=4: 768 FLOPs in exactly 2 ms -> 3.84e5 FLOP/s; H100 SXM fp32 peak 66.9 TFLOP/s
             Result r = p.run(new OpSpec(Op.MATMUL, Direction.FWD, Dtype.FP32, TINY));
             assertEquals(2.0, r.medianMs());
@@ -77,7 +76,7 @@ class ProfilerTest {
 
     @Test
     void peakOverridesApplyOnTheCpu() {
-        try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, ProfilingSupport.of(be), 0, 1, 100.0, 10.0)) {
+        try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, 100.0, 10.0)) {
             Result r = p.result(new OpSpec(Op.MATMUL, Direction.FWD, Dtype.FP32, TINY), new Stats(1.0, 1.0, 1.0, 1), null);
             // 768 FLOPs in 1 ms = 7.68e5 FLOP/s of 1e11
             assertEquals(100 * 7.68e5 / 1e11, r.peakPct(), 1e-15);
@@ -86,11 +85,11 @@ class ProfilerTest {
             // 100 * 28 bytes in 1 ms = 2.8e6 B/s of 1e10
             assertEquals(100 * 2.8e6 / 1e10, a.peakPct(), 1e-15);
         }
-        assertThrows(IllegalArgumentException.class, () -> new Profiler(new CpuBackend(), null, 0, 0, null, null));
+        assertThrows(IllegalArgumentException.class, () -> new Profiler(new CpuBackend(), 0, 0, null, null));
     }
 
     /** A pretend H100 whose timer always reads 2 ms, recording the order of flushes and timer calls. */
-    private record FakeGpu(Backend be, List<String> events) implements ProfilingSupport {
+    private record FakeGpu(List<String> events) implements ProfilingHooks {
         @Override
         public Timer newTimer() {
             return new Timer() {
@@ -100,17 +99,15 @@ class ProfilerTest {
             };
         }
 
-        @Override
-        public L2Flush newL2Flush() {
+        static L2Flush flush(List<String> events) {
             return new L2Flush() {
                 @Override public void flush() { events.add("flush"); }
                 @Override public String description() { return "fake flush"; }
             };
         }
 
-        @Override public Set<Dtype> dtypes(Op op) { return EnumSet.of(Dtype.FP32); }
-        @Override public String launchConfig(OpSpec spec) { return "grid=(1,1,1) block=(128,1,1)"; }
+        @Override public long l2CacheBytes() { return 50L << 20; }
+        @Override public String implementation(String family) { return "grid=(1,1,1) block=(128,1,1)"; }
         @Override public String gpuName() { return "NVIDIA H100 80GB HBM3"; }
-        @Override public Optional<Workload> workload(Backend backend, OpSpec spec) { return Optional.empty(); }
     }
 }

@@ -1,42 +1,24 @@
 package dev.flan4j.backend.cuda;
 
+import dev.flan4j.backend.AbstractBackend;
 import dev.flan4j.backend.Backend;
-import dev.flan4j.backend.OpChecks;
+import dev.flan4j.backend.ProfilingHooks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.kernels.AttentionArgs;
 import dev.flan4j.kernels.KernelDType;
-import dev.flan4j.kernels.KernelException;
 import dev.flan4j.kernels.Kernels;
-import dev.flan4j.profile.Dtype;
-import dev.flan4j.profile.L2Flush;
-import dev.flan4j.profile.Op;
-import dev.flan4j.profile.OpSpec;
-import dev.flan4j.profile.ProfilingSupport;
-import dev.flan4j.profile.Timer;
-import dev.flan4j.tensor.Shapes;
 import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
-import jcuda.Pointer;
-import jcuda.runtime.JCuda;
-import jcuda.runtime.cudaDeviceProp;
-import jcuda.runtime.cudaMemcpyKind;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Backend} on one CUDA device: memory, streams and events through JCuda's runtime API, every op through
- * the flan4j kernels ({@link Kernels}), GEMM through cuBLAS loaded by the native library at run time.
+ * The {@link Backend} on one CUDA device: the ops through the flan4j kernels ({@link Kernels}), GEMM through cuBLAS
+ * loaded by the native library at run time. {@link AbstractBackend} has checked every argument before an
+ * {@code ...Impl} method runs; the device, its stream, memory and scratch buffers are {@link CudaDevice}'s job and
+ * the profiler's timer and L2 size {@link CudaProfilingHooks}'.
  *
- * <h2>Streams and host transfers</h2>
- * All kernels run on one stream created by this backend ({@code cudaStreamCreate}, a blocking stream);
- * {@link #synchronize()} waits for it. Host-to-device uploads ({@link #fromArray}, token ids, targets, cuSeqlens) and
- * downloads ({@link #toArray}, the reduced loss) use the synchronous {@code cudaMemcpy}, i.e. the legacy default
- * stream, which the driver orders after all earlier work on our blocking stream: an upload into a scratch buffer
- * therefore never overwrites ids that a queued kernel still reads, and a download sees every queued result.
- * Ops that take host int arrays are hence not fully asynchronous; the training step has three such uploads per
- * micro-batch (tokens+positions, cuSeqlens, targets) plus one scalar readback (the loss).
+ * <p>Ops that take host int arrays (token ids, targets, cuSeqlens) upload them with a synchronous copy ordered after
+ * the queued work (see {@link CudaDevice}), so they are not fully asynchronous; the training step has three such
+ * uploads per micro-batch (tokens+positions, cuSeqlens, targets) plus one scalar readback (the loss).
  *
  * <h2>Attention and the lse layout</h2>
  * {@link Backend} defines {@code lse} as [N, NH]. The fused kernels (head dims 32, 64, 128) use [NH, N]: the forward
@@ -56,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * dtype field) and pass {@code BF16} instead of {@code F32} in the calls below. Attention would stay fp32 until the
  * fused kernels gain bf16. Not implemented: the Backend interface is fp32 and no test covers it yet.
  */
-public final class CudaBackend implements Backend, ProfilingSupport {
-    private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
+public final class CudaBackend extends AbstractBackend {
     /** System property: let fp32 GEMMs use TF32 tensor cores (default false). */
     public static final String TF32_PROPERTY = "flan4j.cuda.tf32";
     /** The message for machines without a driver or device. */
@@ -67,55 +48,14 @@ public final class CudaBackend implements Backend, ProfilingSupport {
 
     private static final KernelDType F32 = KernelDType.F32;
 
-    private final int deviceIndex;
-    private final JCudaInterop.Stream stream = new JCudaInterop.Stream();
+    private final CudaDevice d;
     private final long s;   // raw stream handle
-    private final String deviceName;
-    private final long l2Bytes;
-    private final String blasLibrary;
     private final int gemmFlags;
-    private boolean closed;
-
-    // Device scratch, grown on demand (see the class comment for why reuse is safe).
-    private final Scratch ids = new Scratch("ids");           // tokens + positions, or targets
-    private final Scratch cu = new Scratch("cuSeqlens");      // cuSeqlens / doc bounds
-    private final Scratch lseT = new Scratch("lse [NH, N]");  // fused attention's lse layout
-    private final Scratch delta = new Scratch("delta");       // attention backward workspace
-    private final Scratch reduced = new Scratch("reduced");   // cross-entropy float[2], sumOfSquares float[1]
+    private final CudaDevice.Scratch ids, cu, lseT, delta, reduced;
 
     /** Why CUDA cannot run here, or null; never throws. */
     static String unavailableReason() {
-        try {
-            if (!Kernels.isLoaded()) {
-                return "flan4j native library not loaded ("
-                        + Kernels.loadError().map(Throwable::toString).orElse("unknown error")
-                        + "); a CPU-only build has no CUDA kernels";
-            }
-            int n;
-            try {
-                n = Kernels.deviceCount();
-            } catch (KernelException e) {
-                return "CUDA error while counting devices: " + e.getMessage();
-            }
-            if (n == 0) return NO_DEVICE;
-            try {
-                Kernels.loadBlas();
-            } catch (KernelException e) {
-                LOG.debug("cuBLAS load failed: {}", e.getMessage());
-                return NO_CUBLAS;
-            }
-            try {
-                int[] count = new int[1];
-                JCuda.setExceptionsEnabled(true);
-                JCuda.cudaGetDeviceCount(count);
-                if (count[0] == 0) return NO_DEVICE;
-            } catch (LinkageError | RuntimeException e) {
-                return "JCuda runtime unavailable: " + e;
-            }
-            return null;
-        } catch (LinkageError | RuntimeException e) {
-            return "CUDA check failed: " + e;
-        }
+        return CudaDevice.unavailableReason();
     }
 
     /**
@@ -126,133 +66,92 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     public CudaBackend() {
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException("CUDA backend unavailable: " + why);
-        JCuda.setExceptionsEnabled(true);
-        this.deviceIndex = 0;
-        JCuda.cudaSetDevice(deviceIndex);
-        JCuda.cudaStreamCreate(stream);
-        this.s = stream.handle();
-        cudaDeviceProp prop = new cudaDeviceProp();
-        JCuda.cudaGetDeviceProperties(prop, deviceIndex);
-        this.deviceName = prop.getName();
-        this.l2Bytes = prop.l2CacheSize;
-        this.blasLibrary = Kernels.loadBlas();
+        this.d = new CudaDevice();
+        this.s = d.s;
         this.gemmFlags = Boolean.getBoolean(TF32_PROPERTY) ? Kernels.GEMM_ALLOW_TF32 : 0;
-        LOG.debug("CUDA backend on device {} ({}), L2 {} bytes, {}", deviceIndex, deviceName, l2Bytes, blasLibrary);
+        this.ids = d.scratch("ids");              // tokens + positions, or targets
+        this.cu = d.scratch("cuSeqlens");         // cuSeqlens / doc bounds
+        this.lseT = d.scratch("lse [NH, N]");     // fused attention's lse layout
+        this.delta = d.scratch("delta");          // attention backward workspace
+        this.reduced = d.scratch("reduced");      // cross-entropy float[2], sumOfSquares float[1]
     }
 
     @Override public String name() { return "cuda"; }
 
     @Override
     public String device() {
-        return deviceName + " (device " + deviceIndex + "), " + blasLibrary + (gemmFlags != 0 ? ", TF32 GEMM" : "");
+        return d.name + " (device " + d.index + "), " + d.blasLibrary + (tf32() ? ", TF32 GEMM" : "");
     }
 
     /** The raw stream handle the kernels run on. */
     public long stream() { return s; }
 
+    boolean tf32() { return gemmFlags != 0; }
+
+    @Override
+    public ProfilingHooks profiling() { return new CudaProfilingHooks(d, tf32()); }
+
+    @Override
+    public void synchronize() { d.synchronize(); }
+
+    @Override
+    public void close() { d.close(); }
+
+    private CudaTensor dev(String name, Tensor t) { return d.dev(name, t); }
+
+    private long addr(String name, Tensor t) { return d.dev(name, t).address(); }
+
     // ------------------------------------------------------------------------------------------------ memory
 
-    @Override
-    public Tensor zeros(int... shape) {
-        checkOpen();
-        return CudaTensor.allocate(shape);
-    }
+    @Override protected Tensor allocate(int[] shape) { return d.allocate(shape); }
 
-    @Override
-    public Tensor fromArray(float[] data, int... shape) {
-        if (data == null) throw new IllegalArgumentException("data is null");
-        if (Shapes.size(shape) != data.length) {
-            throw new IllegalArgumentException("data has " + data.length + " elements but shape "
-                    + Arrays.toString(shape) + " needs " + Shapes.size(shape));
-        }
-        CudaTensor t = (CudaTensor) zeros(shape);
-        JCuda.cudaMemcpy(t.pointer(), Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
-        return t;
-    }
+    @Override protected Tensor upload(float[] data, int[] shape) { return d.upload(data, shape); }
 
-    @Override
-    public float[] toArray(Tensor t) {
-        CudaTensor c = dev("t", t);
-        if (c.size() > Integer.MAX_VALUE) throw new IllegalArgumentException("t has " + c.size() + " elements, too many for an array");
-        float[] out = new float[(int) c.size()];
-        synchronize();
-        JCuda.cudaMemcpy(Pointer.to(out), c.pointer(), c.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToHost);
-        return out;
-    }
+    @Override protected float[] download(Tensor t) { return d.download(dev("t", t)); }
 
-    @Override
-    public void copy(Tensor dst, Tensor src) {
-        CudaTensor d = dev("dst", dst), sr = dev("src", src);
-        if (d.size() != sr.size()) {
-            throw new IllegalArgumentException("copy: dst has " + d.size() + " elements, src has " + sr.size());
-        }
-        JCuda.cudaMemcpyAsync(d.pointer(), sr.pointer(), d.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream);
-    }
+    @Override protected void copyImpl(Tensor dst, Tensor src) { d.copy(dev("dst", dst), dev("src", src)); }
 
-    @Override
-    public void fill(Tensor t, float value) {
-        CudaTensor c = dev("t", t);
-        if (value == 0f && Float.floatToRawIntBits(value) == 0) {
-            JCuda.cudaMemsetAsync(c.pointer(), 0, c.bytes(), stream);
-        } else {
-            Kernels.fill(c.address(), value, c.size(), s);
-        }
-    }
+    @Override protected void fillImpl(Tensor t, float value) { d.fill(dev("t", t), value); }
 
-    @Override
-    public void synchronize() {
-        checkOpen();
-        JCuda.cudaStreamSynchronize(stream);
-    }
-
-    // ------------------------------------------------------------------------------------------------ GEMM
+    // ------------------------------------------------------------------------------------------------ GEMM, bias
 
     /** Row-major batched GEMM through {@link Kernels#gemm} (cuBLAS; see its Javadoc for the row-major mapping). */
     @Override
-    public void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
-                       boolean transA, boolean transB, float alpha, float beta) {
-        OpChecks.matmul(out, a, bm, batch, m, n, k);
+    protected void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+                              boolean transA, boolean transB, float alpha, float beta) {
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
         int lda = transA ? m : k, ldb = transB ? k : n;
-        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, dev("a", a).address(), lda, sa,
-                dev("b", bm).address(), ldb, sb, beta, dev("out", out).address(), n, so, batch, gemmFlags, s);
+        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, addr("a", a), lda, sa, addr("b", bm), ldb, sb, beta,
+                addr("out", out), n, so, batch, gemmFlags, s);
     }
 
     @Override
-    public void addBias(Tensor out, Tensor bias, int rows, int cols) {
-        Shapes.requireSize("out", out, (long) rows * cols);
-        Shapes.requireSize("bias", bias, cols);
-        Kernels.biasAdd(F32, dev("out", out).address(), dev("bias", bias).address(), rows, cols, s);
+    protected void addBiasImpl(Tensor out, Tensor bias, int rows, int cols) {
+        Kernels.biasAdd(F32, addr("out", out), addr("bias", bias), rows, cols, s);
     }
 
     @Override
-    public void biasBackward(Tensor dbias, Tensor dout, int rows, int cols) {
-        Shapes.requireSize("dout", dout, (long) rows * cols);
-        Shapes.requireSize("dbias", dbias, cols);
-        Kernels.biasBackward(F32, dev("dbias", dbias).address(), dev("dout", dout).address(), rows, cols, s);
+    protected void biasBackwardImpl(Tensor dbias, Tensor dout, int rows, int cols) {
+        Kernels.biasBackward(F32, addr("dbias", dbias), addr("dout", dout), rows, cols, s);
     }
 
     // ------------------------------------------------------------------------------------------------ layer norm
 
     @Override
-    public void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
-                                 int N, int C, float eps) {
-        OpChecks.layerNorm(out, mean, rstd, x, weight, bias, N, C);
-        Kernels.layerNormForward(F32, dev("out", out).address(), dev("mean", mean).address(),
-                dev("rstd", rstd).address(), dev("x", x).address(), dev("weight", weight).address(),
-                dev("bias", bias).address(), 1, N, C, eps, s);
+    protected void layerNormForwardImpl(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
+                                        int N, int C, float eps) {
+        Kernels.layerNormForward(F32, addr("out", out), addr("mean", mean), addr("rstd", rstd), addr("x", x),
+                addr("weight", weight), addr("bias", bias), 1, N, C, eps, s);
     }
 
     @Override
-    public void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
-                                  Tensor mean, Tensor rstd, int N, int C) {
-        OpChecks.layerNormBackward(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
-        if (dev("dx", dx).address() == dev("dout", dout).address()) {
+    protected void layerNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+                                         Tensor mean, Tensor rstd, int N, int C) {
+        if (addr("dx", dx) == addr("dout", dout)) {   // views of one allocation (the base caught dx == dout)
             throw new IllegalArgumentException("layerNormBackward: dx must not alias dout (dx is accumulated into)");
         }
-        Kernels.layerNormBackward(F32, dev("dx", dx).address(), dev("dweight", dweight).address(),
-                dev("dbias", dbias).address(), dev("dout", dout).address(), dev("x", x).address(),
-                dev("weight", weight).address(), dev("mean", mean).address(), dev("rstd", rstd).address(),
+        Kernels.layerNormBackward(F32, addr("dx", dx), addr("dweight", dweight), addr("dbias", dbias),
+                addr("dout", dout), addr("x", x), addr("weight", weight), addr("mean", mean), addr("rstd", rstd),
                 1, N, C, true, s);
     }
 
@@ -263,24 +162,20 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         return HD == 32 || HD == 64 || HD == 128;
     }
 
-    private static int checkAttention(Tensor qkv, int[] cuSeqlens, int N, int NH, int HD) {
-        Shapes.requirePositive("N", N);
-        Shapes.requirePositive("NH", NH);
-        Shapes.requirePositive("HD", HD);
+    private static void requireHeadDim(int HD) {
         if (HD > Kernels.GENERIC_MAX_HEAD_DIM) {
             throw new IllegalArgumentException("HD=" + HD + " is not supported by the CUDA backend (at most "
                     + Kernels.GENERIC_MAX_HEAD_DIM + ")");
         }
-        return OpChecks.attention(qkv, cuSeqlens, N, NH, HD);
     }
 
     /** [0, N): first row of each token's document; [N, 2N): one past its last row. */
     static int[] docBounds(int[] cuSeqlens, int N) {
         int[] b = new int[2 * N];
-        for (int d = 0; d + 1 < cuSeqlens.length; d++) {
-            for (int t = cuSeqlens[d]; t < cuSeqlens[d + 1]; t++) {
-                b[t] = cuSeqlens[d];
-                b[N + t] = cuSeqlens[d + 1];
+        for (int doc = 0; doc + 1 < cuSeqlens.length; doc++) {
+            for (int t = cuSeqlens[doc]; t < cuSeqlens[doc + 1]; t++) {
+                b[t] = cuSeqlens[doc];
+                b[N + t] = cuSeqlens[doc + 1];
             }
         }
         return b;
@@ -307,10 +202,9 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     }
 
     @Override
-    public void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD, float scale) {
-        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
-        Shapes.requireSize("out", out, (long) N * C);
-        Shapes.requireSize("lse", lse, (long) N * NH);
+    protected void attentionForwardImpl(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD,
+                                        float scale) {
+        requireHeadDim(HD);
         CudaTensor q = dev("qkv", qkv), o = dev("out", out), l = dev("lse", lse);
         if (fusedHeadDim(HD)) {
             AttentionArgs a = fusedArgs(q, cuSeqlens, N, NH, HD, scale);
@@ -325,13 +219,10 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     }
 
     @Override
-    public void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
-                                  int N, int NH, int HD, float scale) {
-        int C = checkAttention(qkv, cuSeqlens, N, NH, HD);
-        Shapes.requireSize("dqkv", dqkv, (long) N * 3 * C);
-        Shapes.requireSize("dout", dout, (long) N * C);
-        Shapes.requireSize("out", out, (long) N * C);
-        Shapes.requireSize("lse", lse, (long) N * NH);
+    protected void attentionBackwardImpl(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
+                                         int N, int NH, int HD, float scale) {
+        requireHeadDim(HD);
+        int C = NH * HD;
         CudaTensor q = dev("qkv", qkv), dq = dev("dqkv", dqkv), dO = dev("dout", dout), o = dev("out", out),
                 l = dev("lse", lse);
         if (fusedHeadDim(HD)) {
@@ -354,50 +245,55 @@ public final class CudaBackend implements Backend, ProfilingSupport {
     }
 
     @Override
-    public void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
-                                int NH, int HD, float scale) {
-        int C = OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
-        if (HD > Kernels.GENERIC_MAX_HEAD_DIM) {
-            throw new IllegalArgumentException("HD=" + HD + " is not supported by the CUDA backend (at most "
-                    + Kernels.GENERIC_MAX_HEAD_DIM + ")");
-        }
-        Kernels.attentionDecode(dev("out", out).address(), dev("qkvNew", qkvNew).address(),
-                dev("kCache", kCache).address(), dev("vCache", vCache).address(), start, n, (int) (kCache.size() / C), NH, HD, scale, s);
+    protected void attentionDecodeImpl(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+                                       int NH, int HD, float scale) {
+        requireHeadDim(HD);
+        int tMax = (int) (kCache.size() / ((long) NH * HD));
+        Kernels.attentionDecode(addr("out", out), addr("qkvNew", qkvNew), addr("kCache", kCache),
+                addr("vCache", vCache), start, n, tMax, NH, HD, scale, s);
     }
 
-    // ------------------------------------------------------------------------------------------------ small ops
+    // ------------------------------------------------------------------------------------------------ elementwise
 
     @Override
-    public void geluForward(Tensor out, Tensor x, int n) {
-        Shapes.requireSize("x", x, n);
-        Shapes.requireSize("out", out, n);
-        Kernels.geluForward(F32, dev("out", out).address(), dev("x", x).address(), n, s);
+    protected void geluForwardImpl(Tensor out, Tensor x, int n) {
+        Kernels.geluForward(F32, addr("out", out), addr("x", x), n, s);
     }
 
     @Override
-    public void geluBackward(Tensor dx, Tensor x, Tensor dout, int n) {
-        Shapes.requireSize("x", x, n);
-        Shapes.requireSize("dout", dout, n);
-        Shapes.requireSize("dx", dx, n);
-        Kernels.geluBackward(F32, dev("dx", dx).address(), dev("x", x).address(), dev("dout", dout).address(), n, s);
+    protected void geluBackwardImpl(Tensor dx, Tensor x, Tensor dout, int n) {
+        Kernels.geluBackward(F32, addr("dx", dx), addr("x", x), addr("dout", dout), n, s);
     }
 
     @Override
-    public void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
-        OpChecks.embedding("out", out, tokens, positions, wte, wpe, N, C);
+    protected void addImpl(Tensor out, Tensor a, Tensor b, long n) {
+        Kernels.add(F32, addr("out", out), addr("a", a), addr("b", b), n, s);
+    }
+
+    @Override
+    protected void scaleImpl(Tensor t, float sc) {
+        CudaTensor c = dev("t", t);
+        Kernels.scale(F32, c.address(), sc, c.size(), s);
+    }
+
+    // ------------------------------------------------------------------------------------------------ embedding
+
+    @Override
+    protected void embeddingForwardImpl(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N,
+                                        int C) {
         int vocab = (int) (wte.size() / C), maxPos = (int) (wpe.size() / C);
         long tp = ids.ints(concat(tokens, positions, N));
-        Kernels.embeddingForward(F32, dev("out", out).address(), tp, tp + 4L * N, dev("wte", wte).address(),
-                dev("wpe", wpe).address(), 1, N, C, vocab, maxPos, s);
+        Kernels.embeddingForward(F32, addr("out", out), tp, tp + 4L * N, addr("wte", wte), addr("wpe", wpe), 1, N, C,
+                vocab, maxPos, s);
     }
 
     @Override
-    public void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N, int C) {
-        OpChecks.embedding("dout", dout, tokens, positions, dwte, dwpe, N, C);
+    protected void embeddingBackwardImpl(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N,
+                                         int C) {
         int vocab = (int) (dwte.size() / C), maxPos = (int) (dwpe.size() / C);
         long tp = ids.ints(concat(tokens, positions, N));
-        Kernels.embeddingBackward(F32, dev("dwte", dwte).address(), dev("dwpe", dwpe).address(),
-                dev("dout", dout).address(), tp, tp + 4L * N, 1, N, C, vocab, maxPos, s);
+        Kernels.embeddingBackward(F32, addr("dwte", dwte), addr("dwpe", dwpe), addr("dout", dout), tp, tp + 4L * N, 1,
+                N, C, vocab, maxPos, s);
     }
 
     private static int[] concat(int[] a, int[] b, int n) {
@@ -407,19 +303,7 @@ public final class CudaBackend implements Backend, ProfilingSupport {
         return r;
     }
 
-    @Override
-    public void add(Tensor out, Tensor a, Tensor b, long n) {
-        Shapes.requireSize("a", a, n);
-        Shapes.requireSize("b", b, n);
-        Shapes.requireSize("out", out, n);
-        Kernels.add(F32, dev("out", out).address(), dev("a", a).address(), dev("b", b).address(), n, s);
-    }
-
-    @Override
-    public void scale(Tensor t, float sc) {
-        CudaTensor c = dev("t", t);
-        Kernels.scale(F32, c.address(), sc, c.size(), s);
-    }
+    // ------------------------------------------------------------------------------------------------ loss, optimizer
 
     /**
      * Cross-entropy through the fused kernel with the SUM reduction (its gradient is {@code gradScale * (p - onehot)}
@@ -428,184 +312,32 @@ public final class CudaBackend implements Backend, ProfilingSupport {
      * reduction is NONE.
      */
     @Override
-    public double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
-                               Reduction reduction, float dlogitsScale) {
-        OpChecks.crossEntropy(losses, logits, targets, N, V, Vp, ignoreIndex, reduction);
+    protected double crossEntropyImpl(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp,
+                                      int ignoreIndex, Reduction reduction, float dlogitsScale) {
         long tg = ids.ints(targets.length == N ? targets : Arrays.copyOf(targets, N));
         long red = reduction == Reduction.NONE ? 0L : reduced.floats(2);
-        Kernels.crossEntropy(F32, dev("logits", logits).address(), dev("losses", losses).address(), red, tg, 1, N, V,
-                Vp, ignoreIndex, Reduction.SUM, 0f, 0f, dlogitsScale, dlogitsScale != 0f, s);
+        Kernels.crossEntropy(F32, addr("logits", logits), addr("losses", losses), red, tg, 1, N, V, Vp, ignoreIndex,
+                Reduction.SUM, 0f, 0f, dlogitsScale, dlogitsScale != 0f, s);
         if (reduction == Reduction.NONE) return Double.NaN;
-        float[] r = new float[2];
-        synchronize();
-        JCuda.cudaMemcpy(Pointer.to(r), reduced.pointer(), 8, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+        float[] r = reduced.read(2);
         if (reduction == Reduction.SUM) return r[0];
         return r[1] == 0f ? 0.0 : (double) r[0] / r[1];
     }
 
     @Override
-    public void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
-                      float eps, float weightDecay, int t) {
-        OpChecks.adamW(param, grad, m, v, n, t);
-        Kernels.adamw(dev("param", param).address(), dev("grad", grad).address(), dev("m", m).address(),
-                dev("v", v).address(), n, lr, beta1, beta2, eps, weightDecay, t, 1f, s);
+    protected void adamWImpl(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
+                             float eps, float weightDecay, int t) {
+        Kernels.adamw(addr("param", param), addr("grad", grad), addr("m", m), addr("v", v), n, lr, beta1, beta2, eps,
+                weightDecay, t, 1f, s);
     }
 
     /** Sum of squares on the device (fp32 accumulation in the kernel; see the class comment), read back. */
     @Override
-    public double sumOfSquares(Tensor t) {
+    protected double sumOfSquaresImpl(Tensor t) {
         CudaTensor c = dev("t", t);
         long out = reduced.floats(2);
-        JCuda.cudaMemsetAsync(reduced.pointer(), 0, 4, stream);
+        reduced.zeroAsync(1);
         Kernels.sumSquares(F32, out, c.address(), c.size(), s);
-        float[] r = new float[1];
-        synchronize();
-        JCuda.cudaMemcpy(Pointer.to(r), reduced.pointer(), 4, cudaMemcpyKind.cudaMemcpyDeviceToHost);
-        return r[0];
-    }
-
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            JCuda.cudaStreamSynchronize(stream);
-        } finally {
-            for (Scratch sc : new Scratch[] {ids, cu, lseT, delta, reduced}) sc.free();
-            JCuda.cudaStreamDestroy(stream);
-            Kernels.releaseThreadResources();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) throw new IllegalStateException("the CUDA backend is closed");
-    }
-
-    private CudaTensor dev(String name, Tensor t) {
-        if (t == null) throw new IllegalArgumentException(name + " is null");
-        if (!(t instanceof CudaTensor c)) {
-            throw new IllegalArgumentException(name + " is a " + t.getClass().getSimpleName() + ", not a CUDA tensor");
-        }
-        checkOpen();
-        return c;
-    }
-
-    // ------------------------------------------------------------------------------------------------ scratch
-
-    /** A device buffer that grows on demand; contents are per call. */
-    private final class Scratch {
-        private final String what;
-        private JCudaInterop.DevicePointer ptr;
-        private long bytes;
-
-        Scratch(String what) {
-            this.what = what;
-        }
-
-        private long ensure(long need) {
-            need = Math.max(need, 256);
-            if (need > bytes) {
-                if (ptr != null) {
-                    JCuda.cudaStreamSynchronize(stream);    // a queued kernel may still read the old buffer
-                    JCuda.cudaFree(ptr);
-                }
-                ptr = new JCudaInterop.DevicePointer();
-                long grown = Math.max(need, bytes * 2);
-                JCuda.cudaMalloc(ptr, grown);
-                bytes = grown;
-                LOG.trace("scratch {} grown to {} bytes", what, grown);
-            }
-            return ptr.address();
-        }
-
-        /** Uploads {@code data} (synchronous cudaMemcpy, ordered after queued work) and returns its address. */
-        long ints(int[] data) {
-            long a = ensure(4L * data.length);
-            JCuda.cudaMemcpy(ptr, Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
-            return a;
-        }
-
-        /** Address of a buffer of at least {@code n} floats (uninitialized). */
-        long floats(long n) {
-            return ensure(4L * n);
-        }
-
-        Pointer pointer() {
-            return ptr;
-        }
-
-        void free() {
-            if (ptr != null) {
-                JCuda.cudaFree(ptr);
-                ptr = null;
-                bytes = 0;
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------ profiling
-
-    /** CUDA events recorded on this backend's stream. */
-    @Override
-    public Timer newTimer() {
-        checkOpen();
-        JCudaInterop.Event start = new JCudaInterop.Event(), stop = new JCudaInterop.Event();
-        JCuda.cudaEventCreate(start);
-        JCuda.cudaEventCreate(stop);
-        return new Timer() {
-            private boolean closedTimer;
-
-            @Override
-            public void start() {
-                JCuda.cudaEventRecord(start, stream);
-            }
-
-            @Override
-            public double stopMillis() {
-                JCuda.cudaEventRecord(stop, stream);
-                JCuda.cudaEventSynchronize(stop);
-                float[] ms = new float[1];
-                JCuda.cudaEventElapsedTime(ms, start, stop);
-                return ms[0];
-            }
-
-            @Override
-            public String description() {
-                return "CUDA events (cudaEventRecord on the backend's stream, cudaEventElapsedTime)";
-            }
-
-            @Override
-            public void close() {
-                if (!closedTimer) {
-                    closedTimer = true;
-                    JCuda.cudaEventDestroy(start);
-                    JCuda.cudaEventDestroy(stop);
-                }
-            }
-        };
-    }
-
-    /** Writes a 2 x L2 buffer (cudaDeviceProp.l2CacheSize) with {@link #fill} before each run. */
-    @Override
-    public L2Flush newL2Flush() {
-        if (l2Bytes <= 0) return L2Flush.none("the device reports no L2 size");
-        return L2Flush.byWriting(this, l2Bytes);
-    }
-
-    @Override
-    public Set<Dtype> dtypes(Op op) {
-        return EnumSet.of(Dtype.FP32);
-    }
-
-    @Override
-    public String launchConfig(OpSpec spec) {
-        if (spec.op() == Op.MATMUL) return "cuBLAS (" + blasLibrary + ")" + (gemmFlags != 0 ? ", TF32" : ", fp32");
-        if (spec.op() == Op.ATTENTION) return "flan4j fused attention for HD 32/64/128, else one warp per (token, head)";
-        return null;
-    }
-
-    @Override
-    public String gpuName() {
-        return deviceName;
+        return reduced.read(1)[0];
     }
 }

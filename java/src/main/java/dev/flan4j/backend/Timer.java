@@ -1,11 +1,9 @@
-package dev.flan4j.profile;
-
-import dev.flan4j.backend.Backend;
+package dev.flan4j.backend;
 
 /**
- * Times one run. The CPU implementation reads {@link System#nanoTime()} after {@link Backend#synchronize()};
+ * Times one run on a backend. {@link #wallClock} reads {@link System#nanoTime()} after {@link Backend#synchronize()};
  * a GPU backend supplies one that records CUDA events on its stream (cudaEventRecord before and after,
- * cudaEventSynchronize on the second, cudaEventElapsedTime) through {@link ProfilingSupport#newTimer()}.
+ * cudaEventSynchronize on the second, cudaEventElapsedTime) through {@link ProfilingHooks#newTimer()}.
  */
 public interface Timer extends AutoCloseable {
     /** Begins an interval once all earlier work on the device is done or ordered before it. */

@@ -1,0 +1,309 @@
+package dev.flan4j.backend;
+
+import dev.flan4j.tensor.Shapes;
+import dev.flan4j.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The base every backend extends: each public op checks its arguments once, here, and then calls the protected
+ * {@code ...Impl} method a backend implements. So every backend rejects bad input before touching memory, with the
+ * same {@link IllegalArgumentException} and the same message naming the argument and its value; an {@code Impl}
+ * method may assume valid sizes, ids and scalars. Checks that depend on the device (the tensor's type, a head dim a
+ * kernel does not support) stay in the backend.
+ *
+ * <p>Adding an op: declare it in {@link Backend}, add its checks and an abstract {@code Impl} here, implement the
+ * {@code Impl} in {@link CpuBackend} and {@code CudaBackend}.
+ */
+public abstract class AbstractBackend implements Backend {
+
+    // ------------------------------------------------------------------------------------------------ memory
+
+    @Override
+    public final Tensor zeros(int... shape) {
+        Shapes.size(shape);
+        return allocate(shape.clone());
+    }
+
+    @Override
+    public final Tensor fromArray(float[] data, int... shape) {
+        if (data == null) throw new IllegalArgumentException("data is null");
+        if (Shapes.size(shape) != data.length) {
+            throw new IllegalArgumentException("data has " + data.length + " elements but shape "
+                    + Arrays.toString(shape) + " needs " + Shapes.size(shape));
+        }
+        return upload(data, shape.clone());
+    }
+
+    @Override
+    public final float[] toArray(Tensor t) {
+        Shapes.requireNonNull("t", t);
+        if (t.size() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("t has " + t.size() + " elements, too many for an array");
+        }
+        return download(t);
+    }
+
+    @Override
+    public final void copy(Tensor dst, Tensor src) {
+        Shapes.requireNonNull("dst", dst);
+        Shapes.requireNonNull("src", src);
+        if (dst.size() != src.size()) {
+            throw new IllegalArgumentException("copy: dst has " + dst.size() + " elements, src has " + src.size());
+        }
+        copyImpl(dst, src);
+    }
+
+    @Override
+    public final void fill(Tensor t, float value) {
+        Shapes.requireNonNull("t", t);
+        fillImpl(t, value);
+    }
+
+    /** A zero-filled tensor of a valid shape. */
+    protected abstract Tensor allocate(int[] shape);
+
+    /** A tensor holding {@code data} ({@code data.length} equals the shape's size). */
+    protected abstract Tensor upload(float[] data, int[] shape);
+
+    protected abstract float[] download(Tensor t);
+
+    /** Copies src into dst (same size). */
+    protected abstract void copyImpl(Tensor dst, Tensor src);
+
+    protected abstract void fillImpl(Tensor t, float value);
+
+    // ------------------------------------------------------------------------------------------------ GEMM, bias
+
+    @Override
+    public final void matmul(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+                             boolean transA, boolean transB, float alpha, float beta) {
+        Shapes.requirePositive("batch", batch);
+        Shapes.requirePositive("m", m);
+        Shapes.requirePositive("n", n);
+        Shapes.requirePositive("k", k);
+        Shapes.requireSize("a", a, (long) batch * m * k);
+        Shapes.requireSize("b", bm, (long) batch * k * n);
+        Shapes.requireSize("out", out, (long) batch * m * n);
+        OpChecks.finite("alpha", alpha);
+        OpChecks.finite("beta", beta);
+        matmulImpl(out, a, bm, batch, m, n, k, transA, transB, alpha, beta);
+    }
+
+    @Override
+    public final void addBias(Tensor out, Tensor bias, int rows, int cols) {
+        Shapes.requirePositive("rows", rows);
+        Shapes.requirePositive("cols", cols);
+        Shapes.requireSize("out", out, (long) rows * cols);
+        Shapes.requireSize("bias", bias, cols);
+        addBiasImpl(out, bias, rows, cols);
+    }
+
+    @Override
+    public final void biasBackward(Tensor dbias, Tensor dout, int rows, int cols) {
+        Shapes.requirePositive("rows", rows);
+        Shapes.requirePositive("cols", cols);
+        Shapes.requireSize("dout", dout, (long) rows * cols);
+        Shapes.requireSize("dbias", dbias, cols);
+        biasBackwardImpl(dbias, dout, rows, cols);
+    }
+
+    protected abstract void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
+                                       boolean transA, boolean transB, float alpha, float beta);
+
+    protected abstract void addBiasImpl(Tensor out, Tensor bias, int rows, int cols);
+
+    protected abstract void biasBackwardImpl(Tensor dbias, Tensor dout, int rows, int cols);
+
+    // ------------------------------------------------------------------------------------------------ layer norm
+
+    @Override
+    public final void layerNormForward(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight, Tensor bias,
+                                       int N, int C, float eps) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("C", C);
+        long nc = (long) N * C;
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("out", out, nc);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("bias", bias, C);
+        OpChecks.nonNegative("eps", eps);
+        layerNormForwardImpl(out, mean, rstd, x, weight, bias, N, C, eps);
+    }
+
+    @Override
+    public final void layerNormBackward(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x, Tensor weight,
+                                        Tensor mean, Tensor rstd, int N, int C) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("C", C);
+        long nc = (long) N * C;
+        Shapes.requireSize("dx", dx, nc);
+        Shapes.requireSize("dout", dout, nc);
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("dweight", dweight, C);
+        Shapes.requireSize("dbias", dbias, C);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("mean", mean, N);
+        Shapes.requireSize("rstd", rstd, N);
+        if (dx == dout) throw new IllegalArgumentException("layerNormBackward: dx must not alias dout (dx is accumulated into)");
+        layerNormBackwardImpl(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
+    }
+
+    protected abstract void layerNormForwardImpl(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight,
+                                                 Tensor bias, int N, int C, float eps);
+
+    protected abstract void layerNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dbias, Tensor dout, Tensor x,
+                                                  Tensor weight, Tensor mean, Tensor rstd, int N, int C);
+
+    // ------------------------------------------------------------------------------------------------ attention
+
+    @Override
+    public final void attentionForward(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD,
+                                       float scale) {
+        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD, scale);
+        Shapes.requireSize("out", out, (long) N * C);
+        Shapes.requireSize("lse", lse, (long) N * NH);
+        attentionForwardImpl(out, lse, qkv, cuSeqlens, N, NH, HD, scale);
+    }
+
+    @Override
+    public final void attentionBackward(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse, int[] cuSeqlens,
+                                        int N, int NH, int HD, float scale) {
+        int C = OpChecks.attention(qkv, cuSeqlens, N, NH, HD, scale);
+        Shapes.requireSize("dqkv", dqkv, (long) N * 3 * C);
+        Shapes.requireSize("dout", dout, (long) N * C);
+        Shapes.requireSize("out", out, (long) N * C);
+        Shapes.requireSize("lse", lse, (long) N * NH);
+        attentionBackwardImpl(dqkv, dout, qkv, out, lse, cuSeqlens, N, NH, HD, scale);
+    }
+
+    @Override
+    public final void attentionDecode(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start, int n,
+                                      int NH, int HD, float scale) {
+        OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
+        OpChecks.positiveFinite("scale", scale);
+        attentionDecodeImpl(out, qkvNew, kCache, vCache, start, n, NH, HD, scale);
+    }
+
+    protected abstract void attentionForwardImpl(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH,
+                                                 int HD, float scale);
+
+    protected abstract void attentionBackwardImpl(Tensor dqkv, Tensor dout, Tensor qkv, Tensor out, Tensor lse,
+                                                  int[] cuSeqlens, int N, int NH, int HD, float scale);
+
+    protected abstract void attentionDecodeImpl(Tensor out, Tensor qkvNew, Tensor kCache, Tensor vCache, int start,
+                                                int n, int NH, int HD, float scale);
+
+    // ------------------------------------------------------------------------------------------------ elementwise
+
+    @Override
+    public final void geluForward(Tensor out, Tensor x, int n) {
+        Shapes.requirePositive("n", n);
+        Shapes.requireSize("x", x, n);
+        Shapes.requireSize("out", out, n);
+        geluForwardImpl(out, x, n);
+    }
+
+    @Override
+    public final void geluBackward(Tensor dx, Tensor x, Tensor dout, int n) {
+        Shapes.requirePositive("n", n);
+        Shapes.requireSize("x", x, n);
+        Shapes.requireSize("dout", dout, n);
+        Shapes.requireSize("dx", dx, n);
+        geluBackwardImpl(dx, x, dout, n);
+    }
+
+    @Override
+    public final void add(Tensor out, Tensor a, Tensor b, long n) {
+        Shapes.requirePositive("n", n);
+        Shapes.requireSize("a", a, n);
+        Shapes.requireSize("b", b, n);
+        Shapes.requireSize("out", out, n);
+        addImpl(out, a, b, n);
+    }
+
+    @Override
+    public final void scale(Tensor t, float s) {
+        Shapes.requireNonNull("t", t);
+        OpChecks.finite("s", s);
+        scaleImpl(t, s);
+    }
+
+    protected abstract void geluForwardImpl(Tensor out, Tensor x, int n);
+
+    protected abstract void geluBackwardImpl(Tensor dx, Tensor x, Tensor dout, int n);
+
+    protected abstract void addImpl(Tensor out, Tensor a, Tensor b, long n);
+
+    protected abstract void scaleImpl(Tensor t, float s);
+
+    // ------------------------------------------------------------------------------------------------ embedding
+
+    @Override
+    public final void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
+        OpChecks.embedding("out", out, tokens, positions, "wte", wte, "wpe", wpe, N, C);
+        embeddingForwardImpl(out, tokens, positions, wte, wpe, N, C);
+    }
+
+    @Override
+    public final void embeddingBackward(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions, int N,
+                                        int C) {
+        OpChecks.embedding("dout", dout, tokens, positions, "dwte", dwte, "dwpe", dwpe, N, C);
+        embeddingBackwardImpl(dwte, dwpe, dout, tokens, positions, N, C);
+    }
+
+    protected abstract void embeddingForwardImpl(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe,
+                                                 int N, int C);
+
+    protected abstract void embeddingBackwardImpl(Tensor dwte, Tensor dwpe, Tensor dout, int[] tokens, int[] positions,
+                                                  int N, int C);
+
+    // ------------------------------------------------------------------------------------------------ loss, optimizer
+
+    @Override
+    public final double crossEntropy(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp, int ignoreIndex,
+                                     Reduction reduction, float dlogitsScale) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("V", V);
+        if (Vp < V) throw new IllegalArgumentException("Vp=" + Vp + " must be >= V=" + V);
+        if (reduction == null) throw new IllegalArgumentException("reduction is null");
+        Shapes.requireSize("logits", logits, (long) N * Vp);
+        Shapes.requireSize("losses", losses, N);
+        Shapes.requireLength("targets", targets, N);
+        OpChecks.targets(targets, N, V, ignoreIndex);
+        OpChecks.finite("dlogitsScale", dlogitsScale);
+        return crossEntropyImpl(losses, logits, targets, N, V, Vp, ignoreIndex, reduction, dlogitsScale);
+    }
+
+    @Override
+    public final void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
+                            float eps, float weightDecay, int t) {
+        if (t < 1) throw new IllegalArgumentException("AdamW step t must be >= 1, got " + t);
+        Shapes.requirePositive("n", n);
+        Shapes.requireSize("param", param, n);
+        Shapes.requireSize("grad", grad, n);
+        Shapes.requireSize("m", m, n);
+        Shapes.requireSize("v", v, n);
+        OpChecks.finite("lr", lr);
+        OpChecks.unitInterval("beta1", beta1);
+        OpChecks.unitInterval("beta2", beta2);
+        OpChecks.positiveFinite("eps", eps);
+        OpChecks.nonNegative("weightDecay", weightDecay);
+        adamWImpl(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    @Override
+    public final double sumOfSquares(Tensor t) {
+        Shapes.requireNonNull("t", t);
+        return sumOfSquaresImpl(t);
+    }
+
+    protected abstract double crossEntropyImpl(Tensor losses, Tensor logits, int[] targets, int N, int V, int Vp,
+                                               int ignoreIndex, Reduction reduction, float dlogitsScale);
+
+    protected abstract void adamWImpl(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1,
+                                      float beta2, float eps, float weightDecay, int t);
+
+    protected abstract double sumOfSquaresImpl(Tensor t);
+}

@@ -1,0 +1,226 @@
+package dev.flan4j.backend.cuda;
+
+import dev.flan4j.kernels.KernelException;
+import dev.flan4j.kernels.Kernels;
+import dev.flan4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.runtime.JCuda;
+import jcuda.runtime.cudaDeviceProp;
+import jcuda.runtime.cudaMemcpyKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One CUDA device as {@link CudaBackend} uses it: probing, the stream every kernel runs on, JCuda memory
+ * (allocation, host transfers, copies) and device scratch buffers that grow on demand.
+ *
+ * <p>All kernels run on one stream created here ({@code cudaStreamCreate}, a blocking stream); {@link #synchronize()}
+ * waits for it. Host-to-device uploads (tensors, token ids, targets, cuSeqlens) and downloads use the synchronous
+ * {@code cudaMemcpy}, i.e. the legacy default stream, which the driver orders after all earlier work on our blocking
+ * stream: an upload into a scratch buffer therefore never overwrites ids that a queued kernel still reads, and a
+ * download sees every queued result.
+ */
+final class CudaDevice implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CudaDevice.class);
+
+    final int index;
+    final String name;
+    final long l2Bytes;
+    final String blasLibrary;
+    private final JCudaInterop.Stream stream = new JCudaInterop.Stream();
+    /** The raw stream handle the kernels run on. */
+    final long s;
+    private final List<Scratch> scratch = new ArrayList<>();
+    private boolean closed;
+
+    /** Why CUDA cannot run here, or null; never throws. */
+    static String unavailableReason() {
+        try {
+            if (!Kernels.isLoaded()) {
+                return "flan4j native library not loaded ("
+                        + Kernels.loadError().map(Throwable::toString).orElse("unknown error")
+                        + "); a CPU-only build has no CUDA kernels";
+            }
+            int n;
+            try {
+                n = Kernels.deviceCount();
+            } catch (KernelException e) {
+                return "CUDA error while counting devices: " + e.getMessage();
+            }
+            if (n == 0) return CudaBackend.NO_DEVICE;
+            try {
+                Kernels.loadBlas();
+            } catch (KernelException e) {
+                LOG.debug("cuBLAS load failed: {}", e.getMessage());
+                return CudaBackend.NO_CUBLAS;
+            }
+            try {
+                int[] count = new int[1];
+                JCuda.setExceptionsEnabled(true);
+                JCuda.cudaGetDeviceCount(count);
+                if (count[0] == 0) return CudaBackend.NO_DEVICE;
+            } catch (LinkageError | RuntimeException e) {
+                return "JCuda runtime unavailable: " + e;
+            }
+            return null;
+        } catch (LinkageError | RuntimeException e) {
+            return "CUDA check failed: " + e;
+        }
+    }
+
+    /** Opens device 0 with a new stream; call only when {@link #unavailableReason()} is null. */
+    CudaDevice() {
+        JCuda.setExceptionsEnabled(true);
+        this.index = 0;
+        JCuda.cudaSetDevice(index);
+        JCuda.cudaStreamCreate(stream);
+        this.s = stream.handle();
+        cudaDeviceProp prop = new cudaDeviceProp();
+        JCuda.cudaGetDeviceProperties(prop, index);
+        this.name = prop.getName();
+        this.l2Bytes = prop.l2CacheSize;
+        this.blasLibrary = Kernels.loadBlas();
+        LOG.debug("CUDA device {} ({}), L2 {} bytes, {}", index, name, l2Bytes, blasLibrary);
+    }
+
+    /** The JCuda stream (for events). */
+    JCudaInterop.Stream stream() {
+        return stream;
+    }
+
+    // ------------------------------------------------------------------------------------------------ memory
+
+    CudaTensor allocate(int[] shape) {
+        checkOpen();
+        return CudaTensor.allocate(shape);
+    }
+
+    CudaTensor upload(float[] data, int[] shape) {
+        CudaTensor t = allocate(shape);
+        JCuda.cudaMemcpy(t.pointer(), Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+        return t;
+    }
+
+    float[] download(CudaTensor c) {
+        float[] out = new float[(int) c.size()];
+        synchronize();
+        JCuda.cudaMemcpy(Pointer.to(out), c.pointer(), c.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToHost);
+        return out;
+    }
+
+    void copy(CudaTensor dst, CudaTensor src) {
+        JCuda.cudaMemcpyAsync(dst.pointer(), src.pointer(), dst.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream);
+    }
+
+    void fill(CudaTensor c, float value) {
+        if (value == 0f && Float.floatToRawIntBits(value) == 0) {
+            JCuda.cudaMemsetAsync(c.pointer(), 0, c.bytes(), stream);
+        } else {
+            Kernels.fill(c.address(), value, c.size(), s);
+        }
+    }
+
+    void synchronize() {
+        checkOpen();
+        JCuda.cudaStreamSynchronize(stream);
+    }
+
+    /** {@code t} as a CUDA tensor of this open device; the message names the argument. */
+    CudaTensor dev(String what, Tensor t) {
+        if (t == null) throw new IllegalArgumentException(what + " is null");
+        if (!(t instanceof CudaTensor c)) {
+            throw new IllegalArgumentException(what + " is a " + t.getClass().getSimpleName() + ", not a CUDA tensor");
+        }
+        checkOpen();
+        return c;
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the CUDA backend is closed");
+    }
+
+    /** Waits for the stream, frees the scratch buffers and the stream, releases this thread's cuBLAS handles. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            JCuda.cudaStreamSynchronize(stream);
+        } finally {
+            for (Scratch sc : scratch) sc.free();
+            JCuda.cudaStreamDestroy(stream);
+            Kernels.releaseThreadResources();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ scratch
+
+    /** A new scratch buffer of this device (freed by {@link #close()}). */
+    Scratch scratch(String what) {
+        Scratch sc = new Scratch(what);
+        scratch.add(sc);
+        return sc;
+    }
+
+    /** A device buffer that grows on demand; contents are per call (see the class comment for why reuse is safe). */
+    final class Scratch {
+        private final String what;
+        private JCudaInterop.DevicePointer ptr;
+        private long bytes;
+
+        private Scratch(String what) {
+            this.what = what;
+        }
+
+        private long ensure(long need) {
+            need = Math.max(need, 256);
+            if (need > bytes) {
+                if (ptr != null) {
+                    JCuda.cudaStreamSynchronize(stream);    // a queued kernel may still read the old buffer
+                    JCuda.cudaFree(ptr);
+                }
+                ptr = new JCudaInterop.DevicePointer();
+                long grown = Math.max(need, bytes * 2);
+                JCuda.cudaMalloc(ptr, grown);
+                bytes = grown;
+                LOG.trace("scratch {} grown to {} bytes", what, grown);
+            }
+            return ptr.address();
+        }
+
+        /** Uploads {@code data} (synchronous cudaMemcpy, ordered after queued work) and returns its address. */
+        long ints(int[] data) {
+            long a = ensure(4L * data.length);
+            JCuda.cudaMemcpy(ptr, Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+            return a;
+        }
+
+        /** Address of a buffer of at least {@code n} floats (uninitialized). */
+        long floats(long n) {
+            return ensure(4L * n);
+        }
+
+        /** Zeroes the first {@code n} floats on the stream (the buffer must hold them). */
+        void zeroAsync(int n) {
+            JCuda.cudaMemsetAsync(ptr, 0, 4L * n, stream);
+        }
+
+        /** Waits for the stream and reads the first {@code n} floats back. */
+        float[] read(int n) {
+            float[] r = new float[n];
+            synchronize();
+            JCuda.cudaMemcpy(Pointer.to(r), ptr, 4L * n, cudaMemcpyKind.cudaMemcpyDeviceToHost);
+            return r;
+        }
+
+        void free() {
+            if (ptr != null) {
+                JCuda.cudaFree(ptr);
+                ptr = null;
+                bytes = 0;
+            }
+        }
+    }
+}
