@@ -160,6 +160,7 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new IOException("checkpoint config " + file + " is not valid JSON: " + e.getMessage(), e);
         }
+        if (m == null) throw new IOException("checkpoint config " + file + " is not a JSON object: it is null");
         if (!"flan4j-gpt2".equals(m.get("architecture"))) {
             throw new IOException(file + ": architecture is " + m.get("architecture") + ", expected flan4j-gpt2");
         }
