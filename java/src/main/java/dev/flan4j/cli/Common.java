@@ -1,6 +1,10 @@
 package dev.flan4j.cli;
 
+import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Collection;
+import dev.flan4j.model.Checkpoint;
+import dev.flan4j.model.Gpt;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /** Helpers shared by the commands. */
@@ -14,5 +18,21 @@ final class Common {
             throw new IllegalStateException("the built-in mini-FLAN collection is not on the classpath (flan4j-data)");
         }
         return Collection.builtIn();
+    }
+
+    /**
+     * Opens a model (see {@link ModelLoader}) and checks its weights are finite, naming the first bad tensor;
+     * {@code allowNonFinite} lets them load anyway (debugging a diverged run).
+     */
+    static Gpt loadModel(Path path, Backend be, boolean allowNonFinite) throws IOException {
+        if (allowNonFinite) System.setProperty(Checkpoint.ALLOW_NON_FINITE, "true");
+        Gpt m = ModelLoader.load(path, be);
+        try {
+            Checkpoint.requireFinite(m, path);
+            return m;
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 }

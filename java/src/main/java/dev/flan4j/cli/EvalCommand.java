@@ -5,11 +5,12 @@ import dev.flan4j.data.Collection;
 import dev.flan4j.data.Dataset;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.eval.Evaluator;
+import dev.flan4j.eval.ProgressLine;
 import dev.flan4j.experiment.Table;
+import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,22 +29,28 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
     Path model;
 
-    @Option(names = "--tokenizer", paramLabel = "NAME") String tokenizer = "mini-bpe";
+    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe, gpt2, or a tokenizer folder.")
+    String tokenizer = "mini-bpe";
 
     @Option(names = "--clusters", paramLabel = "CLUSTER", split = ",", required = true, description = "Clusters to score.")
     List<String> clusters;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "flan (default), flan_no_options, gpt3_continuation (untuned models), no_template or dataset_name.")
+            description = "flan, flan_no_options, gpt3_continuation (untuned models), no_template or dataset_name.")
     String format = "flan";
 
-    @Option(names = "--shots", paramLabel = "K", description = "Exemplars from train per prompt (default 0).") int shots;
-    @Option(names = "--max-examples", paramLabel = "N", description = "Test examples per template (0 = all; default 200).") int maxExamples = 200;
-    @Option(names = "--max-dev", paramLabel = "N", description = "Dev examples per template for best-template choice (default 50).") int maxDev = 50;
-    @Option(names = "--max-new-tokens", paramLabel = "N") int maxNewTokens = 32;
-    @Option(names = "--seed", paramLabel = "N") long seed = 1;
-    @Option(names = "--collection", paramLabel = "DIR") Path collection;
+    @Option(names = "--shots", paramLabel = "K", description = "Exemplars from train per prompt.") int shots;
+    @Option(names = "--max-examples", paramLabel = "N", description = "Test examples per template (0 = all).") int maxExamples = 200;
+    @Option(names = "--max-dev", paramLabel = "N", description = "Dev examples per template for best-template choice.") int maxDev = 50;
+    @Option(names = "--max-new-tokens", paramLabel = "N", description = "Most tokens generated per answer (generation tasks).")
+    int maxNewTokens = 32;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the few-shot exemplar choice.") long seed = 1;
+    @Option(names = "--collection", paramLabel = "DIR", description = "A collection folder (default: built-in mini-FLAN).")
+    Path collection;
     @Option(names = "--out", paramLabel = "DIR", description = "Also write eval.md / eval.csv here.") Path out;
+    @Option(names = "--allow-non-finite", description = "Load weights holding NaN or infinity (debugging only).")
+    boolean allowNonFinite;
+    @Option(names = "--no-progress", description = "No progress lines on stderr.") boolean noProgress;
 
     @Override
     public Integer call() throws Exception {
@@ -51,10 +58,12 @@ public final class EvalCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizers.byName(tokenizer);
         Collection c = Common.collection(collection);
         List<Dataset> datasets = c.datasetsIn(clusters);
-        try (Backend be = backend.create(); Gpt m = ModelLoader.load(model, be)) {
+        if (out != null) AtomicFiles.createDirectories(out);   // fail before scoring, not after
+        try (Backend be = backend.create(); Gpt m = Common.loadModel(model, be, allowNonFinite)) {
             ModelLoader.requireMatch(m, tok);
-            Evaluator.Report r = new Evaluator(m, tok, new Evaluator.Options(fmt, shots, maxExamples, maxDev, maxNewTokens, seed))
-                    .evaluate(datasets);
+            Evaluator e = new Evaluator(m, tok, new Evaluator.Options(fmt, shots, maxExamples, maxDev, maxNewTokens, seed));
+            if (!noProgress) e.onProgress(ProgressLine.toStderr("eval"));
+            Evaluator.Report r = e.evaluate(datasets);
             List<List<String>> rows = new ArrayList<>();
             for (Evaluator.DatasetScore d : r.datasets()) {
                 rows.add(List.of(d.dataset(), d.cluster(), d.metric(), Table.num(d.mean()), Table.num(d.bestDev()),
@@ -65,10 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
             Table t = new Table(List.of("dataset", "cluster", "metric", "mean over templates", "best-dev template",
                     "best template", "template range"), rows);
             System.out.print(t.text());
-            if (out != null) {
-                Files.createDirectories(out);
-                t.write(out, "eval");
-            }
+            if (out != null) t.write(out, "eval");
             return 0;
         }
     }

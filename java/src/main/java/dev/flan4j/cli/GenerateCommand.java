@@ -18,23 +18,39 @@ import picocli.CommandLine.Option;
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true) Path model;
-    @Option(names = "--tokenizer", paramLabel = "NAME") String tokenizer = "mini-bpe";
-    @Option(names = "--prompt", paramLabel = "TEXT", required = true) String prompt;
-    @Option(names = "--max-tokens", paramLabel = "N") int maxTokens = 64;
+    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
+    Path model;
+    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe, gpt2, or a tokenizer folder.")
+    String tokenizer = "mini-bpe";
+    @Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "The instruction or text to continue.")
+    String prompt;
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate (at most what the model's block leaves after the prompt).")
+    int maxTokens = 64;
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop string (repeatable).") List<String> stops = List.of();
     @Option(names = "--continuation", description = "Plain continuation (no end-of-text between prompt and answer).") boolean continuation;
+    @Option(names = "--allow-non-finite", description = "Load weights holding NaN or infinity (debugging only).")
+    boolean allowNonFinite;
 
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
         Tokenizer tok = Tokenizers.byName(tokenizer);
-        try (Backend be = backend.create(); Gpt m = ModelLoader.load(model, be); Greedy g = new Greedy(m, tok::decode)) {
+        try (Backend be = backend.create(); Gpt m = Common.loadModel(model, be, allowNonFinite); Greedy g = new Greedy(m, tok::decode)) {
             ModelLoader.requireMatch(m, tok);
             int[] p = new PromptEncoder(tok, continuation).prompt(prompt);
-            Greedy.Result r = g.generate(p, maxTokens, tok.eotToken(), stops);
+            int n = clampMaxTokens(maxTokens, p.length, m.config().blockSize());
+            if (n != maxTokens) {
+                System.err.println("note: --max-tokens " + maxTokens + " clamped to " + n + ": the model's block of "
+                        + m.config().blockSize() + " tokens holds " + p.length + " prompt tokens");
+            }
+            Greedy.Result r = g.generate(p, n, tok.eotToken(), stops);
             System.out.println(r.text());
             return 0;
         }
+    }
+
+    /** The tokens that fit after the prompt in the model's block (at least one: a longer prompt is cut from the left). */
+    static int clampMaxTokens(int maxTokens, int promptTokens, int blockSize) {
+        return Math.min(maxTokens, Math.max(1, blockSize - promptTokens));
     }
 }

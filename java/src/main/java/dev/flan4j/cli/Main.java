@@ -1,5 +1,6 @@
 package dev.flan4j.cli;
 
+import dev.flan4j.model.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ public final class Main implements Runnable {
     /** Builds the command line with flan4j's error handling: a short message, no stack trace, exit code 1. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        showDefaults(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + message(ex)));
             if (Boolean.getBoolean("flan4j.debug")) ex.printStackTrace(cmd.getErr());
@@ -27,7 +29,17 @@ public final class Main implements Runnable {
         return cl;
     }
 
+    /** Every option's help ends with its default ({@code Default: ...}) where it has one. */
+    private static void showDefaults(CommandLine cl) {
+        cl.getCommandSpec().usageMessage().showDefaultValues(true);
+        cl.getSubcommands().values().forEach(Main::showDefaults);
+    }
+
     static String message(Throwable ex) {
+        if (ex instanceof java.nio.file.FileSystemException fse) {
+            // The JDK's message is often the bare path: say what went wrong with it.
+            return AtomicFiles.reason(fse);
+        }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;
     }

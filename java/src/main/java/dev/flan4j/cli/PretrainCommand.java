@@ -44,8 +44,7 @@ public final class PretrainCommand implements Callable<Integer> {
         try (Backend be = backend.create()) {
             Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
             Stages.Stage s = Stages.pretrain(be, model, tok, c, cfg, out, !train.noProgress);
-            System.out.println(s.reused() ? "already finished: " + out : String.format("final loss %.4f, %.0f tokens/s, checkpoint %s",
-                    s.result().finalLoss(), s.result().tokensPerSecond(), s.result().lastCheckpoint()));
+            System.out.println(s.reused() ? "already finished at step " + cfg.steps() + ": " + out : s.result().summary());
             s.model().close();
             return 0;
         }

@@ -84,7 +84,9 @@ public final class TuneCommand implements Callable<Integer> {
             PromptEncoder enc = new PromptEncoder(tok, false);
             DataSource src;
             if (data != null) {
-                src = new InstanceSource(InstanceReader.forFormat(dataFormat).read(data), enc, targetsOnly, cfg.seed());
+                List<dev.flan4j.data.Instance> rows = InstanceReader.forFormat(dataFormat).read(data);
+                if (rows.isEmpty()) throw new IllegalArgumentException("--data " + data + " holds no " + dataFormat + " examples");
+                src = new InstanceSource(rows, enc, targetsOnly, cfg.seed());
             } else {
                 Collection c = Common.collection(collection);
                 Splits.Split split = clusters != null
@@ -96,7 +98,7 @@ public final class TuneCommand implements Callable<Integer> {
             Trainer t = new Trainer(cfg, out);
             if (train.noProgress) t.quiet();
             Trainer.Result r = t.train(model, src, tok.eotToken());
-            System.out.printf(Locale.ROOT, "final loss %.4f, %.0f tokens/s, checkpoint %s%n", r.finalLoss(), r.tokensPerSecond(), r.lastCheckpoint());
+            System.out.println(r.summary());
             if (exportHf != null) {
                 HfGpt2.export(model, exportHf, tok.eotToken());
                 System.out.println("exported Hugging Face GPT-2 folder " + exportHf);

@@ -65,6 +65,12 @@ public final class Evaluator {
     private final Tokenizer tok;
     private final Options opt;
     private final PromptEncoder enc;
+    private Progress progress = (done, total) -> {};
+
+    /** Told after each template is scored on a split: examples scored so far and the run's total. */
+    public interface Progress {
+        void scored(long done, long total);
+    }
 
     public Evaluator(Gpt model, Tokenizer tokenizer, Options options) {
         this.model = model;
@@ -73,8 +79,20 @@ public final class Evaluator {
         this.enc = new PromptEncoder(tokenizer, options.format() == PromptFormat.GPT3_CONTINUATION);
     }
 
+    /** Reports progress to {@code p} (e.g. a progress bar) during {@link #evaluate}. */
+    public Evaluator onProgress(Progress p) {
+        this.progress = p;
+        return this;
+    }
+
     /** Evaluates every dataset. */
     public Report evaluate(List<Dataset> datasets) {
+        long total = 0, done = 0;
+        for (Dataset d : datasets) {
+            long n = opt.format().templates(d).stream().filter(t -> !t.turnedAround()).count();
+            total += n * (head(d.examples("test"), opt.maxExamples()).size()
+                    + (opt.maxDev() == 0 ? 0 : head(Splits.dev(d), opt.maxDev()).size()));
+        }
         List<TemplateScore> all = new ArrayList<>();
         List<DatasetScore> ds = new ArrayList<>();
         for (Dataset d : datasets) {
@@ -87,6 +105,7 @@ public final class Evaluator {
             for (Template t : templates) {
                 TemplateScore ts = score(d, t, "test", test);
                 all.add(ts);
+                progress.scored(done += ts.n(), total);
                 sum += ts.score();
                 min = Math.min(min, ts.score());
                 max = Math.max(max, ts.score());
@@ -94,6 +113,7 @@ public final class Evaluator {
                 if (!dev.isEmpty()) {
                     TemplateScore dv = score(d, t, "dev", dev);
                     all.add(dv);
+                    progress.scored(done += dv.n(), total);
                     devScore = dv.score();
                 }
                 if (devScore > bestDev) {

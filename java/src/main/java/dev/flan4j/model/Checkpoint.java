@@ -13,20 +13,26 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * A checkpoint is a folder: {@code config.json} (the model config), {@code model.safetensors} (fp32 weights, named as
  * {@link Gpt#parameters()}), and optionally {@code optimizer.safetensors} and {@code state.json} (trainer state).
  * A folder is written next to its target under a temporary name, every file fsynced, then renamed into place,
- * so a crash never leaves a half-written checkpoint where a good one is expected.
+ * so a crash never leaves a half-written checkpoint where a good one is expected. The same weights and state give
+ * the same bytes (sorted metadata and optimizer names, fixed field order). Loading verifies each tensor's checksum
+ * and rejects NaN or infinite values, naming the tensor, unless {@link #ALLOW_NON_FINITE} is set (for debugging).
  */
 public final class Checkpoint {
     public static final String CONFIG = "config.json";
     public static final String MODEL = "model.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String STATE = "state.json";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** System property that lets NaN or infinite weights load (debugging a diverged run). */
+    public static final String ALLOW_NON_FINITE = "flan4j.allowNonFinite";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private Checkpoint() {}
 
@@ -45,9 +51,7 @@ public final class Checkpoint {
     public static void save(Path dir, Gpt model, Map<String, float[]> optimizer, Map<String, Object> state)
             throws IOException {
         dir = dir.toAbsolutePath();
-        Path parent = dir.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
+        Path tmp = AtomicFiles.createTempDir(dir);
         try {
             Map<String, Object> cfg = configJson(model.config());
             AtomicFiles.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(cfg));
@@ -60,7 +64,7 @@ public final class Checkpoint {
             }
             Safetensors.write(tmp.resolve(MODEL), shapes, data, Map.of("format", "pt", "producer", "flan4j"));
             if (!optimizer.isEmpty()) {
-                Map<String, int[]> os = new LinkedHashMap<>();
+                Map<String, int[]> os = new TreeMap<>();
                 optimizer.forEach((k, v) -> os.put(k, new int[]{v.length}));
                 Safetensors.write(tmp.resolve(OPTIMIZER), os, optimizer, Map.of("producer", "flan4j"));
             }
@@ -94,6 +98,7 @@ public final class Checkpoint {
                     throw new IOException(modelFile + ": tensor '" + p.name() + "' has shape " + Arrays.toString(e.shape())
                             + ", the config needs " + Arrays.toString(p.shape()));
                 }
+                if (!allowNonFinite()) Safetensors.requireFinite(modelFile, p.name(), e.data());
                 System.arraycopy(e.data(), 0, all, (int) p.offset(), e.data().length);
             }
             for (String name : c.tensors().keySet()) {
@@ -106,12 +111,33 @@ public final class Checkpoint {
         }
         Map<String, float[]> opt = new LinkedHashMap<>();
         if (Files.isRegularFile(dir.resolve(OPTIMIZER))) {
-            Safetensors.read(dir.resolve(OPTIMIZER)).tensors().forEach((k, v) -> opt.put(k, v.data()));
+            Path f = dir.resolve(OPTIMIZER);
+            for (Safetensors.Entry e : Safetensors.read(f).tensors().values()) {
+                if (!allowNonFinite()) Safetensors.requireFinite(f, e.name(), e.data());
+                opt.put(e.name(), e.data());
+            }
         }
         Map<String, Object> state = Files.isRegularFile(dir.resolve(STATE))
                 ? JSON.readValue(dir.resolve(STATE).toFile(), new TypeReference<LinkedHashMap<String, Object>>() {})
                 : Map.of();
         return new Loaded(model, opt, state);
+    }
+
+    static boolean allowNonFinite() {
+        return Boolean.getBoolean(ALLOW_NON_FINITE);
+    }
+
+    /**
+     * Throws naming the first parameter of a loaded model that holds NaN or infinity ({@code source}: where it came
+     * from), unless {@link #ALLOW_NON_FINITE} is set. For models loaded by other readers (Hugging Face folders).
+     */
+    public static void requireFinite(Gpt model, Object source) throws IOException {
+        if (allowNonFinite()) return;
+        float[] all = model.backend().toArray(model.parameterData());
+        for (Gpt.Param p : model.parameters()) {
+            Safetensors.requireFinite(source, p.name(),
+                    Arrays.copyOfRange(all, (int) p.offset(), (int) (p.offset() + p.size())));
+        }
     }
 
     static Map<String, Object> configJson(GptConfig c) {
@@ -134,6 +160,7 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new IOException("checkpoint config " + file + " is not valid JSON: " + e.getMessage(), e);
         }
+        if (m == null) throw new IOException("checkpoint config " + file + " is not a JSON object: it is null");
         if (!"flan4j-gpt2".equals(m.get("architecture"))) {
             throw new IOException(file + ": architecture is " + m.get("architecture") + ", expected flan4j-gpt2");
         }

@@ -16,15 +16,23 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * Reader and writer of the safetensors format: an 8-byte little-endian header length, a JSON header mapping names to
  * {dtype, shape, data_offsets}, then the raw little-endian data. Reading validates the header against the file
  * (truncation, overlapping or out-of-range offsets, unknown dtypes) and converts F16/BF16/F64 to float.
+ * <p>
+ * Files written here are byte-reproducible (metadata keys sorted, tensors in the given order, fixed field order) and
+ * carry a CRC-32C of each tensor's bytes in {@code __metadata__} under {@code crc32c.NAME}; reading a tensor verifies
+ * its checksum when the file has one (files from elsewhere, e.g. Hugging Face, have none and load as they are).
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
+    /** Metadata key prefix of a tensor's checksum (8 lowercase hex digits of CRC-32C over its little-endian bytes). */
+    public static final String CHECKSUM_PREFIX = "crc32c.";
 
     private Safetensors() {}
 
@@ -45,14 +53,14 @@ public final class Safetensors {
         return new Contents(tensors, h.metadata());
     }
 
-    /** Writes fp32 tensors (name -> shape, data) with metadata, atomically: temp file, fsync, rename. */
+    /**
+     * Writes fp32 tensors (name -> shape, data, in the order of {@code shapes}) with metadata, atomically: temp file,
+     * fsync, rename. The metadata is written with sorted keys and gains a checksum per tensor.
+     */
     public static void write(Path file, Map<String, int[]> shapes, Map<String, float[]> data, Map<String, String> metadata)
             throws IOException {
-        ObjectNode header = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode m = header.putObject("__metadata__");
-            metadata.forEach(m::put);
-        }
+        Map<String, String> meta = new TreeMap<>(metadata == null ? Map.of() : metadata);
+        ObjectNode tensors = JSON.createObjectNode();
         long offset = 0;
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             float[] d = data.get(e.getKey());
@@ -63,13 +71,18 @@ public final class Safetensors {
                 throw new IllegalArgumentException("tensor '" + e.getKey() + "' shape " + Arrays.toString(e.getValue())
                         + " needs " + n + " values, got " + d.length);
             }
-            ObjectNode t = header.putObject(e.getKey());
+            ObjectNode t = tensors.putObject(e.getKey());
             t.put("dtype", "F32");
             var shapeArr = t.putArray("shape");
             for (int s : e.getValue()) shapeArr.add(s);
             t.putArray("data_offsets").add(offset).add(offset + 4L * d.length);
             offset += 4L * d.length;
+            meta.put(CHECKSUM_PREFIX + e.getKey(), checksum(d));
         }
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode m = header.putObject("__metadata__");
+        meta.forEach(m::put);
+        header.setAll(tensors);
         byte[] hb = JSON.writeValueAsBytes(header);
         int padded = (hb.length + 7) / 8 * 8;   // keep the data 8-byte aligned
         byte[] h = Arrays.copyOf(hb, padded);
@@ -90,6 +103,37 @@ public final class Safetensors {
             }
             writeFully(ch, chunk.flip());
         });
+    }
+
+    /** The checksum {@link #write} stores for fp32 values. */
+    static String checksum(float[] values) {
+        CRC32C crc = new CRC32C();
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : values) {
+            if (!chunk.hasRemaining()) {
+                crc.update(chunk.flip());
+                chunk.clear();
+            }
+            chunk.putFloat(f);
+        }
+        crc.update(chunk.flip());
+        return String.format("%08x", crc.getValue());
+    }
+
+    /**
+     * Throws naming the tensor and the first bad index when {@code values} hold NaN or infinity (corrupt weights or a
+     * diverged run); {@code source} is the file or folder named in the message.
+     */
+    public static void requireFinite(Object source, String tensor, float[] values) throws IOException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                long bad = 0;
+                for (float v : values) if (!Float.isFinite(v)) bad++;
+                throw new IOException(source + ": tensor '" + tensor + "' holds " + values[i] + " at index " + i + " ("
+                        + bad + " of " + values.length + " values are NaN or infinite): the weights are corrupt or "
+                        + "training diverged (to load them anyway for debugging, pass --allow-non-finite)");
+            }
+        }
     }
 
     private static int width(String dtype) {
@@ -204,17 +248,22 @@ public final class Safetensors {
                 int[] shape = new int[shapeNode.size()];
                 long count = 1;
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asInt(-1);
-                    if (shape[i] < 0) throw corrupt(file, "tensor '" + name + "' has a negative dimension");
+                    JsonNode d = shapeNode.get(i);
+                    if (!d.canConvertToInt() || !d.isIntegralNumber() || d.intValue() < 0) {
+                        throw corrupt(file, "tensor '" + name + "' has a bad dimension " + d + " (expected an integer >= 0)");
+                    }
+                    shape[i] = d.intValue();
+                    if (count > dataLen) count = dataLen + 1;   // already too large: avoid overflow, fails below
                     count *= shape[i];
                 }
-                long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
+                long begin = offs.get(0).canConvertToLong() && offs.get(0).isIntegralNumber() ? offs.get(0).longValue() : -1;
+                long end = offs.get(1).canConvertToLong() && offs.get(1).isIntegralNumber() ? offs.get(1).longValue() : -1;
                 if (begin < 0 || end < begin || end > dataLen) {
                     throw corrupt(file, "tensor '" + name + "' data_offsets [" + begin + ", " + end
                             + ") fall outside the " + dataLen + " data bytes (truncated file?)");
                 }
                 int w = anyWidth(dtype);
-                if (w > 0 && end - begin != count * w) {
+                if (w > 0 && (count > dataLen || end - begin != count * w)) {
                     throw corrupt(file, "tensor '" + name + "' " + dtype + Arrays.toString(shape) + " needs "
                             + count * w + " bytes, data_offsets give " + (end - begin));
                 }
@@ -244,6 +293,16 @@ public final class Safetensors {
             }
             ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, t.fileOffset(), t.byteLength())
                     .order(ByteOrder.LITTLE_ENDIAN);
+            String stored = header.metadata().get(CHECKSUM_PREFIX + name);
+            if (stored != null) {
+                CRC32C crc = new CRC32C();
+                crc.update(data.duplicate());
+                String actual = String.format("%08x", crc.getValue());
+                if (!actual.equals(stored)) {
+                    throw corrupt(header.file(), "tensor '" + name + "' fails its checksum (crc32c " + actual
+                            + ", the header says " + stored + "): its bytes changed after it was written");
+                }
+            }
             return toFloat(data, t.dtype(), (int) t.count());
         }
     }

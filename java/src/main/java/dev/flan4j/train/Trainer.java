@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * started on a folder that already holds checkpoints resumes from the newest one and continues bit-identically
  * on the CPU. A NaN or infinite loss stops the run with {@link TrainingDivergedException}; the last checkpoint
  * written stays the last good state.
+ * <p>
+ * A run folder is locked ({@link RunLock}) while a trainer uses it. On start, temp folders of interrupted checkpoint
+ * writes are removed, checkpoints are pruned to {@code keepCheckpoints}, and {@code metrics.jsonl} is cut back to the
+ * resumed step, so every step appears in it once however often the run was interrupted.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -40,7 +45,20 @@ public final class Trainer {
 
     /** The outcome of a run. */
     public record Result(int steps, double finalLoss, double tokensPerSecond, double seconds, List<Double> losses,
-                         Path lastCheckpoint) {}
+                         Path lastCheckpoint, int startStep) {
+        /** Whether the folder's newest checkpoint had already reached the requested steps (nothing was trained). */
+        public boolean alreadyFinished() { return losses.isEmpty() && startStep > 0; }
+
+        /** One line for the user: final loss and speed, or that the run had already finished. */
+        public String summary() {
+            if (alreadyFinished()) {
+                return String.format(Locale.ROOT, "already finished at step %d%s; checkpoint %s", startStep,
+                        startStep > steps ? " (more than the " + steps + " steps asked for)" : "", lastCheckpoint);
+            }
+            return String.format(Locale.ROOT, "final loss %.4f, %.0f tokens/s, checkpoint %s", finalLoss, tokensPerSecond,
+                    lastCheckpoint);
+        }
+    }
 
     public Trainer(TrainConfig cfg, Path runDir) {
         if (cfg == null) throw new IllegalArgumentException("train config is null");
@@ -77,24 +95,35 @@ public final class Trainer {
      * {@code source}, packing with {@code padToken}.
      */
     public Result train(Gpt model, DataSource source, int padToken) throws IOException {
-        Files.createDirectories(runDir);
-        Packer packer = new Packer(cfg.batchRows(), cfg.seqLen(), padToken);
         if (cfg.seqLen() > model.config().blockSize()) {
             throw new IllegalArgumentException("seqLen " + cfg.seqLen() + " exceeds the model's block size "
                     + model.config().blockSize());
         }
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            recover();
+            return trainLocked(model, source, padToken);
+        }
+    }
+
+    private Result trainLocked(Gpt model, DataSource source, int padToken) throws IOException {
+        Packer packer = new Packer(cfg.batchRows(), cfg.seqLen(), padToken);
+        Path metricsFile = runDir.resolve("metrics.jsonl");
         try (Optimizer opt = cfg.optimizer().equals("adafactor")
                 ? new Adafactor(model, (float) cfg.weightDecay())
                 : new AdamW(model, 0.9f, 0.95f, 1e-8f, (float) cfg.weightDecay())) {
             int start = resume(model, opt, source);
+            double lastLoss = truncateMetrics(metricsFile, start);
+            Path last = latestCheckpoint().orElse(null);
+            if (start > 0 && start >= cfg.steps()) {
+                LOG.info("{} already finished at step {}", runDir, start);
+                return new Result(cfg.steps(), lastLoss, 0, 0, List.of(), last, start);
+            }
             Schedule sched = cfg.lrSchedule();
             List<Double> losses = new ArrayList<>();
             long tokens = 0;
             long t0 = System.nanoTime();
-            Path last = latestCheckpoint().orElse(null);
             double loss = Double.NaN;
-            try (BufferedWriter metrics = Files.newBufferedWriter(runDir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            try (BufferedWriter metrics = openMetrics(metricsFile);
                  ProgressBar bar = progressBar(start)) {
                 for (int step = start; step < cfg.steps(); step++) {
                     double lr = sched.at(step);
@@ -129,9 +158,13 @@ public final class Trainer {
                     row.put("grad_norm", norm);
                     row.put("tokens_per_s", tokens / Math.max(secs, 1e-9));
                     row.put("elapsed_s", secs);
-                    metrics.write(JSON.writeValueAsString(row));
-                    metrics.newLine();
-                    metrics.flush();
+                    try {
+                        metrics.write(JSON.writeValueAsString(row));
+                        metrics.newLine();
+                        metrics.flush();
+                    } catch (IOException e) {
+                        throw AtomicFiles.named("writing " + metricsFile, e);
+                    }
                     if (bar != null) {
                         bar.step();
                         bar.setExtraMessage(String.format(" loss %.4f | %.0f tok/s", loss, tokens / Math.max(secs, 1e-9)));
@@ -143,8 +176,89 @@ public final class Trainer {
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Result(cfg.steps(), loss, tokens / Math.max(secs, 1e-9), secs, losses, last);
+            return new Result(cfg.steps(), loss, tokens / Math.max(secs, 1e-9), secs, losses, last, start);
         }
+    }
+
+    private static BufferedWriter openMetrics(Path file) throws IOException {
+        try {
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw AtomicFiles.named("cannot open " + file, e);
+        }
+    }
+
+    /**
+     * Cuts {@code metrics.jsonl} back to the rows of steps up to {@code step} (a resumed run writes the later ones
+     * again; a line cut short by a kill is dropped). Returns the loss of the last row kept, or NaN.
+     */
+    private static double truncateMetrics(Path file, int step) throws IOException {
+        if (!Files.exists(file)) return Double.NaN;
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw AtomicFiles.named("reading " + file, e);
+        }
+        StringBuilder kept = new StringBuilder();
+        double lastLoss = Double.NaN;
+        int n = 0;
+        for (String line : lines) {
+            Map<?, ?> row;
+            try {
+                row = JSON.readValue(line, Map.class);
+            } catch (IOException e) {
+                continue;   // a line cut short by a kill
+            }
+            if (row.get("step") instanceof Number s && s.intValue() <= step) {
+                kept.append(line).append('\n');
+                if (row.get("loss") instanceof Number l) lastLoss = l.doubleValue();
+                n++;
+            }
+        }
+        if (n != lines.size()) AtomicFiles.writeString(file, kept.toString());
+        return lastLoss;
+    }
+
+    /**
+     * Removes what interrupted writes left in the run folder (temp checkpoint folders, temp files), puts back a
+     * checkpoint that a crash left only under its {@code .old} name, and prunes to {@code keepCheckpoints}.
+     */
+    private void recover() throws IOException {
+        int removed = 0;
+        removed += removeTemps(runDir);
+        Path dir = checkpointDir();
+        if (Files.isDirectory(dir)) {
+            List<Path> temps;
+            try (Stream<Path> s = Files.list(dir)) {
+                temps = s.filter(AtomicFiles::isTemp).sorted().toList();
+            }
+            for (Path t : temps) {
+                java.util.regex.Matcher m = OLD.matcher(t.getFileName().toString());
+                if (m.matches() && !Files.exists(dir.resolve(m.group(1)))) {
+                    AtomicFiles.move(t, dir.resolve(m.group(1)));
+                    LOG.info("restored checkpoint {} from {} (a save was interrupted)", dir.resolve(m.group(1)), t);
+                } else {
+                    AtomicFiles.deleteTree(t);
+                    removed++;
+                }
+            }
+            AtomicFiles.syncDir(dir);
+            prune();
+        }
+        if (removed > 0) LOG.info("removed {} temp file(s) of interrupted writes from {}", removed, runDir);
+    }
+
+    private static final java.util.regex.Pattern OLD = java.util.regex.Pattern.compile("\\.(step-\\d{8})\\.old");
+
+    private static int removeTemps(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        List<Path> temps;
+        try (Stream<Path> s = Files.list(dir)) {
+            temps = s.filter(p -> AtomicFiles.isTemp(p) && p.getFileName().toString().endsWith(".tmp")).toList();
+        }
+        for (Path t : temps) Files.deleteIfExists(t);
+        return temps.size();
     }
 
     private ProgressBar progressBar(int start) {
@@ -198,7 +312,12 @@ public final class Trainer {
             all = s.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).sorted().toList();
         }
         for (int i = 0; i < all.size() - cfg.keepCheckpoints(); i++) {
-            AtomicFiles.deleteTree(all.get(i));
+            // Renamed first, so a kill during the deletion leaves a temp folder (removed on the next start), never a
+            // half-deleted checkpoint under a checkpoint's name.
+            Path doomed = all.get(i).resolveSibling("." + all.get(i).getFileName() + ".pruned");
+            AtomicFiles.deleteTree(doomed);
+            AtomicFiles.move(all.get(i), doomed);
+            AtomicFiles.deleteTree(doomed);
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.flan4j.data.JsonRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +49,7 @@ public final class NaturalInstructionsReader implements InstanceReader {
              InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             root = JsonLines.readObject(in, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + file, e);
+            throw JsonLines.cannotRead(file, e);
         }
         String task = InstanceReader.taskNameOf(file);
         String definition = root.node().path("Definition").isArray()

@@ -136,7 +136,7 @@ public final class Lab implements AutoCloseable {
             return JSON.readValue(file.toFile(), Evaluator.Report.class);
         }
         LOG.info("evaluating {} on {} ({} prompts, {}-shot)", m.id(), clusters, format, shots);
-        Evaluator.Report r = new Evaluator(m.gpt(), tok, opt).evaluate(data);
+        Evaluator.Report r = new Evaluator(m.gpt(), tok, opt).onProgress(progress ? dev.flan4j.eval.ProgressLine.toStderr("eval " + m.id()) : (d, t) -> {}).evaluate(data);
         AtomicFiles.writeString(file, JSON.writeValueAsString(r));
         evalsRun++;
         return r;

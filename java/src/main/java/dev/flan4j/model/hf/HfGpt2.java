@@ -111,6 +111,7 @@ public final class HfGpt2 {
         } catch (IOException e) {
             throw new IOException("Hugging Face config " + file + " is not a valid JSON object: " + e.getMessage(), e);
         }
+        if (m == null) throw new IOException("Hugging Face config " + file + " is not a valid JSON object: it is null");
         Object type = m.get("model_type");
         if (!"gpt2".equals(type)) {
             throw new IOException(file + ": model_type is " + (type == null ? "missing" : "\"" + type + "\"")
