@@ -12,15 +12,28 @@ import java.util.Random;
  * FLAN's examples-proportional mixture of training datasets.
  * <p>
  * Each dataset contributes at most {@code trainCap} training examples (the first ones of its train split). Its mixing
- * rate is proportional to {@code min(n, maxExamples)^(1/T)} where n is its capped size. Templates rotate over
- * consecutive examples: example i of a dataset gets allowed template {@code (i + epoch) mod nTemplates}, i.e. template
- * i mod n the first time it is drawn and the next template each time it comes round again.
+ * rate is proportional to {@code min(n, maxExamples)^(1/T)} where n is its capped size.
+ * <p>
+ * Templates are assigned as in FLAN, once, before shuffling: example i of a dataset gets allowed template
+ * {@code i mod nTemplates} (templates rotate over consecutive examples) and keeps it in every epoch. With
+ * {@link Config#rotateTemplates()} an example instead moves on to the next template each time it comes round again
+ * (template {@code (i + epoch) mod nTemplates}), which shows each example under more templates in multi-epoch runs.
  */
 public final class Mixture {
-    /** Mixture settings. */
-    public record Config(int trainCap, int maxExamples, double temperature) {
-        /** FLAN's settings: 30,000 examples per dataset, mixing cap 3,000, temperature 1. */
-        public static final Config FLAN = new Config(30_000, 3_000, 1.0);
+    /**
+     * Mixture settings.
+     *
+     * @param rotateTemplates whether an example's template advances every epoch (false in FLAN: one template per
+     *                        example for the whole run)
+     */
+    public record Config(int trainCap, int maxExamples, double temperature, boolean rotateTemplates) {
+        /** FLAN's settings: 30,000 examples per dataset, mixing cap 3,000, temperature 1, fixed templates. */
+        public static final Config FLAN = new Config(30_000, 3_000, 1.0, false);
+
+        /** Settings with FLAN's fixed template assignment. */
+        public Config(int trainCap, int maxExamples, double temperature) {
+            this(trainCap, maxExamples, temperature, false);
+        }
 
         public Config {
             if (trainCap <= 0 || maxExamples <= 0 || !(temperature > 0)) {
@@ -28,10 +41,13 @@ public final class Mixture {
             }
         }
 
-        public Config withTemperature(double t) { return new Config(trainCap, maxExamples, t); }
+        public Config withTemperature(double t) { return new Config(trainCap, maxExamples, t, rotateTemplates); }
+
+        public Config withTemplateRotation(boolean rotate) { return new Config(trainCap, maxExamples, temperature, rotate); }
     }
 
     private final PromptFormat format;
+    private final boolean rotate;
     private final List<Dataset> datasets = new ArrayList<>();
     private final List<List<Example>> pools = new ArrayList<>();
     private final List<List<Template>> templates = new ArrayList<>();
@@ -40,6 +56,7 @@ public final class Mixture {
 
     public Mixture(List<Dataset> datasets, PromptFormat format, Config config) {
         this.format = format;
+        this.rotate = config.rotateTemplates();
         Map<Dataset, Double> weights = new LinkedHashMap<>();
         double total = 0;
         for (Dataset d : datasets) {
@@ -103,9 +120,7 @@ public final class Mixture {
                 if (cursors[d] == null) cursors[d] = new Cursor(pools.get(d).size(), new Random(seed * 31 + d));
                 Cursor c = cursors[d];
                 int i = c.next();
-                List<Template> ts = templates.get(d);
-                Template t = ts.get((i + c.epoch) % ts.size());
-                return format.render(datasets.get(d), pools.get(d).get(i), t);
+                return format.render(datasets.get(d), pools.get(d).get(i), template(d, i, c.epoch));
             }
         };
     }
@@ -115,6 +130,24 @@ public final class Mixture {
         List<Instance> out = new ArrayList<>(n);
         Iterator<Instance> it = iterator(seed);
         for (int i = 0; i < n; i++) out.add(it.next());
+        return out;
+    }
+
+    /** The template of example i of mixed dataset d in a given epoch (0-based). */
+    private Template template(int d, int i, int epoch) {
+        List<Template> ts = templates.get(d);
+        return ts.get((i + (rotate ? epoch : 0)) % ts.size());
+    }
+
+    /**
+     * Every capped training example of every mixed dataset rendered with the template it gets in the first epoch
+     * (the one it keeps throughout unless templates rotate), dataset by dataset in file order.
+     */
+    public List<Instance> firstEpoch() {
+        List<Instance> out = new ArrayList<>();
+        for (int d = 0; d < datasets.size(); d++) {
+            for (int i = 0; i < pools.get(d).size(); i++) out.add(format.render(datasets.get(d), pools.get(d).get(i), template(d, i, 0)));
+        }
         return out;
     }
 

@@ -9,8 +9,10 @@ public enum PromptFormat {
     /** FLAN instruction templates, all of them (turned-around ones included), with the OPTIONS suffix. */
     FLAN,
     /**
-     * No template: the raw field values joined by a space, no instruction; for classification the options follow
-     * plainly, one per line after a newline.
+     * No template: the values of the dataset's {@link #inputFields input fields} joined by a space, no instruction;
+     * for classification the options follow plainly, one per line after a newline. Fields that only targets or
+     * turned-around templates use (answers, references, metadata) never appear: joining every field would leak
+     * labels.
      */
     NO_TEMPLATE,
     /**
@@ -48,13 +50,35 @@ public enum PromptFormat {
         return switch (this) {
             case FLAN -> new Instance(d.name(), t.renderInput(e, options), t.renderTarget(e), options);
             case GPT3_CONTINUATION, FLAN_NO_OPTIONS -> new Instance(d.name(), t.renderInput(e, null), t.renderTarget(e), options);
-            case NO_TEMPLATE -> new Instance(d.name(), raw(e, options), e.answer(), options);
-            case DATASET_NAME -> new Instance(d.name(), "[" + d.name() + "] " + raw(e, options), e.answer(), options);
+            case NO_TEMPLATE -> new Instance(d.name(), raw(d, e, options), e.answer(), options);
+            case DATASET_NAME -> new Instance(d.name(), "[" + d.name() + "] " + raw(d, e, options), e.answer(), options);
         };
     }
 
-    private static String raw(Example e, List<String> options) {
-        String fields = String.join(" ", e.fields().values());
+    /**
+     * The fields a template-free prompt may show: those the inputs of the dataset's scorable (not turned-around)
+     * templates use, in order of first use, without the {@code options_} and {@code answer} slots. Since an
+     * instruction prompt shows exactly these, the ablation formats see the same information as FLAN's templates.
+     */
+    public static List<String> inputFields(Dataset d) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (Template t : d.templates()) {
+            if (!t.turnedAround()) out.addAll(t.inputSlots());
+        }
+        out.remove(Template.OPTIONS_SLOT);
+        out.remove(Template.ANSWER_SLOT);
+        return List.copyOf(out);
+    }
+
+    private static String raw(Dataset d, Example e, List<String> options) {
+        List<String> values = new java.util.ArrayList<>();
+        for (String f : inputFields(d)) {
+            String v = e.fields().get(f);
+            if (v == null) throw new IllegalArgumentException("dataset " + d.name() + " example " + e.id() + " has no input field " + f);
+            values.add(v);
+        }
+        if (values.isEmpty()) throw new IllegalArgumentException("dataset " + d.name() + " has no scorable template to take input fields from");
+        String fields = String.join(" ", values);
         return options.isEmpty() ? fields : fields + "\n" + String.join("\n", options);
     }
 }

@@ -61,6 +61,13 @@ public record Template(String name, String input, String target, boolean turnedA
         return out;
     }
 
+    /** The slot names of the input pattern, in order of appearance. */
+    public List<String> inputSlots() {
+        List<String> out = new ArrayList<>();
+        for (Part p : parse(name, input)) if (p.slot) out.add(p.text);
+        return out;
+    }
+
     private boolean usesSlot(String pattern, String slot) {
         return parse(name, pattern).stream().anyMatch(p -> p.slot && p.text.equals(slot));
     }

@@ -15,6 +15,8 @@ import dev.flan4j.eval.metrics.TokenF1;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.PromptEncoder;
+import dev.flan4j.train.PromptFit;
+import dev.flan4j.train.Truncation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +29,9 @@ import java.util.Map;
  * generation scored with the dataset's metric otherwise. Per dataset: the mean over templates and the test score of
  * the template best on dev. Per cluster: the mean of its datasets. Zero-shot by default, k-shot with exemplars from
  * train. All scores are on a 0-100 scale.
+ * <p>
+ * Prompts longer than the model's block (less room for the longest option or the generation budget) are cut as FLAN
+ * cuts inputs ({@link PromptFit#prompt}: the end goes, OPTIONS lists stay); the report counts them per dataset.
  */
 public final class Evaluator {
     /**
@@ -57,9 +62,26 @@ public final class Evaluator {
     public record DatasetScore(String dataset, String cluster, String metric, double mean, double bestDev,
                                String bestTemplate, double minTemplate, double maxTemplate, int templates) {}
 
-    /** Everything one evaluation produced. */
+    /**
+     * Everything one evaluation produced.
+     *
+     * @param truncation per dataset, how many of the scored prompts (test and dev, every template) were cut to fit
+     *                   the block
+     */
     public record Report(List<TemplateScore> templates, List<DatasetScore> datasets,
-                         Map<String, Double> clusterMean, Map<String, Double> clusterBestDev) {}
+                         Map<String, Double> clusterMean, Map<String, Double> clusterBestDev,
+                         Map<String, Truncation.Rate> truncation) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Report {
+            truncation = truncation == null ? Map.of() : Map.copyOf(truncation);
+        }
+
+        /** A report without truncation counts (e.g. merged from parts). */
+        public Report(List<TemplateScore> templates, List<DatasetScore> datasets,
+                      Map<String, Double> clusterMean, Map<String, Double> clusterBestDev) {
+            this(templates, datasets, clusterMean, clusterBestDev, Map.of());
+        }
+    }
 
     private final Gpt model;
     private final Tokenizer tok;
@@ -71,6 +93,7 @@ public final class Evaluator {
     public interface Progress {
         void scored(long done, long total);
     }
+    private Truncation truncation = new Truncation();
 
     public Evaluator(Gpt model, Tokenizer tokenizer, Options options) {
         this.model = model;
@@ -93,6 +116,7 @@ public final class Evaluator {
             total += n * (head(d.examples("test"), opt.maxExamples()).size()
                     + (opt.maxDev() == 0 ? 0 : head(Splits.dev(d), opt.maxDev()).size()));
         }
+        truncation = new Truncation();
         List<TemplateScore> all = new ArrayList<>();
         List<DatasetScore> ds = new ArrayList<>();
         for (Dataset d : datasets) {
@@ -132,7 +156,7 @@ public final class Evaluator {
             mean.put(c, list.stream().mapToDouble(DatasetScore::mean).average().orElse(Double.NaN));
             bestDev.put(c, list.stream().mapToDouble(DatasetScore::bestDev).average().orElse(Double.NaN));
         });
-        return new Report(all, ds, mean, bestDev);
+        return new Report(all, ds, mean, bestDev, new LinkedHashMap<>(truncation.rates()));
     }
 
     private static List<Example> head(List<Example> list, int n) {
@@ -166,7 +190,8 @@ public final class Evaluator {
                     optTokens.add(enc.continuationTokens(options.get(i)));
                     bytes[i] = options.get(i).getBytes(StandardCharsets.UTF_8).length;
                 }
-                items.add(new RankScorer.Example(enc.prompt(inst.input()), optTokens, bytes, gold));
+                int longest = optTokens.stream().mapToInt(o -> o.length).max().orElse(1);
+                items.add(new RankScorer.Example(fit(d, inst, model.config().blockSize() - longest + 1), optTokens, bytes, gold));
             }
             try (RankScorer scorer = new RankScorer(model)) {
                 RankScorer.Accuracy acc = RankScorer.accuracy(scorer.scoreAll(items));
@@ -180,13 +205,21 @@ public final class Evaluator {
             List<String> stops = enc.continuation() ? List.of("\n") : List.of();
             for (Example e : examples) {
                 Instance inst = render(d, e, t);
-                Greedy.Result r = greedy.generate(enc.prompt(inst.input()), opt.maxNewTokens(), tok.eotToken(), stops);
+                int[] prompt = fit(d, inst, model.config().blockSize() - opt.maxNewTokens() + 1);
+                Greedy.Result r = greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops);
                 predictions.add(r.text().strip());
                 references.add(List.of(inst.target()));
             }
         }
         return new TemplateScore(d.name(), d.cluster(), t.name(), split, d.metric().id(),
                 generationScore(d, predictions, references), Double.NaN, predictions.size());
+    }
+
+    /** The prompt of an instance fitted to {@code budget} tokens (at least 2), counted in the truncation report. */
+    private int[] fit(Dataset d, Instance inst, int budget) {
+        PromptFit.Fitted f = PromptFit.prompt(enc, inst, Math.max(2, budget));
+        truncation.record(d.name(), f.dropped());
+        return f.tokens();
     }
 
     /** The dataset's metric on generated text, 0-100. */

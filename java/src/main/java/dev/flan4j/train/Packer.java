@@ -14,6 +14,7 @@ import java.util.List;
 public final class Packer {
     private final int B, T, padToken;
     private Sequence pending;   // pulled from the source but did not fit in the last row
+    private long seen, truncated;
 
     public Packer(int B, int T, int padToken) {
         if (B <= 0) throw new IllegalArgumentException("batch rows B must be > 0, got " + B);
@@ -33,6 +34,7 @@ public final class Packer {
 
     /** The next batch of B*T tokens. */
     public Batch next(DataSource src) {
+        src.fitTo(T);
         int N = B * T;
         int[] tok = new int[N], tgt = new int[N], pos = new int[N];
         Arrays.fill(tgt, Batch.IGNORE);
@@ -69,13 +71,24 @@ public final class Packer {
         return new Batch(tok, tgt, pos, cu.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Sequences taken from sources so far, and how many of them this packer had to cut. */
+    public long seen() { return seen; }
+
+    /** Sequences this packer had to cut to T (those the source already fitted are not counted). */
+    public long truncated() { return truncated; }
+
     private Sequence fit(Sequence s) {
+        seen++;
         int n = s.tokens().length;
         if (n <= T) return s;
-        int cut = n - T;
-        if (cut < s.lossStart()) {   // drop the oldest prompt tokens, keep every target
-            return new Sequence(Arrays.copyOfRange(s.tokens(), cut, n), s.lossStart() - cut);
+        truncated++;
+        int cut = n - T, p = s.lossStart();
+        if (cut < p - 1) {   // drop the prompt's end but its last token, keep every target
+            int[] t = new int[T];
+            System.arraycopy(s.tokens(), 0, t, 0, p - 1 - cut);
+            System.arraycopy(s.tokens(), p - 1, t, p - 1 - cut, n - p + 1);
+            return new Sequence(t, p - cut);
         }
-        return new Sequence(Arrays.copyOf(s.tokens(), T), Math.min(s.lossStart(), T));
+        return new Sequence(Arrays.copyOf(s.tokens(), T), Math.min(p, T));
     }
 }

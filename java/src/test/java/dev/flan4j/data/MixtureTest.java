@@ -40,15 +40,25 @@ class MixtureTest {
     }
 
     @Test
-    void templatesRotateOverConsecutiveExamples() {
+    void eachExampleKeepsOneTemplateAcrossEpochs() {
         Mixture m = Mixture.flan(List.of(small));
         Map<String, String> templateOf = new HashMap<>();
         for (Instance i : m.sample(1, 1_000)) templateOf.put(i.input().substring(4), i.input().substring(0, 2));
         assertEquals(1_000, templateOf.size()); // one epoch: every example once
-        for (int i = 0; i < 1_000; i++) assertEquals("T" + (i % 3), templateOf.get("x" + i));
-        // second epoch: each example moves on to the next template
-        List<Instance> two = m.sample(1, 2_000).subList(1_000, 2_000);
-        for (Instance i : two) {
+        for (int i = 0; i < 1_000; i++) assertEquals("T" + (i % 3), templateOf.get("x" + i)); // rotate over consecutive examples
+        // later epochs: the same example, the same template (FLAN applies templates once, before shuffling)
+        for (Instance i : m.sample(1, 3_000).subList(1_000, 3_000)) {
+            assertEquals(templateOf.get(i.input().substring(4)), i.input().substring(0, 2), i.input());
+        }
+        assertEquals(3_000, m.sample(1, 3_000).stream().distinct().count() * 3); // 1,000 distinct instances, each thrice
+        assertEquals(m.firstEpoch().stream().collect(java.util.stream.Collectors.toSet()),
+                new java.util.HashSet<>(m.sample(1, 1_000)));
+    }
+
+    @Test
+    void rotationFlagMovesEachExampleToTheNextTemplate() {
+        Mixture m = new Mixture(List.of(small), PromptFormat.FLAN, Mixture.Config.FLAN.withTemplateRotation(true));
+        for (Instance i : m.sample(1, 2_000).subList(1_000, 2_000)) {
             int idx = Integer.parseInt(i.input().substring(5));
             assertEquals("T" + ((idx + 1) % 3), i.input().substring(0, 2));
         }

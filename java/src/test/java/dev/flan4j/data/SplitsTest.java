@@ -20,14 +20,47 @@ class SplitsTest {
         assertEquals(List.of("commonsense", "translation"), Splits.leaveOut(c, "paraphrase").tuneClusters());
     }
 
+    /** One synthetic dataset per cluster, for the exclusion rules. */
+    private static Collection allClusters() {
+        List<Cluster> cs = new java.util.ArrayList<>();
+        for (String n : List.of("nli", "reading_comprehension", "closed_book_qa", "commonsense", "paraphrase",
+                "reading_comprehension_with_commonsense", "translation")) {
+            cs.add(new Cluster(n, Cluster.Kind.NLU, List.of(Fixtures.synthetic("d_" + n, n, 3, 1))));
+        }
+        return new Collection("all", "1", 0, cs);
+    }
+
     @Test
-    void readingComprehensionGroupGoesTogether() {
-        assertEquals(Set.of("commonsense", "reading_comprehension", "reading_comprehension_with_commonsense"),
-                Splits.excludedFromTuning(List.of("commonsense")));
-        assertEquals(Set.of("reading_comprehension", "reading_comprehension_with_commonsense", "commonsense"),
-                Splits.excludedFromTuning(List.of("reading_comprehension_with_commonsense")));
+    void holdingOutReadingComprehensionDropsOnlyTheCombinedCluster() {
+        Splits.Split s = Splits.leaveOut(allClusters(), "reading_comprehension");
+        assertEquals(List.of("nli", "closed_book_qa", "commonsense", "paraphrase", "translation"), s.tuneClusters());
+    }
+
+    @Test
+    void holdingOutCommonsenseDropsOnlyTheCombinedCluster() {
+        Splits.Split s = Splits.leaveOut(allClusters(), "commonsense");
+        assertEquals(List.of("nli", "reading_comprehension", "closed_book_qa", "paraphrase", "translation"), s.tuneClusters());
+        assertEquals(List.of("commonsense"), s.evalClusters());
+    }
+
+    @Test
+    void holdingOutTheCombinedClusterDropsBothOfItsParts() {
+        Splits.Split s = Splits.leaveOut(allClusters(), "reading_comprehension_with_commonsense");
+        assertEquals(List.of("nli", "closed_book_qa", "paraphrase", "translation"), s.tuneClusters());
+    }
+
+    @Test
+    void holdingOutParaphraseDropsNli() {
+        assertEquals(List.of("reading_comprehension", "closed_book_qa", "commonsense",
+                "reading_comprehension_with_commonsense", "translation"), Splits.leaveOut(allClusters(), "paraphrase").tuneClusters());
+    }
+
+    @Test
+    void otherClustersDropNothingElse() {
         assertEquals(Set.of("translation"), Splits.excludedFromTuning(List.of("translation")));
-        assertEquals(List.of("nli", "paraphrase", "translation"), Splits.leaveOut(c, "commonsense").tuneClusters());
+        assertEquals(Set.of("closed_book_qa"), Splits.excludedFromTuning(List.of("closed_book_qa")));
+        assertEquals(Set.of("commonsense", "reading_comprehension_with_commonsense", "nli", "paraphrase"),
+                Splits.excludedFromTuning(List.of("commonsense", "nli")));
     }
 
     @Test

@@ -35,10 +35,13 @@ class PackerTest {
     }
 
     @Test
-    void longSequencesLoseTheirOldestPromptTokens() {
+    void longSequencesKeepTheStartOfTheirPrompt() {
         DataSource src = listSource(List.of(new Sequence(new int[]{1, 2, 3, 4, 5, 6, 7}, 5)));
-        Batch b = new Packer(1, 4, 0).next(src);
-        assertArrayEquals(new int[]{4, 5, 6, 7}, b.tokens());       // 3 prompt tokens cut, both targets kept
+        Packer packer = new Packer(1, 4, 0);
+        Batch b = packer.next(src);
+        // FLAN trims the end of the input: prompt 1 2 3 4 5 (5 = separator) keeps 1 and its separator, both targets kept
+        assertArrayEquals(new int[]{1, 5, 6, 7}, b.tokens());
+        assertEquals(1, packer.truncated());
         assertArrayEquals(new int[]{Batch.IGNORE, 6, 7, Batch.IGNORE}, b.targets());
         // When the target alone is longer than T, the sequence keeps its first T tokens.
         Batch c = new Packer(1, 3, 0).next(listSource(List.of(new Sequence(new int[]{1, 2, 3, 4, 5, 6}, 2))));
