@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -82,9 +83,7 @@ public final class ProfileCommand implements Callable<Integer> {
     int runs;
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "cpu | cuda | auto (default ${DEFAULT-VALUE}: CUDA when a device works, else CPU).")
-    String backend;
+    @Mixin BackendOption backend;
     @Option(names = "--peak-gflops", paramLabel = "X",
             description = "Compute peak in GFLOP/s for %% of peak (needed on CPU; overrides the GPU table).")
     Double peakGflops;
@@ -131,11 +130,12 @@ public final class ProfileCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
 
+        String requested = backend.backend != null ? backend.backend : Backends.configuredName();
         Backend be;
         try {
-            be = Backends.create(backend);
+            be = backend.create();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new ParameterException(spec.commandLine(), "--backend " + backend + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--backend " + requested + ": " + e.getMessage());
         }
         try (be) {
             List<OpSpec> specs = suite ? Suite.specs(sh, dt) : List.of(new OpSpec(op, dir, dt, sh));
@@ -159,7 +159,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
-                Map<String, Object> header = header(be, profiler, suite);
+                Map<String, Object> header = header(be, profiler, suite, requested);
                 if (!skipped.isEmpty()) {
                     header.put("skipped", String.join(", ", skipped) + " (" + dt + " not supported by the "
                             + be.name() + " backend)");
@@ -180,14 +180,14 @@ public final class ProfileCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, Object> header(Backend be, Profiler p, boolean suite) {
+    private Map<String, Object> header(Backend be, Profiler p, boolean suite, String requested) {
         Map<String, Object> h = new LinkedHashMap<>();
         h.put("tool", "flan4j");
         h.put("backend", be.name());
         h.put("device", be.device());
         h.put("gpu", p.gpuName());
         if (be.name().equals("cpu")) {
-            h.put("note", backend.equalsIgnoreCase("auto")
+            h.put("note", requested.trim().equalsIgnoreCase("auto")
                     ? "no GPU backend available here (auto chose cpu): these are CPU backend numbers"
                     : "CPU backend (fp32 reference), not a GPU");
         }

@@ -98,6 +98,27 @@ class ProfileCommandTest {
     }
 
     @Test
+    void withoutBackendOptionTheConfiguredBackendIsUsed() {
+        List<String> a = new ArrayList<>(List.of(tiny("gelu")));
+        int i = a.indexOf("--backend");
+        a.remove(i + 1);
+        a.remove(i);
+        String before = System.getProperty(dev.flan4j.backend.Backends.PROPERTY);
+        System.setProperty(dev.flan4j.backend.Backends.PROPERTY, "cpu");
+        try {
+            Run r = run(a.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("# backend: cpu"), r.out());
+            assertTrue(r.out().contains("# note: CPU backend (fp32 reference), not a GPU"), r.out());
+            System.setProperty(dev.flan4j.backend.Backends.PROPERTY, "tpu");
+            assertError(run(a.toArray(String[]::new)), "--backend tpu: unknown backend 'tpu'");
+        } finally {
+            if (before == null) System.clearProperty(dev.flan4j.backend.Backends.PROPERTY);
+            else System.setProperty(dev.flan4j.backend.Backends.PROPERTY, before);
+        }
+    }
+
+    @Test
     void jsonWithPeakOverride() throws Exception {
         Run r = run(tiny("matmul", "--shape", "M=8,N=12,K=4", "--format", "json", "--peak-gflops", "100"));
         assertEquals(0, r.code(), r.err());
