@@ -54,21 +54,6 @@ public final class Bytes {
         return (3 * N * C + N * C + N * C + 3 * N * C) * w + 4 * N * NH;
     }
 
-    /** The bytes of an op spec, or null where none is defined (a whole training step). */
-    public static Long of(OpSpec s) {
-        Shape x = s.shape();
-        Direction d = s.direction();
-        return switch (s.op()) {
-            case MATMUL -> matmul(x.M(), x.N(), x.K(), d, s.dtype());
-            case LAYERNORM -> layerNorm(x.tokens(), x.C(), d, s.dtype());
-            case ATTENTION -> attention(x.tokens(), x.NH(), x.HD(), d, s.dtype());
-            case CROSS_ENTROPY -> crossEntropy(x.tokens(), x.V(), x.Vp(), d, s.dtype());
-            case GELU -> gelu(geluElements(x), d, s.dtype());
-            case ADAMW -> adamW(x.P(), s.dtype());
-            case STEP -> null;
-        };
-    }
-
     /** GELU runs over the MLP's hidden activations: B*T*4C elements. */
     public static long geluElements(Shape x) {
         return (long) x.tokens() * 4 * x.C();

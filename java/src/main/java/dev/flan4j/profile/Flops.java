@@ -55,15 +55,4 @@ public final class Flops {
     public static double step(GptConfig cfg, long B, long T, Direction d) {
         return stepPerToken(cfg, T, d) * B * T;
     }
-
-    /** The FLOPs of an op spec, or null where only bytes make sense (layer norm, cross-entropy, GELU, AdamW). */
-    public static Double of(OpSpec s) {
-        Shape x = s.shape();
-        return switch (s.op()) {
-            case MATMUL -> matmul(x.M(), x.N(), x.K(), s.direction());
-            case ATTENTION -> attention(x.B(), x.NH(), x.T(), x.HD(), true, s.direction());
-            case STEP -> step(x.config(), x.B(), x.T(), s.direction());
-            default -> null;
-        };
-    }
 }

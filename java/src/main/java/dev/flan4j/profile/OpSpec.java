@@ -16,4 +16,13 @@ public record OpSpec(String label, Op op, Direction direction, Dtype dtype, Shap
     public OpSpec(Op op, Direction direction, Dtype dtype, Shape shape) {
         this(op.cliName(), op, direction, dtype, shape);
     }
+
+    /** The op's FLOPs for this pass and shape, or null where undefined. */
+    public Double flops() { return op.flops(shape, direction, dtype); }
+
+    /** The bytes this pass moves, or null where undefined. */
+    public Long bytes() { return op.bytes(shape, direction, dtype); }
+
+    /** The sizes that matter for the op, as "k=v,k=v". */
+    public String describe() { return op.describe(shape); }
 }

@@ -118,8 +118,8 @@ public final class Profiler implements AutoCloseable {
 
     /** Derived throughputs and % of peak for measured times. */
     Result result(OpSpec spec, Stats st, String launch) {
-        Double flops = Flops.of(spec);
-        Long bytes = Bytes.of(spec);
+        Double flops = spec.flops();
+        Long bytes = spec.bytes();
         double sec = st.median() / 1e3;
         Double tflops = flops == null || sec <= 0 ? null : flops / sec / 1e12;
         Double gbps = bytes == null || sec <= 0 ? null : bytes / sec / 1e9;
@@ -139,7 +139,7 @@ public final class Profiler implements AutoCloseable {
         }
         Double tokens = spec.op() == Op.STEP && sec > 0 ? spec.shape().tokens() / sec : null;
         return new Result(spec.label(), spec.op().cliName(), spec.direction().label(), spec.dtype().label(),
-                spec.shape().describe(spec.op()), st.runs(), st.median(), st.min(), st.p90(), flops, bytes, tflops,
+                spec.describe(), st.runs(), st.median(), st.min(), st.p90(), flops, bytes, tflops,
                 gbps, pct, basis, tokens, launch);
     }
 

@@ -44,18 +44,6 @@ public record Shape(int B, int T, int C, int NH, int HD, int V, int L, int M, in
     /** The same sizes with another AdamW element count. */
     public Shape withP(long p) { return new Shape(B, T, C, NH, HD, V, L, M, N, K, p); }
 
-    /** The sizes that matter for {@code op}, as "k=v,k=v" (the join key with the torch results). */
-    public String describe(Op op) {
-        return switch (op) {
-            case MATMUL -> "M=" + M + ",N=" + N + ",K=" + K;
-            case LAYERNORM, GELU -> "B=" + B + ",T=" + T + ",C=" + C;
-            case ATTENTION -> "B=" + B + ",T=" + T + ",NH=" + NH + ",HD=" + HD;
-            case CROSS_ENTROPY -> "B=" + B + ",T=" + T + ",V=" + V + ",Vp=" + Vp();
-            case ADAMW -> "P=" + P;
-            case STEP -> "B=" + B + ",T=" + T + ",L=" + L + ",NH=" + NH + ",C=" + C + ",V=" + V;
-        };
-    }
-
     /**
      * Resolves sizes: defaults, then the preset (C, NH, V, L and T = its block size), then {@code given}
      * (keys of {@link #KEYS}, case-insensitive). Derived defaults: HD = C/NH (or C = NH*HD when only HD is given),

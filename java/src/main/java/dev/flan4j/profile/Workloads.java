@@ -9,35 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Generic fp32 bodies over the {@link Backend} ops, with random inputs (fixed seed). */
+/** The fp32 bodies of the ops in {@link Op}, over the {@link Backend} ops, with random inputs (fixed seed). */
 public final class Workloads {
     private Workloads() {}
 
-    /** The body of {@code spec} on {@code be}; fp32 only (other dtypes come from {@link ProfilingSupport#workload}). */
+    /** The body of {@code spec} on {@code be} (its op's row in {@link Op}); fp32 only: the Backend ops are fp32. */
     public static Workload create(Backend be, OpSpec spec) {
         if (spec.dtype() != Dtype.FP32) {
             throw new IllegalArgumentException("the generic " + spec.op() + " workload is fp32 only, got " + spec.dtype());
         }
-        Shape s = spec.shape();
-        Direction d = spec.direction();
-        Tensors ts = new Tensors(be);
-        try {
-            return switch (spec.op()) {
-                case MATMUL -> matmul(be, ts, s, d);
-                case LAYERNORM -> layerNorm(be, ts, s, d);
-                case ATTENTION -> attention(be, ts, s, d);
-                case CROSS_ENTROPY -> crossEntropy(be, ts, s, d);
-                case GELU -> gelu(be, ts, s, d);
-                case ADAMW -> adamW(be, ts, s);
-                case STEP -> step(be, s, d);
-            };
-        } catch (RuntimeException | Error e) {
-            ts.close();
-            throw e;
-        }
+        return spec.op().workload(be, spec.shape(), spec.direction());
     }
 
-    private static Workload matmul(Backend be, Tensors ts, Shape s, Direction d) {
+    static Workload matmul(Backend be, Tensors ts, Shape s, Direction d) {
         int M = s.M(), N = s.N(), K = s.K();
         Tensor a = ts.random(M, K), b = ts.random(K, N);
         if (d == Direction.FWD) {
@@ -51,7 +35,7 @@ public final class Workloads {
         });
     }
 
-    private static Workload layerNorm(Backend be, Tensors ts, Shape s, Direction d) {
+    static Workload layerNorm(Backend be, Tensors ts, Shape s, Direction d) {
         int N = s.tokens(), C = s.C();
         Tensor x = ts.random(N, C), w = ts.random(C), bias = ts.random(C);
         Tensor out = ts.zeros(N, C), mean = ts.zeros(N), rstd = ts.zeros(N);
@@ -63,7 +47,7 @@ public final class Workloads {
         return ts.workload(() -> be.layerNormBackward(dx, dw, db, dout, x, w, mean, rstd, N, C));
     }
 
-    private static Workload attention(Backend be, Tensors ts, Shape s, Direction d) {
+    static Workload attention(Backend be, Tensors ts, Shape s, Direction d) {
         int N = s.tokens(), NH = s.NH(), HD = s.HD(), C = s.C();
         int[] cu = new int[s.B() + 1];
         for (int i = 1; i <= s.B(); i++) cu[i] = i * s.T();
@@ -77,7 +61,7 @@ public final class Workloads {
         return ts.workload(() -> be.attentionBackward(dqkv, dout, qkv, out, lse, cu, N, NH, HD, scale));
     }
 
-    private static Workload crossEntropy(Backend be, Tensors ts, Shape s, Direction d) {
+    static Workload crossEntropy(Backend be, Tensors ts, Shape s, Direction d) {
         int N = s.tokens(), V = s.V(), Vp = s.Vp();
         Tensor saved = ts.random(N, Vp), logits = ts.zeros(N, Vp), losses = ts.zeros(N);
         be.copy(logits, saved);
@@ -88,7 +72,7 @@ public final class Workloads {
                 grad ? () -> be.copy(logits, saved) : null);
     }
 
-    private static Workload gelu(Backend be, Tensors ts, Shape s, Direction d) {
+    static Workload gelu(Backend be, Tensors ts, Shape s, Direction d) {
         long n = Bytes.geluElements(s);
         if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("gelu over B*T*4C=" + n + " elements is too large");
         int ni = (int) n;
@@ -98,7 +82,7 @@ public final class Workloads {
         return ts.workload(() -> be.geluBackward(out, x, dout, ni));
     }
 
-    private static Workload adamW(Backend be, Tensors ts, Shape s) {
+    static Workload adamW(Backend be, Tensors ts, Shape s, Direction d) {
         long P = s.P();
         if (P > Integer.MAX_VALUE) throw new IllegalArgumentException("adamw over P=" + P + " elements is too large");
         int n = (int) P;
@@ -107,7 +91,7 @@ public final class Workloads {
         return ts.workload(() -> be.adamW(p, g, m, v, n, 1e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, ++t[0]));
     }
 
-    private static Workload step(Backend be, Shape s, Direction d) {
+    static Workload step(Backend be, Tensors ts, Shape s, Direction d) {
         Gpt model = Gpt.initialized(s.config(), be, 1);
         SplittableRandom r = new SplittableRandom(2);
         int n = s.tokens();
@@ -130,7 +114,7 @@ public final class Workloads {
     }
 
     /** Owns the tensors of one workload. */
-    private static final class Tensors implements AutoCloseable {
+    static final class Tensors implements AutoCloseable {
         private final Backend be;
         private final List<Tensor> all = new ArrayList<>();
         private final SplittableRandom rnd = new SplittableRandom(1);

@@ -31,8 +31,8 @@ class ShapeTest {
         assertEquals(12 * 32, s.C()); // HD given without C: C = NH * HD
         assertEquals(50257, s.V());
         assertEquals(new GptConfig(50257, 1024, 12, 12, 384).parameterCount(), s.P());
-        assertEquals("B=2,T=1024,NH=12,HD=32", s.describe(Op.ATTENTION));
-        assertEquals("B=2,T=1024,V=50257,Vp=50304", s.describe(Op.CROSS_ENTROPY));
+        assertEquals("B=2,T=1024,NH=12,HD=32", Op.ATTENTION.describe(s));
+        assertEquals("B=2,T=1024,V=50257,Vp=50304", Op.CROSS_ENTROPY.describe(s));
     }
 
     @Test
