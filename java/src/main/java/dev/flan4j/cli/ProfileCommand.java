@@ -2,10 +2,10 @@ package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Backends;
+import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.profile.Direction;
-import dev.flan4j.profile.Dtype;
 import dev.flan4j.profile.Op;
 import dev.flan4j.profile.OpSpec;
 import dev.flan4j.profile.Profiler;
@@ -100,14 +100,14 @@ public final class ProfileCommand implements Callable<Integer> {
         boolean suite = "suite".equalsIgnoreCase(opName.trim());
         Op op;
         ReportWriter.Format fmt;
-        Dtype dt;
+        KernelDType dt;
         Direction dir;
         GptConfig cfg;
         Shape sh;
         try {
             op = suite ? null : Op.parse(opName);
             fmt = ReportWriter.Format.parse(format);
-            dt = Dtype.parse(dtype);
+            dt = KernelDType.parse(dtype);
             if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
             if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
             if (peakGflops != null && !(peakGflops > 0)) throw new IllegalArgumentException("--peak-gflops must be > 0, got " + peakGflops);

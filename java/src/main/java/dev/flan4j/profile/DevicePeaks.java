@@ -1,5 +1,6 @@
 package dev.flan4j.profile;
 
+import dev.flan4j.kernels.KernelDType;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,9 +14,9 @@ public final class DevicePeaks {
 
     /** One device's peaks. */
     public record Peak(String name, double bf16Tflops, double tf32Tflops, double fp32Tflops, double hbmGBps) {
-        /** FLOP/s of a dtype: bf16 tensor cores, or fp32 CUDA cores (the fp32 reference path uses no TF32). */
-        public double flopsPerSecond(Dtype d) {
-            return (d == Dtype.BF16 ? bf16Tflops : fp32Tflops) * 1e12;
+        /** FLOP/s of a dtype: fp32 on CUDA cores (the fp32 reference path uses no TF32), else the bf16/fp16 tensor cores. */
+        public double flopsPerSecond(KernelDType d) {
+            return (d == KernelDType.F32 ? fp32Tflops : bf16Tflops) * 1e12;
         }
 
         public double bytesPerSecond() { return hbmGBps * 1e9; }

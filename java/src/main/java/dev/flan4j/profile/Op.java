@@ -1,6 +1,7 @@
 package dev.flan4j.profile;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.kernels.KernelDType;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -64,7 +65,7 @@ public enum Op {
     /** An analytic count (FLOPs or bytes) of one pass over a shape in a dtype. */
     @FunctionalInterface
     interface Count<T> {
-        T of(Shape x, Direction d, Dtype t);
+        T of(Shape x, Direction d, KernelDType t);
     }
 
     /** The sizes that matter for the op, as "k=v,k=v" (the join key with the torch results). */
@@ -109,10 +110,10 @@ public enum Op {
     public Set<Direction> directions() { return directions; }
 
     /** The FLOPs of one pass, or null where only bytes make sense (layer norm, cross-entropy, GELU, AdamW). */
-    public Double flops(Shape x, Direction d, Dtype t) { return flops == null ? null : flops.of(x, d, t); }
+    public Double flops(Shape x, Direction d, KernelDType t) { return flops == null ? null : flops.of(x, d, t); }
 
     /** The bytes one pass moves, or null where none is defined (a whole training step). */
-    public Long bytes(Shape x, Direction d, Dtype t) { return bytes == null ? null : bytes.of(x, d, t); }
+    public Long bytes(Shape x, Direction d, KernelDType t) { return bytes == null ? null : bytes.of(x, d, t); }
 
     /** The sizes that matter for this op, as "k=v,k=v" (the join key with the torch results). */
     public String describe(Shape x) { return describe.of(x); }

@@ -1,10 +1,12 @@
 package dev.flan4j.profile;
 
+import dev.flan4j.kernels.KernelDType;
+
 /**
  * One thing to time: an op, its pass, dtype and sizes. {@code label} names it in reports (the op name, or e.g.
  * "matmul.qkv" in suite mode); a null direction means the op's default.
  */
-public record OpSpec(String label, Op op, Direction direction, Dtype dtype, Shape shape) {
+public record OpSpec(String label, Op op, Direction direction, KernelDType dtype, Shape shape) {
     public OpSpec {
         if (op == null || dtype == null || shape == null) {
             throw new IllegalArgumentException("op, dtype and shape are required");
@@ -13,7 +15,7 @@ public record OpSpec(String label, Op op, Direction direction, Dtype dtype, Shap
         if (label == null || label.isBlank()) label = op.cliName();
     }
 
-    public OpSpec(Op op, Direction direction, Dtype dtype, Shape shape) {
+    public OpSpec(Op op, Direction direction, KernelDType dtype, Shape shape) {
         this(op.cliName(), op, direction, dtype, shape);
     }
 

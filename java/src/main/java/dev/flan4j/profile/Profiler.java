@@ -3,6 +3,7 @@ package dev.flan4j.profile;
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.ProfilingHooks;
 import dev.flan4j.backend.Timer;
+import dev.flan4j.kernels.KernelDType;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +16,7 @@ import java.util.Set;
 public final class Profiler implements AutoCloseable {
     private final Backend backend;
     /** The dtypes the workloads run in: the {@link Backend} ops are fp32. */
-    static final Set<Dtype> DTYPES = EnumSet.of(Dtype.FP32);
+    static final Set<KernelDType> DTYPES = EnumSet.of(KernelDType.F32);
 
     private final ProfilingHooks hooks;
     private final int warmup, runs;

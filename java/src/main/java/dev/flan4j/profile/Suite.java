@@ -1,5 +1,6 @@
 package dev.flan4j.profile;
 
+import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.GptConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ public final class Suite {
      * down, LM head) forward and backward, layer norm, attention and GELU forward and backward, the fused
      * cross-entropy, AdamW over all parameters, and the whole forward+backward step.
      */
-    public static List<OpSpec> specs(Shape s, Dtype dtype) {
+    public static List<OpSpec> specs(Shape s, KernelDType dtype) {
         GptConfig cfg = s.config();
         int BT = s.tokens(), C = s.C();
         List<OpSpec> out = new ArrayList<>();

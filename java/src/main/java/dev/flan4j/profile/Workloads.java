@@ -2,6 +2,7 @@ package dev.flan4j.profile;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
+import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tensor.Tensor;
@@ -15,7 +16,7 @@ public final class Workloads {
 
     /** The body of {@code spec} on {@code be} (its op's row in {@link Op}); fp32 only: the Backend ops are fp32. */
     public static Workload create(Backend be, OpSpec spec) {
-        if (spec.dtype() != Dtype.FP32) {
+        if (spec.dtype() != KernelDType.F32) {
             throw new IllegalArgumentException("the generic " + spec.op() + " workload is fp32 only, got " + spec.dtype());
         }
         return spec.op().workload(be, spec.shape(), spec.direction());

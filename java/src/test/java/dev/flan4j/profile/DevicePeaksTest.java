@@ -3,6 +3,7 @@ package dev.flan4j.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flan4j.kernels.KernelDType;
 import org.junit.jupiter.api.Test;
 
 class DevicePeaksTest {
@@ -15,8 +16,8 @@ class DevicePeaksTest {
         assertEquals(DevicePeaks.A100_40GB, DevicePeaks.lookup("NVIDIA A100-PCIE-40GB").orElseThrow());
         assertTrue(DevicePeaks.lookup("NVIDIA GeForce RTX 4090").isEmpty());
         assertTrue(DevicePeaks.lookup(null).isEmpty());
-        assertEquals(989.4e12, DevicePeaks.H100_SXM.flopsPerSecond(Dtype.BF16), 1);
-        assertEquals(66.9e12, DevicePeaks.H100_SXM.flopsPerSecond(Dtype.FP32), 1);
+        assertEquals(989.4e12, DevicePeaks.H100_SXM.flopsPerSecond(KernelDType.BF16), 1);
+        assertEquals(66.9e12, DevicePeaks.H100_SXM.flopsPerSecond(KernelDType.F32), 1);
         assertEquals(3.35e12, DevicePeaks.H100_SXM.bytesPerSecond(), 1);
     }
 }

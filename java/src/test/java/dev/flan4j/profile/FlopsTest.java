@@ -3,6 +3,7 @@ package dev.flan4j.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.GptConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class FlopsTest {
     @Test
     void specDispatch() {
         Shape s = Shape.resolve(Map.of("B", 2L, "T", 4L, "C", 15L, "NH", 3L, "M", 3L, "N", 5L, "K", 7L), null);
-        assertEquals(210.0, new OpSpec(Op.MATMUL, Direction.FWD, Dtype.FP32, s).flops());
-        assertEquals(2400.0, new OpSpec(Op.ATTENTION, Direction.BWD, Dtype.FP32, s).flops());
-        assertNull(new OpSpec(Op.LAYERNORM, Direction.FWD, Dtype.FP32, s).flops());
+        assertEquals(210.0, new OpSpec(Op.MATMUL, Direction.FWD, KernelDType.F32, s).flops());
+        assertEquals(2400.0, new OpSpec(Op.ATTENTION, Direction.BWD, KernelDType.F32, s).flops());
+        assertNull(new OpSpec(Op.LAYERNORM, Direction.FWD, KernelDType.F32, s).flops());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flan4j.kernels.KernelDType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class OpTableTest {
             assertTrue(Op.help().contains(op.cliName() + ": " + op.summary()), Op.help());
             assertTrue(op.directions().contains(op.defaultDirection()), op.cliName());
             for (Direction d : op.directions()) {
-                OpSpec spec = new OpSpec(op, d, Dtype.FP32, S);
+                OpSpec spec = new OpSpec(op, d, KernelDType.F32, S);
                 if (op.bound() == Op.Bound.COMPUTE) {
                     assertNotNull(spec.flops(), op + " " + d);
                     assertTrue(spec.flops() > 0, op + " " + d);

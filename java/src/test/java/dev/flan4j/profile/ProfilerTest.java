@@ -10,6 +10,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.backend.ProfilingHooks;
 import dev.flan4j.backend.Timer;
+import dev.flan4j.kernels.KernelDType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class ProfilerTest {
              Profiler p = new Profiler(be, 1, 2, null, null)) {
             for (Op op : Op.values()) {
                 for (Direction d : op.directions()) {
-                    Result r = p.run(new OpSpec(op, d, Dtype.FP32, TINY));
+                    Result r = p.run(new OpSpec(op, d, KernelDType.F32, TINY));
                     assertEquals(op.cliName(), r.op());
                     assertEquals(d.label(), r.direction());
                     assertEquals(2, r.runs());
@@ -45,7 +46,7 @@ class ProfilerTest {
     void bf16IsRefusedOnTheCpuWithAClearMessage() {
         try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, null, null)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> p.run(new OpSpec(Op.LAYERNORM, Direction.FWD, Dtype.BF16, TINY)));
+                    () -> p.run(new OpSpec(Op.LAYERNORM, Direction.FWD, KernelDType.BF16, TINY)));
             assertEquals("dtype bf16 is not supported by the cpu backend for op layernorm (supported: [fp32])", e.getMessage());
         }
     }
@@ -56,7 +57,7 @@ class ProfilerTest {
         try (Backend be = new CpuBackend();
              Profiler p = new Profiler(be, new FakeGpu(events), FakeGpu.flush(events), 1, 3, null, null)) {
             // matmul fwd M=8, N=12, K=4: 768 FLOPs in exactly 2 ms -> 3.84e5 FLOP/s; H100 SXM fp32 peak 66.9 TFLOP/s
-            Result r = p.run(new OpSpec(Op.MATMUL, Direction.FWD, Dtype.FP32, TINY));
+            Result r = p.run(new OpSpec(Op.MATMUL, Direction.FWD, KernelDType.F32, TINY));
             assertEquals(2.0, r.medianMs());
             assertEquals(768.0, r.flops());
             assertEquals(768 / 0.002 / 1e12, r.tflops(), 1e-18);
@@ -64,7 +65,7 @@ class ProfilerTest {
             assertEquals("66.9 TFLOP/s fp32", r.peakBasis());
             assertEquals("grid=(1,1,1) block=(128,1,1)", r.launch());
             // gelu fwd is memory-bound: bytes = 2 * (2*8*64) * 4 = 8192 in 2 ms vs 3350 GB/s
-            Result g = p.run(new OpSpec(Op.GELU, Direction.FWD, Dtype.FP32, TINY));
+            Result g = p.run(new OpSpec(Op.GELU, Direction.FWD, KernelDType.F32, TINY));
             assertEquals(8192L, g.bytes());
             assertEquals(100 * (8192 / 0.002) / 3350e9, g.peakPct(), 1e-15);
             assertEquals("3350 GB/s", g.peakBasis());
@@ -77,11 +78,11 @@ class ProfilerTest {
     @Test
     void peakOverridesApplyOnTheCpu() {
         try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, 100.0, 10.0)) {
-            Result r = p.result(new OpSpec(Op.MATMUL, Direction.FWD, Dtype.FP32, TINY), new Stats(1.0, 1.0, 1.0, 1), null);
+            Result r = p.result(new OpSpec(Op.MATMUL, Direction.FWD, KernelDType.F32, TINY), new Stats(1.0, 1.0, 1.0, 1), null);
             // 768 FLOPs in 1 ms = 7.68e5 FLOP/s of 1e11
             assertEquals(100 * 7.68e5 / 1e11, r.peakPct(), 1e-15);
             assertEquals("0.1 TFLOP/s fp32", r.peakBasis());
-            Result a = p.result(new OpSpec(Op.ADAMW, null, Dtype.FP32, TINY), new Stats(1.0, 1.0, 1.0, 1), null);
+            Result a = p.result(new OpSpec(Op.ADAMW, null, KernelDType.F32, TINY), new Stats(1.0, 1.0, 1.0, 1), null);
             // 100 * 28 bytes in 1 ms = 2.8e6 B/s of 1e10
             assertEquals(100 * 2.8e6 / 1e10, a.peakPct(), 1e-15);
         }
