@@ -25,14 +25,23 @@ final class Common {
      * {@code allowNonFinite} lets them load anyway (debugging a diverged run).
      */
     static Gpt loadModel(Path path, Backend be, boolean allowNonFinite) throws IOException {
-        if (allowNonFinite) System.setProperty(Checkpoint.ALLOW_NON_FINITE, "true");
-        Gpt m = ModelLoader.load(path, be);
+        if (!allowNonFinite) {
+            Gpt m = ModelLoader.load(path, be);
+            try {
+                Checkpoint.requireFinite(m, path);   // Hugging Face folders; checkpoints are checked while loading
+                return m;
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        }
+        String before = System.getProperty(Checkpoint.ALLOW_NON_FINITE);
+        System.setProperty(Checkpoint.ALLOW_NON_FINITE, "true");
         try {
-            Checkpoint.requireFinite(m, path);
-            return m;
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
+            return ModelLoader.load(path, be);
+        } finally {
+            if (before == null) System.clearProperty(Checkpoint.ALLOW_NON_FINITE);
+            else System.setProperty(Checkpoint.ALLOW_NON_FINITE, before);
         }
     }
 }

@@ -17,13 +17,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flan4j eval}: FLAN-protocol scores of a model on clusters of the collection. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Score a model zero-shot (or k-shot) on clusters: rank classification (acc, acc_norm) or "
                 + "generation (EM, F1, BLEU, ROUGE-L); mean over templates, best-dev template, cluster averages.")
 public final class EvalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin BackendOption backend;
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
@@ -62,7 +65,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (Backend be = backend.create(); Gpt m = Common.loadModel(model, be, allowNonFinite)) {
             ModelLoader.requireMatch(m, tok);
             Evaluator e = new Evaluator(m, tok, new Evaluator.Options(fmt, shots, maxExamples, maxDev, maxNewTokens, seed));
-            if (!noProgress) e.onProgress(ProgressLine.toStderr("eval"));
+            if (!noProgress) e.onProgress(ProgressLine.to(spec.commandLine().getErr(), "eval"));
             Evaluator.Report r = e.evaluate(datasets);
             List<List<String>> rows = new ArrayList<>();
             for (Evaluator.DatasetScore d : r.datasets()) {

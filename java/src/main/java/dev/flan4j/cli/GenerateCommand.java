@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flan4j generate}: greedy decoding with a KV cache. */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Greedy generation from a prompt.")
 public final class GenerateCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin BackendOption backend;
 
     @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
@@ -40,7 +43,7 @@ public final class GenerateCommand implements Callable<Integer> {
             int[] p = new PromptEncoder(tok, continuation).prompt(prompt);
             int n = clampMaxTokens(maxTokens, p.length, m.config().blockSize());
             if (n != maxTokens) {
-                System.err.println("note: --max-tokens " + maxTokens + " clamped to " + n + ": the model's block of "
+                spec.commandLine().getErr().println("note: --max-tokens " + maxTokens + " clamped to " + n + ": the model's block of "
                         + m.config().blockSize() + " tokens holds " + p.length + " prompt tokens");
             }
             Greedy.Result r = g.generate(p, n, tok.eotToken(), stops);

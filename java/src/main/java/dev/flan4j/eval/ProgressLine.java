@@ -1,6 +1,6 @@
 package dev.flan4j.eval;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
@@ -10,13 +10,13 @@ import java.util.function.LongSupplier;
  */
 public final class ProgressLine implements Evaluator.Progress {
     private final String task;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final long intervalNanos;
     private final LongSupplier clock;
     private final long start;
     private long lastPrint = Long.MIN_VALUE;
 
-    ProgressLine(String task, PrintStream out, long intervalNanos, LongSupplier clock) {
+    ProgressLine(String task, PrintWriter out, long intervalNanos, LongSupplier clock) {
         this.task = task;
         this.out = out;
         this.intervalNanos = intervalNanos;
@@ -26,7 +26,12 @@ public final class ProgressLine implements Evaluator.Progress {
 
     /** Lines on stderr, every 5 seconds at most. */
     public static ProgressLine toStderr(String task) {
-        return new ProgressLine(task, System.err, 5_000_000_000L, System::nanoTime);
+        return to(new PrintWriter(System.err, true), task);
+    }
+
+    /** Lines on {@code out}, every 5 seconds at most. */
+    public static ProgressLine to(PrintWriter out, String task) {
+        return new ProgressLine(task, out, 5_000_000_000L, System::nanoTime);
     }
 
     @Override
@@ -35,6 +40,7 @@ public final class ProgressLine implements Evaluator.Progress {
         if (done < total && lastPrint != Long.MIN_VALUE && now - lastPrint < intervalNanos) return;
         lastPrint = now;
         out.println(line(done, total, (now - start) / 1e9));
+        out.flush();
     }
 
     /** The progress line after {@code seconds}. */
