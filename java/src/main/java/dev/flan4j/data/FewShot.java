@@ -6,9 +6,22 @@ import java.util.Random;
 import java.util.function.ToIntFunction;
 
 /**
- * Few-shot prompts: k exemplars sampled from the train split, rendered with the query's template (input, newline,
- * target), joined with blank lines before the query's input. While the prompt exceeds the token budget the last
- * exemplar is dropped.
+ * Few-shot prompts: k exemplars sampled from the train split, rendered with the query's template, before the query.
+ * Exemplars are pruned from the end until the prompt fits the token budget (FLAN's {@code prune_exemplars}: the
+ * longest prefix of exemplars whose tokens fit {@code maxTokens} minus the query's), and {@link Prompt#kept()} says how
+ * many stayed.
+ * <p>
+ * Two layouts:
+ * <ul>
+ *   <li>{@link Layout#SEPARATOR} for instruction-tuned models (every format but GPT-3 continuation): FLAN puts its
+ *       separator between x and y and between exemplars ({@code few_shot.py}); flan4j's separator is the
+ *       end-of-text token, the one between input and target in tuning, so each exemplar is laid out exactly as a
+ *       training document, {@code input EOT target EOT}, and the query follows as {@code input EOT}. The tokens are
+ *       built by the encoder (the separator is a special token, not text).</li>
+ *   <li>{@link Layout#CONTINUATION} for untuned models (GPT-3 continuation prompts), lm-evaluation-harness's layout:
+ *       {@code input + " " + target} per exemplar, exemplars and query joined by a blank line
+ *       ({@link #TARGET_DELIMITER}, {@link #EXEMPLAR_SEPARATOR}); {@link Prompt#text()} is the whole prompt.</li>
+ * </ul>
  *
  * @param k         number of exemplars wanted
  * @param maxTokens token budget for the whole prompt (FLAN: {@link #FLAN_MAX_TOKENS})
@@ -17,10 +30,59 @@ import java.util.function.ToIntFunction;
 public record FewShot(int k, int maxTokens, ToIntFunction<String> tokens) {
     /** FLAN's input budget for few-shot prompts. */
     public static final int FLAN_MAX_TOKENS = 960;
-    /** Between exemplars, and between the last exemplar and the query. */
+    /** Continuation layout: between exemplars, and between the last exemplar and the query (lm-eval's fewshot_delimiter). */
     public static final String EXEMPLAR_SEPARATOR = "\n\n";
-    /** Between an exemplar's input and its target. */
-    public static final String TARGET_SEPARATOR = "\n";
+    /** Continuation layout: between an exemplar's input and its target (lm-eval's target_delimiter). */
+    public static final String TARGET_DELIMITER = " ";
+
+    /** How exemplars are joined. */
+    public enum Layout {
+        /** {@code x EOT y EOT ... query EOT}: instruction-tuned models. */
+        SEPARATOR,
+        /** {@code x " " y "\n\n" ... query}: untuned models (lm-evaluation-harness). */
+        CONTINUATION;
+
+        /** The layout of a prompt format: continuation for GPT-3 prompts, the separator otherwise. */
+        public static Layout of(PromptFormat f) {
+            return f == PromptFormat.GPT3_CONTINUATION ? CONTINUATION : SEPARATOR;
+        }
+    }
+
+    public FewShot {
+        if (k < 0) throw new IllegalArgumentException("k must be >= 0, got " + k);
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
+        if (tokens == null) throw new IllegalArgumentException("tokens is null");
+    }
+
+    /**
+     * A few-shot prompt.
+     *
+     * @param exemplars the exemplars kept, in order, each rendered with the query's template
+     * @param query     the query instance (its target and options are the prompt's)
+     * @param wanted    how many exemplars were asked for (fewer when the train split is small)
+     * @param layout    how they are joined
+     */
+    public record Prompt(List<Instance> exemplars, Instance query, int wanted, Layout layout) {
+        public Prompt {
+            exemplars = List.copyOf(exemplars);
+        }
+
+        /** Exemplars that fit the budget. */
+        public int kept() { return exemplars.size(); }
+
+        /** The whole prompt as text ({@link Layout#CONTINUATION} only: the separator layout holds special tokens). */
+        public String text() {
+            if (layout != Layout.CONTINUATION) throw new IllegalStateException("a " + layout + " prompt has no text form");
+            StringBuilder sb = new StringBuilder();
+            for (Instance x : exemplars) sb.append(x.input()).append(TARGET_DELIMITER).append(x.target()).append(EXEMPLAR_SEPARATOR);
+            return sb.append(query.input()).toString();
+        }
+
+        /** The query instance with {@link #text()} as its input. */
+        public Instance instance() {
+            return new Instance(query.task(), text(), query.target(), query.options());
+        }
+    }
 
     /**
      * k train examples (the query itself excluded), sampled by a Random seeded from {@code seed} and the query id,
@@ -35,24 +97,31 @@ public record FewShot(int k, int maxTokens, ToIntFunction<String> tokens) {
         return List.copyOf(pool.subList(0, n));
     }
 
-    /** The few-shot instance for a query: exemplars and query rendered by {@code format} with template {@code t}. */
-    public Instance render(Dataset d, Example query, Template t, PromptFormat format, long seed) {
+    /** The few-shot prompt for a query: exemplars and query rendered by {@code format} with template {@code t}. */
+    public Prompt prompt(Dataset d, Example query, Template t, PromptFormat format, long seed) {
         Instance q = format.render(d, query, t);
-        List<String> shots = new ArrayList<>();
-        for (Example e : exemplars(d, query, seed)) {
-            Instance x = format.render(d, e, t);
-            shots.add(x.input() + TARGET_SEPARATOR + x.target());
+        Layout layout = Layout.of(format);
+        List<Instance> shots = new ArrayList<>();
+        for (Example e : exemplars(d, query, seed)) shots.add(format.render(d, e, t));
+        int wanted = shots.size();
+        int room = maxTokens - queryTokens(q, layout);
+        int used = 0, keep = 0;
+        for (Instance x : shots) {
+            used += exemplarTokens(x, layout);
+            if (used > room) break;
+            keep++;
         }
-        String prompt = join(shots, q.input());
-        while (!shots.isEmpty() && tokens.applyAsInt(prompt) > maxTokens) {
-            shots.remove(shots.size() - 1);
-            prompt = join(shots, q.input());
-        }
-        return new Instance(q.task(), prompt, q.target(), q.options());
+        return new Prompt(shots.subList(0, keep), q, wanted, layout);
     }
 
-    private static String join(List<String> shots, String query) {
-        if (shots.isEmpty()) return query;
-        return String.join(EXEMPLAR_SEPARATOR, shots) + EXEMPLAR_SEPARATOR + query;
+    /** Tokens of an exemplar with its delimiters, as the layout lays it out. */
+    private int exemplarTokens(Instance x, Layout layout) {
+        return layout == Layout.SEPARATOR
+                ? tokens.applyAsInt(x.input()) + 1 + tokens.applyAsInt(x.target()) + 1
+                : tokens.applyAsInt(x.input() + TARGET_DELIMITER + x.target() + EXEMPLAR_SEPARATOR);
+    }
+
+    private int queryTokens(Instance q, Layout layout) {
+        return tokens.applyAsInt(q.input()) + (layout == Layout.SEPARATOR ? 1 : 0);
     }
 }

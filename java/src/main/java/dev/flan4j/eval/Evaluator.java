@@ -17,7 +17,6 @@ import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.PromptFit;
 import dev.flan4j.train.Truncation;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +24,12 @@ import java.util.Map;
 
 /**
  * FLAN's evaluation protocol on a model: every scorable template (not turned around) of every dataset, on the test
- * split and on the dev split; rank classification for classification tasks (acc as FLAN, acc_norm beside it), greedy
+ * split and on the dev split; rank classification for classification tasks (acc as FLAN, with lm-evaluation-harness's
+ * acc_norm and acc_bytes beside it), greedy
  * generation scored with the dataset's metric otherwise. Per dataset: the mean over templates and the test score of
  * the template best on dev. Per cluster: the mean of its datasets. Zero-shot by default, k-shot with exemplars from
- * train. All scores are on a 0-100 scale.
+ * train ({@link FewShot}: FLAN's separator layout for instruction formats, lm-evaluation-harness's for continuation
+ * prompts; the report counts how many exemplars each prompt kept). All scores are on a 0-100 scale.
  * <p>
  * Prompts longer than the model's block (less room for the longest option or the generation budget) are cut as FLAN
  * cuts inputs ({@link PromptFit#prompt}: the end goes, OPTIONS lists stay); the report counts them per dataset.
@@ -54,9 +55,13 @@ public final class Evaluator {
         public static Options zeroShot(PromptFormat format) { return new Options(format, 0, 200, 50, 32, 1); }
     }
 
-    /** One template's score on one split. {@code accNorm} is NaN for generation tasks. */
+    /**
+     * One template's score on one split. For classification {@code score} is FLAN's rank-classification accuracy
+     * (lm-evaluation-harness's {@code acc}), {@code accNorm} lm-evaluation-harness's {@code acc_norm} (log-likelihood
+     * per character) and {@code accBytes} its {@code acc_bytes} (per UTF-8 byte); both are NaN for generation tasks.
+     */
     public record TemplateScore(String dataset, String cluster, String template, String split, String metric,
-                                double score, double accNorm, int n) {}
+                                double score, double accNorm, double accBytes, int n) {}
 
     /** One dataset: mean over templates and the best-dev template's test score. */
     public record DatasetScore(String dataset, String cluster, String metric, double mean, double bestDev,
@@ -65,21 +70,23 @@ public final class Evaluator {
     /**
      * Everything one evaluation produced.
      *
-     * @param truncation per dataset, how many of the scored prompts (test and dev, every template) were cut to fit
-     *                   the block
+     * @param truncation    per dataset, how many of the scored prompts (test and dev, every template) were cut to
+     *                      fit the block
+     * @param exemplarsKept per dataset (k-shot only), how many prompts kept 0, 1, ... k exemplars within the budget
      */
     public record Report(List<TemplateScore> templates, List<DatasetScore> datasets,
                          Map<String, Double> clusterMean, Map<String, Double> clusterBestDev,
-                         Map<String, Truncation.Rate> truncation) {
+                         Map<String, Truncation.Rate> truncation, Map<String, List<Integer>> exemplarsKept) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public Report {
-            truncation = truncation == null ? Map.of() : Map.copyOf(truncation);
+            truncation = truncation == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(truncation));
+            exemplarsKept = exemplarsKept == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exemplarsKept));
         }
 
-        /** A report without truncation counts (e.g. merged from parts). */
+        /** A report without truncation or exemplar counts (e.g. merged from parts). */
         public Report(List<TemplateScore> templates, List<DatasetScore> datasets,
                       Map<String, Double> clusterMean, Map<String, Double> clusterBestDev) {
-            this(templates, datasets, clusterMean, clusterBestDev, Map.of());
+            this(templates, datasets, clusterMean, clusterBestDev, Map.of(), Map.of());
         }
     }
 
@@ -94,6 +101,7 @@ public final class Evaluator {
         void scored(long done, long total);
     }
     private Truncation truncation = new Truncation();
+    private Map<String, int[]> exemplarsKept = new LinkedHashMap<>();
 
     public Evaluator(Gpt model, Tokenizer tokenizer, Options options) {
         this.model = model;
@@ -117,6 +125,7 @@ public final class Evaluator {
                     + (opt.maxDev() == 0 ? 0 : head(Splits.dev(d), opt.maxDev()).size()));
         }
         truncation = new Truncation();
+        exemplarsKept = new LinkedHashMap<>();
         List<TemplateScore> all = new ArrayList<>();
         List<DatasetScore> ds = new ArrayList<>();
         for (Dataset d : datasets) {
@@ -156,63 +165,106 @@ public final class Evaluator {
             mean.put(c, list.stream().mapToDouble(DatasetScore::mean).average().orElse(Double.NaN));
             bestDev.put(c, list.stream().mapToDouble(DatasetScore::bestDev).average().orElse(Double.NaN));
         });
-        return new Report(all, ds, mean, bestDev, new LinkedHashMap<>(truncation.rates()));
+        Map<String, List<Integer>> kept = new LinkedHashMap<>();
+        exemplarsKept.forEach((name, counts) -> kept.put(name, java.util.Arrays.stream(counts).boxed().toList()));
+        return new Report(all, ds, mean, bestDev, new LinkedHashMap<>(truncation.rates()), kept);
     }
 
     private static List<Example> head(List<Example> list, int n) {
         return n == 0 || list.size() <= n ? list : list.subList(0, n);
     }
 
-    private Instance render(Dataset d, Example e, Template t) {
-        if (opt.shots() == 0) return opt.format().render(d, e, t);
-        // FLAN's 960-token budget, or less when the model's block (minus the answer) is shorter, so whole exemplars are
-        // dropped instead of the prompt being cut mid-exemplar.
-        int budget = Math.min(FewShot.FLAN_MAX_TOKENS, model.config().blockSize() - opt.maxNewTokens());
-        return new FewShot(opt.shots(), Math.max(1, budget), tok::count).render(d, e, t, opt.format(), opt.seed());
+    /**
+     * The prompt tokens of example e under template t within {@code budget} tokens. Zero-shot: the instance's prompt,
+     * fitted. k-shot: FLAN's 960-token budget, or less when the model's block (minus the answer) is shorter, so whole
+     * exemplars are dropped instead of the prompt being cut mid-exemplar; the number kept is counted per dataset.
+     */
+    private int[] promptTokens(Dataset d, Example e, Template t, Instance query, int budget) {
+        if (opt.shots() == 0) return fit(d, query, budget);
+        FewShot fs = new FewShot(opt.shots(), Math.max(1, Math.min(FewShot.FLAN_MAX_TOKENS, budget)), tok::count);
+        FewShot.Prompt p = fs.prompt(d, e, t, opt.format(), opt.seed());
+        exemplarsKept.computeIfAbsent(d.name(), k -> new int[opt.shots() + 1])[p.kept()]++;
+        if (p.layout() == FewShot.Layout.CONTINUATION) return fit(d, p.instance(), budget);
+        List<int[]> parts = new ArrayList<>();
+        int n = 0;
+        for (Instance x : p.exemplars()) {   // each exemplar as a tuning document: input EOT target EOT
+            int[] doc = enc.sequence(x, true).tokens();
+            parts.add(doc);
+            n += doc.length;
+        }
+        int[] q = fit(d, query, budget - n);
+        int[] out = new int[n + q.length];
+        int at = 0;
+        for (int[] doc : parts) {
+            System.arraycopy(doc, 0, out, at, doc.length);
+            at += doc.length;
+        }
+        System.arraycopy(q, 0, out, at, q.length);
+        return out;
     }
 
     /** Scores one template on some examples. */
     TemplateScore score(Dataset d, Template t, String split, List<Example> examples) {
         if (examples.isEmpty()) throw new IllegalArgumentException("dataset " + d.name() + " has no " + split + " examples");
         if (d.task() == TaskType.CLASSIFICATION) {
-            List<RankScorer.Example> items = new ArrayList<>();
-            for (Example e : examples) {
-                Instance inst = render(d, e, t);
-                List<String> options = inst.options();
-                int gold = options.indexOf(inst.target());
-                if (gold < 0) {
-                    throw new IllegalStateException("dataset " + d.name() + " example " + e.id() + ": answer '" + inst.target()
-                            + "' is not among its options " + options);
-                }
-                List<int[]> optTokens = new ArrayList<>();
-                int[] bytes = new int[options.size()];
-                for (int i = 0; i < options.size(); i++) {
-                    optTokens.add(enc.continuationTokens(options.get(i)));
-                    bytes[i] = options.get(i).getBytes(StandardCharsets.UTF_8).length;
-                }
-                int longest = optTokens.stream().mapToInt(o -> o.length).max().orElse(1);
-                items.add(new RankScorer.Example(fit(d, inst, model.config().blockSize() - longest + 1), optTokens, bytes, gold));
-            }
-            try (RankScorer scorer = new RankScorer(model)) {
-                RankScorer.Accuracy acc = RankScorer.accuracy(scorer.scoreAll(items));
-                return new TemplateScore(d.name(), d.cluster(), t.name(), split, "accuracy", 100 * acc.acc(),
-                        100 * acc.accNorm(), acc.count());
-            }
+            RankScorer.Accuracy acc = RankScorer.accuracy(rank(d, t, examples));
+            return new TemplateScore(d.name(), d.cluster(), t.name(), split, "accuracy", 100 * acc.acc(),
+                    100 * acc.accNorm(), 100 * acc.accBytes(), acc.count());
         }
-        List<String> predictions = new ArrayList<>();
+        List<String> predictions = generate(d, t, examples);
         List<List<String>> references = new ArrayList<>();
+        for (Example e : examples) references.add(List.of(opt.format().render(d, e, t).target()));
+        return new TemplateScore(d.name(), d.cluster(), t.name(), split, d.metric().id(),
+                generationScore(d, predictions, references), Double.NaN, Double.NaN, predictions.size());
+    }
+
+    /**
+     * Rank classification of a classification dataset's examples under one template, as {@link #evaluate} scores
+     * them: per example every option's log-likelihood given the (fitted) prompt, and the acc / acc_norm / acc_bytes
+     * predictions.
+     */
+    public List<RankScorer.Result> rank(Dataset d, Template t, List<Example> examples) {
+        if (d.task() != TaskType.CLASSIFICATION) throw new IllegalArgumentException("dataset " + d.name() + " is not classification");
+        List<RankScorer.Example> items = new ArrayList<>();
+        for (Example e : examples) {
+            Instance inst = opt.format().render(d, e, t);
+            List<String> options = inst.options();
+            int gold = options.indexOf(inst.target());
+            if (gold < 0) {
+                throw new IllegalStateException("dataset " + d.name() + " example " + e.id() + ": answer '" + inst.target()
+                        + "' is not among its options " + options);
+            }
+            List<int[]> optTokens = new ArrayList<>();
+            int[] chars = new int[options.size()], bytes = new int[options.size()];
+            for (int i = 0; i < options.size(); i++) {
+                optTokens.add(enc.continuationTokens(options.get(i)));
+                chars[i] = RankScorer.chars(options.get(i));
+                bytes[i] = RankScorer.bytes(options.get(i));
+            }
+            int longest = optTokens.stream().mapToInt(o -> o.length).max().orElse(1);
+            items.add(new RankScorer.Example(promptTokens(d, e, t, inst, model.config().blockSize() - longest + 1), optTokens,
+                    chars, bytes, gold));
+        }
+        try (RankScorer scorer = new RankScorer(model)) {
+            return scorer.scoreAll(items);
+        }
+    }
+
+    /**
+     * Greedy generations for examples under one template, as {@link #evaluate} scores them (stripped; continuation
+     * prompts stop at a newline).
+     */
+    public List<String> generate(Dataset d, Template t, List<Example> examples) {
+        List<String> predictions = new ArrayList<>();
         try (Greedy greedy = new Greedy(model, tok::decode)) {
             List<String> stops = enc.continuation() ? List.of("\n") : List.of();
             for (Example e : examples) {
-                Instance inst = render(d, e, t);
-                int[] prompt = fit(d, inst, model.config().blockSize() - opt.maxNewTokens() + 1);
-                Greedy.Result r = greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops);
-                predictions.add(r.text().strip());
-                references.add(List.of(inst.target()));
+                Instance inst = opt.format().render(d, e, t);
+                int[] prompt = promptTokens(d, e, t, inst, model.config().blockSize() - opt.maxNewTokens() + 1);
+                predictions.add(greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops).text().strip());
             }
         }
-        return new TemplateScore(d.name(), d.cluster(), t.name(), split, d.metric().id(),
-                generationScore(d, predictions, references), Double.NaN, predictions.size());
+        return predictions;
     }
 
     /** The prompt of an instance fitted to {@code budget} tokens (at least 2), counted in the truncation report. */
@@ -223,7 +275,7 @@ public final class Evaluator {
     }
 
     /** The dataset's metric on generated text, 0-100. */
-    static double generationScore(Dataset d, List<String> predictions, List<List<String>> references) {
+    public static double generationScore(Dataset d, List<String> predictions, List<List<String>> references) {
         return switch (d.metric()) {
             case EXACT_MATCH, ACCURACY -> ExactMatch.corpusScore(predictions, references);
             case F1 -> TokenF1.corpusScore(predictions, references);

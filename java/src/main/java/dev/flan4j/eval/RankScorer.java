@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * Rank classification as in FLAN: each option's summed log-likelihood given the prompt, the prediction being the
- * option with the largest sum ({@code acc}). Also reports lm-evaluation-harness's {@code acc_norm}: the argmax of the
- * sum divided by the option's length in UTF-8 bytes (this class sees tokens only, so the caller passes the byte
- * lengths).
+ * option with the largest sum ({@code acc}). Also reports lm-evaluation-harness's length-normalized variants under its
+ * names: {@code acc_norm}, the argmax of the sum divided by the option's length in characters (Unicode code points,
+ * Python's {@code len}), and {@code acc_bytes}, divided by its length in UTF-8 bytes. This class sees tokens only, so
+ * the caller passes both lengths.
  *
  * <p>How it runs: per example the prompt is decoded once into a KV cache; each option is then scored by rewinding
  * the cache to the end of the prompt ({@link Gpt.KvCache#truncate}) and decoding the option's tokens but its last
@@ -35,10 +36,16 @@ public final class RankScorer implements AutoCloseable {
      *
      * @param prompt      prompt token ids (at least one; prepend a BOS/EOS token for an empty prompt)
      * @param options     the candidate continuations' token ids, each non-empty
-     * @param optionBytes each option's length in UTF-8 bytes (for acc_norm), each > 0
+     * @param optionChars each option's length in characters (for acc_norm), each > 0
+     * @param optionBytes each option's length in UTF-8 bytes (for acc_bytes), each > 0
      * @param gold        index of the correct option, or -1 when unlabeled
      */
-    public record Example(int[] prompt, List<int[]> options, int[] optionBytes, int gold) {
+    public record Example(int[] prompt, List<int[]> options, int[] optionChars, int[] optionBytes, int gold) {
+        /** An example whose options are ASCII text, so that characters and bytes agree: {@code lengths} serves both. */
+        public Example(int[] prompt, List<int[]> options, int[] lengths, int gold) {
+            this(prompt, options, lengths, lengths, gold);
+        }
+
         public Example {
             if (prompt == null || prompt.length == 0) {
                 throw new IllegalArgumentException("prompt must hold at least one token, got "
@@ -49,42 +56,56 @@ public final class RankScorer implements AutoCloseable {
             for (int j = 0; j < options.size(); j++) {
                 if (options.get(j).length == 0) throw new IllegalArgumentException("options[" + j + "] has no tokens");
             }
-            if (optionBytes == null || optionBytes.length != options.size()) {
-                throw new IllegalArgumentException("optionBytes has " + (optionBytes == null ? "null" : optionBytes.length)
-                        + " entries for " + options.size() + " options");
-            }
-            for (int j = 0; j < optionBytes.length; j++) {
-                if (optionBytes[j] <= 0) {
-                    throw new IllegalArgumentException("optionBytes[" + j + "] = " + optionBytes[j] + " must be > 0");
-                }
-            }
+            checkLengths("optionChars", optionChars, options.size());
+            checkLengths("optionBytes", optionBytes, options.size());
             if (gold < -1 || gold >= options.size()) {
                 throw new IllegalArgumentException("gold=" + gold + " must be in [-1, " + options.size() + ")");
             }
         }
     }
 
+    private static void checkLengths(String name, int[] lengths, int options) {
+        if (lengths == null || lengths.length != options) {
+            throw new IllegalArgumentException(name + " has " + (lengths == null ? "null" : lengths.length)
+                    + " entries for " + options + " options");
+        }
+        for (int j = 0; j < lengths.length; j++) {
+            if (lengths[j] <= 0) throw new IllegalArgumentException(name + "[" + j + "] = " + lengths[j] + " must be > 0");
+        }
+    }
+
+    /** An option's length in characters as lm-evaluation-harness counts them (Unicode code points). */
+    public static int chars(String option) { return option.codePointCount(0, option.length()); }
+
+    /** An option's length in UTF-8 bytes. */
+    public static int bytes(String option) { return option.getBytes(java.nio.charset.StandardCharsets.UTF_8).length; }
+
     /**
      * The scores of one example.
      *
      * @param logLikelihoods      per option, the sum over its tokens of log p(token | prompt, earlier option tokens)
+     * @param optionChars         per option, its length in characters (as given)
      * @param optionBytes         per option, its length in UTF-8 bytes (as given)
-     * @param predicted           argmax of logLikelihoods (first on ties): FLAN's rank classification
-     * @param predictedNorm       argmax of logLikelihoods / optionBytes (first on ties): acc_norm
+     * @param predicted           argmax of logLikelihoods (first on ties): FLAN's rank classification, acc
+     * @param predictedNorm       argmax of logLikelihoods / optionChars (first on ties): acc_norm
+     * @param predictedBytes      argmax of logLikelihoods / optionBytes (first on ties): acc_bytes
      * @param gold                the correct option, -1 when unlabeled
      * @param promptTokensDropped prompt tokens cut from the left to fit the block size
      */
-    public record Result(double[] logLikelihoods, int[] optionBytes, int predicted, int predictedNorm, int gold,
-                         int promptTokensDropped) {
+    public record Result(double[] logLikelihoods, int[] optionChars, int[] optionBytes, int predicted, int predictedNorm,
+                         int predictedBytes, int gold, int promptTokensDropped) {
         /** Whether {@link #predicted} is the gold option. */
         public boolean correct() { return gold >= 0 && predicted == gold; }
 
-        /** Whether {@link #predictedNorm} is the gold option. */
+        /** Whether {@link #predictedNorm} (per character) is the gold option. */
         public boolean correctNorm() { return gold >= 0 && predictedNorm == gold; }
+
+        /** Whether {@link #predictedBytes} (per byte) is the gold option. */
+        public boolean correctBytes() { return gold >= 0 && predictedBytes == gold; }
     }
 
-    /** Accuracy over the labeled examples of a list of results. */
-    public record Accuracy(int count, double acc, double accNorm) {}
+    /** acc, acc_norm (per character) and acc_bytes (per byte) over the labeled examples of a list of results. */
+    public record Accuracy(int count, double acc, double accNorm, double accBytes) {}
 
     private final Gpt model;
     private final Backend be;
@@ -137,10 +158,13 @@ public final class RankScorer implements AutoCloseable {
                 ll[j] -= sumLosses(logits, Arrays.copyOfRange(opt, 1, opt.length), V, Vp);
             }
         }
-        int[] bytes = e.optionBytes().clone();
-        double[] norm = new double[k];
-        for (int j = 0; j < k; j++) norm[j] = ll[j] / bytes[j];
-        return new Result(ll, bytes, argmax(ll), argmax(norm), e.gold(), e.prompt().length - kept);
+        int[] chars = e.optionChars().clone(), bytes = e.optionBytes().clone();
+        double[] perChar = new double[k], perByte = new double[k];
+        for (int j = 0; j < k; j++) {
+            perChar[j] = ll[j] / chars[j];
+            perByte[j] = ll[j] / bytes[j];
+        }
+        return new Result(ll, chars, bytes, argmax(ll), argmax(perChar), argmax(perByte), e.gold(), e.prompt().length - kept);
     }
 
     /** Sum over rows of -log softmax(logits[i, :V])[targets[i]], in double. */
@@ -169,16 +193,18 @@ public final class RankScorer implements AutoCloseable {
         return best;
     }
 
-    /** acc and acc_norm over the results whose gold is known (NaN when none is). */
+    /** acc, acc_norm and acc_bytes over the results whose gold is known (NaN when none is). */
     public static Accuracy accuracy(List<Result> results) {
-        int n = 0, hit = 0, hitNorm = 0;
+        int n = 0, hit = 0, hitNorm = 0, hitBytes = 0;
         for (Result r : results) {
             if (r.gold() < 0) continue;
             n++;
             if (r.correct()) hit++;
             if (r.correctNorm()) hitNorm++;
+            if (r.correctBytes()) hitBytes++;
         }
-        return n == 0 ? new Accuracy(0, Double.NaN, Double.NaN) : new Accuracy(n, (double) hit / n, (double) hitNorm / n);
+        return n == 0 ? new Accuracy(0, Double.NaN, Double.NaN, Double.NaN)
+                : new Accuracy(n, (double) hit / n, (double) hitNorm / n, (double) hitBytes / n);
     }
 
     @Override

@@ -42,6 +42,25 @@ class RankScorerTest {
             assertEquals(2, acc.count(), "the unlabeled example is not counted");
             assertEquals(0.5, acc.acc(), 1e-12);
             assertEquals(0.5, acc.accNorm(), 1e-12);
+            assertEquals(0.5, acc.accBytes(), 1e-12);   // ASCII lengths: the same as acc_norm
+        }
+    }
+
+    @Test
+    void accNormDividesByCharactersAndAccBytesByBytes() {
+        assertEquals(4, RankScorer.chars("café"));
+        assertEquals(5, RankScorer.bytes("café"));
+        assertEquals(1, RankScorer.chars("\uD83D\uDE00"));   // one code point, two UTF-16 units, four bytes
+        try (Gpt m = TestModels.fixedLogits(be, Z, 16); RankScorer s = new RankScorer(m)) {
+            // A: lp(3), 2 characters, 1 byte. B: 2 lp(3), 2 characters, 10 bytes.
+            List<int[]> options = List.of(new int[]{3}, new int[]{3, 3});
+            RankScorer.Result r = s.score(new RankScorer.Example(new int[]{1}, options, new int[]{2, 2}, new int[]{1, 10}, 1));
+            assertEquals(0, r.predicted());
+            assertEquals(0, r.predictedNorm(), "per character: lp(3) / 2 > 2 lp(3) / 2");
+            assertEquals(1, r.predictedBytes(), "per byte: 2 lp(3) / 10 > lp(3) / 1");
+            RankScorer.Accuracy acc = RankScorer.accuracy(List.of(r));
+            assertEquals(0.0, acc.accNorm());
+            assertEquals(1.0, acc.accBytes());
         }
     }
 
@@ -73,8 +92,14 @@ class RankScorerTest {
         e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 1}, 2));
         assertTrue(e.getMessage().contains("gold=2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1}, 0));
+        assertTrue(e.getMessage().contains("optionChars has 1 entries for 2 options"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 1}, new int[]{1}, 0));
         assertTrue(e.getMessage().contains("optionBytes has 1 entries for 2 options"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 0}, 0));
+        assertTrue(e.getMessage().contains("optionChars[1] = 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RankScorer.Example(new int[]{1}, two, new int[]{1, 1}, new int[]{1, 0}, 0));
         assertTrue(e.getMessage().contains("optionBytes[1] = 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new RankScorer.Example(new int[]{1}, List.of(new int[]{1}, new int[0]), new int[]{1, 1}, 0));
