@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.experiment.Demo;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
@@ -26,7 +27,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--held-out", paramLabel = "CLUSTER", description = "Cluster held out of tuning (default: nli).")
     String heldOut;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "Model preset (default: 1m on CPU, 30m on CUDA).")
+    @Option(names = "--recipe", paramLabel = "NAME", description = "Named recipe (default: demo on CPU, demo-gpu on CUDA).")
+    String recipe;
+
+    @Option(names = "--preset", paramLabel = "NAME", description = "Model preset (default: the recipe's; 1m for demo).")
     String preset;
 
     @Option(names = "--pretrain-steps", paramLabel = "N") Integer pretrainSteps;
@@ -38,17 +42,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Backend be = backend.create()) {
-            Demo.Config d = be.name().equals("cuda") ? Demo.Config.gpu() : Demo.Config.cpu();
-            d = new Demo.Config(preset != null ? preset : d.preset(), d.seqLen(),
-                    heldOut != null ? heldOut.toLowerCase(Locale.ROOT) : d.heldOut(),
-                    pretrainSteps != null ? pretrainSteps : d.pretrainSteps(), tuneSteps != null ? tuneSteps : d.tuneSteps(),
-                    d.batchRows(), d.pretrainLr(), d.tuneLr(), evalExamples != null ? evalExamples : d.evalExamples(),
-                    d.evalDev(), seed != null ? seed : d.seed());
+            Recipe d = Recipe.byName(recipe != null ? recipe : be.name().equals("cuda") ? "demo-gpu" : "demo");
+            Recipe.Builder b = d.toBuilder();
+            if (preset != null) b.model(preset);
+            if (heldOut != null) b.heldOut(heldOut.toLowerCase(Locale.ROOT));
+            if (pretrainSteps != null) b.pretrain(pretrainSteps, d.pretrain().lr()).checkpoints(4, d.pretrain().keepCheckpoints());
+            if (tuneSteps != null) b.tune(tuneSteps, d.tune().lr()).checkpoints(4, d.tune().keepCheckpoints());
+            if (evalExamples != null) b.eval(evalExamples, d.evalDev(), d.maxTemplates(), d.maxNewTokens());
+            if (seed != null) b.seed(seed);
+            d = b.build();
             Tokenizer tok = Tokenizers.byName("mini-bpe");
             System.out.println("flan4j demo on " + be.device() + "; results in " + out.toAbsolutePath());
             Demo.Result r = Demo.run(be, tok, Common.collection(null), Corpus.builtIn(), d, out, !noProgress);
             System.out.println();
-            System.out.println("Zero-shot on the held-out cluster '" + d.heldOut() + "' (scores 0-100):");
+            System.out.println("Zero-shot on the held-out cluster '" + d.heldOut().get(0) + "' (scores 0-100):");
             System.out.print(r.table().text());
             System.out.printf(Locale.ROOT, "%nwall time %.0f s; table and config written to %s%n", r.seconds(), out.toAbsolutePath());
             return 0;

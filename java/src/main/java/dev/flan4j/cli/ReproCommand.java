@@ -4,7 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.experiment.repro.Lab;
 import dev.flan4j.experiment.repro.Repro;
-import dev.flan4j.experiment.repro.ReproPreset;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
@@ -70,7 +70,7 @@ public final class ReproCommand implements Callable<Integer> {
         List<Repro.Experiment> todo = new ArrayList<>();
         try {
             if (experiment.equalsIgnoreCase("report")) {
-                ReproPreset p = ReproPreset.byName(preset != null ? preset : "cpu-mini");
+                Recipe p = Recipe.byName(preset != null ? preset : "cpu-mini");
                 Path outDir = out != null ? out : Path.of("repro", "results", p.name());
                 if (!java.nio.file.Files.isDirectory(outDir)) throw new IllegalArgumentException("no results folder " + outDir);
                 Repro.writeRunSetReport(outDir);
@@ -79,12 +79,12 @@ public final class ReproCommand implements Callable<Integer> {
             }
             if (experiment.equalsIgnoreCase("all")) todo.addAll(List.of(Repro.Experiment.values()));
             else todo.add(Repro.Experiment.byId(experiment));
-            if (preset != null) ReproPreset.byName(preset);
+            if (preset != null) Recipe.byName(preset);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Backend be = backend.create()) {
-            ReproPreset p = ReproPreset.byName(preset != null ? preset : be.name().equals("cuda") ? "gpu" : "cpu-mini");
+            Recipe p = Recipe.byName(preset != null ? preset : be.name().equals("cuda") ? "gpu" : "cpu-mini");
             Path outDir = out != null ? out : Path.of("repro", "results", p.name());
             Path runDir = runs != null ? runs : Path.of("runs", "repro", p.name());
             Tokenizer tok = Tokenizers.byName("mini-bpe");

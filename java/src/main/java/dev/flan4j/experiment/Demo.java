@@ -12,8 +12,6 @@ import dev.flan4j.eval.Evaluator;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tokenizer.Tokenizer;
-import dev.flan4j.train.Schedule;
-import dev.flan4j.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,58 +27,34 @@ import java.util.Map;
 public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** The demo's knobs; {@link #cpu()} fits about ten minutes on two cores. */
-    public record Config(String preset, int seqLen, String heldOut, int pretrainSteps, int tuneSteps, int batchRows,
-                         double pretrainLr, double tuneLr, int evalExamples, int evalDev, long seed) {
-        public static Config cpu() {
-            return new Config("1m", 128, "nli", 600, 400, 8, 3e-3, 1e-3, 100, 30, 1234);
-        }
-
-        /** A larger run for one GPU. */
-        public static Config gpu() {
-            return new Config("30m", 512, "nli", 4000, 2000, 32, 6e-4, 2e-4, 0, 200, 1234);
-        }
-
-        public TrainConfig pretrainConfig() {
-            return TrainConfig.defaults().withSteps(pretrainSteps).withBatch(batchRows, seqLen)
-                    .withLr(pretrainLr, Math.max(1, pretrainSteps / 20), Schedule.Kind.COSINE).withSeed(seed)
-                    .withCheckpoints(Math.max(1, pretrainSteps / 4), 2);
-        }
-
-        public TrainConfig tuneConfig() {
-            return TrainConfig.defaults().withSteps(tuneSteps).withBatch(batchRows, seqLen)
-                    .withLr(tuneLr, Math.max(1, tuneSteps / 20), Schedule.Kind.CONSTANT).withSeed(seed + 1)
-                    .withCheckpoints(Math.max(1, tuneSteps / 4), 2);
-        }
-    }
-
     /** What the demo produced. */
     public record Result(Table table, Evaluator.Report base, Evaluator.Report tuned, double seconds) {}
 
     private Demo() {}
 
-    public static Result run(Backend be, Tokenizer tok, Collection coll, Corpus corpus, Config c, Path out,
+    public static Result run(Backend be, Tokenizer tok, Collection coll, Corpus corpus, Recipe c, Path out,
                              boolean progress) throws IOException {
         long t0 = System.nanoTime();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("job", "demo");
         run.put("run", RunInfo.describe(be));
-        run.put("config", c);
-        GptConfig model = GptConfig.preset(c.preset()).withVocabSize(tok.vocabSize()).withBlockSize(c.seqLen());
+        run.put("recipe", c);
+        GptConfig model = GptConfig.preset(c.model()).withVocabSize(tok.vocabSize()).withBlockSize(c.seqLen());
         run.put("model", model);
         run.put("tokenizer", tok.name());
-        Splits.Split split = Splits.leaveOut(coll, c.heldOut());
+        String heldOut = c.heldOut().get(0);
+        Splits.Split split = Splits.leaveOut(coll, heldOut);
         run.put("tune_clusters", split.tuneClusters());
         run.put("eval_clusters", split.evalClusters());
 
-        Stages.Stage base = Stages.pretrain(be, model, tok, corpus, c.pretrainConfig(), out.resolve("pretrain"), progress);
+        Stages.Stage base = Stages.pretrain(be, model, tok, corpus, c.pretrain(), out.resolve("pretrain"), progress);
         Stages.Stage tuned = Stages.tune(base.model(), tok, split.tune(), PromptFormat.FLAN, Mixture.Config.FLAN, true,
-                c.tuneConfig(), out.resolve("tune-" + c.heldOut()), progress);
+                c.tune(), out.resolve("tune-" + heldOut), progress);
         Evaluator.Report baseReport = new Evaluator(base.model(), tok,
-                new Evaluator.Options(PromptFormat.GPT3_CONTINUATION, 0, c.evalExamples(), c.evalDev(), 32, c.seed()))
+                new Evaluator.Options(PromptFormat.GPT3_CONTINUATION, 0, c.evalExamples(), c.evalDev(), c.maxNewTokens(), c.seed()))
                 .evaluate(split.eval());
         Evaluator.Report tunedReport = new Evaluator(tuned.model(), tok,
-                new Evaluator.Options(PromptFormat.FLAN, 0, c.evalExamples(), c.evalDev(), 32, c.seed()))
+                new Evaluator.Options(PromptFormat.FLAN, 0, c.evalExamples(), c.evalDev(), c.maxNewTokens(), c.seed()))
                 .evaluate(split.eval());
         Table table = compare(baseReport, tunedReport);
         double secs = (System.nanoTime() - t0) / 1e9;

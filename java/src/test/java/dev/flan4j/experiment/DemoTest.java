@@ -20,7 +20,8 @@ class DemoTest {
 
     @Test
     void tinyDemoWritesItsTableAndConfigAndRepeatsExactly() throws Exception {
-        Demo.Config c = new Demo.Config("tiny", 64, "nli", 3, 2, 2, 3e-3, 1e-3, 3, 2, 7);
+        Recipe c = Recipe.builder("demo-test").model("tiny").batch(2, 64).pretrain(3, 3e-3).tune(2, 1e-3).checkpoints(4, 2)
+                .eval(3, 2, 0, 32).heldOut("nli").seed(7).build();
         var tok = Tokenizers.byName("mini-bpe");
         Collection coll = Collection.builtIn();
         Corpus corpus = Corpus.builtIn();
@@ -32,7 +33,7 @@ class DemoTest {
         for (String f : new String[]{"results.md", "results.csv", "run.json"}) assertTrue(Files.isRegularFile(tmp.resolve("a").resolve(f)), f);
         JsonNode run = new ObjectMapper().readTree(tmp.resolve("a/run.json").toFile());
         assertEquals("cpu", run.path("run").path("backend").asText());
-        assertEquals(7, run.path("config").path("seed").asInt());
+        assertEquals(7, run.path("recipe").path("seed").asInt());
         assertTrue(run.path("wall_seconds").asDouble() > 0);
         assertTrue(run.path("tune_clusters").toString().contains("sentiment"));
         assertTrue(!run.path("tune_clusters").toString().contains("paraphrase"), "FLAN drops paraphrase with NLI held out");

@@ -5,6 +5,7 @@ import dev.flan4j.data.Dataset;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.eval.Evaluator;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.Table;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class Experiments {
 
     /** Leave-one-cluster-out: untuned base (continuation, zero- and few-shot) against the tuned model, per cluster. */
     public static Outcome zeroShot(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         Collection coll = lab.collection();
         Lab.Model base = lab.base(p.model());
         int k = p.baselineShots();
@@ -53,7 +54,7 @@ public final class Experiments {
                 pg0 = new ArrayList<>(), pgk = new ArrayList<>(), pf = new ArrayList<>(), ch = new ArrayList<>();
         int better = 0, total = 0;
         Map<String, Object> numbers = new LinkedHashMap<>();
-        for (String c : p.zeroShotClusters()) {
+        for (String c : p.heldOut()) {
             Splits.Split split = Splits.leaveOut(coll, c);
             Lab.Model tuned = lab.tuned(p.model(), split.tuneClusters(), PromptFormat.FLAN);
             Evaluator.Report r0 = lab.eval(base, List.of(c), PromptFormat.GPT3_CONTINUATION, 0);
@@ -136,7 +137,7 @@ public final class Experiments {
 
     /** Number of tuning clusters 1..N in FLAN's order against the held-out average. */
     public static Outcome clusters(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT;
         Lab.Model base = lab.base(p.model());
         Evaluator.Report rb = evalAll(lab, base, held, PromptFormat.GPT3_CONTINUATION, 0);
@@ -201,7 +202,7 @@ public final class Experiments {
 
     /** A ladder of model sizes, tuned vs untuned on the held-out clusters. */
     public static Outcome scale(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT, tune = ablationTuneClusters(lab);
         List<String> header = new ArrayList<>(List.of("model", "parameters"));
         for (String c : held) {
@@ -254,7 +255,7 @@ public final class Experiments {
 
     /** Tuning with no template / dataset name / FLAN instructions; the paper's four settings. */
     public static Outcome instructions(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT, tune = ablationTuneClusters(lab);
         Lab.Model flan = lab.tuned(p.model(), tune, PromptFormat.FLAN);
         Lab.Model none = lab.tuned(p.model(), tune, PromptFormat.NO_TEMPLATE);
@@ -308,14 +309,14 @@ public final class Experiments {
 
     /** k exemplars with the tuned model (one per held-out cluster) and the spread across templates. */
     public static Outcome fewShot(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         Collection coll = lab.collection();
         List<List<String>> clRows = new ArrayList<>(), dsRows = new ArrayList<>();
         List<Double> ks = p.shots().stream().map(Integer::doubleValue).toList();
         List<Charts.Line> scoreLines = new ArrayList<>(), stdLines = new ArrayList<>();
         Map<String, Object> numbers = new LinkedHashMap<>();
         List<Double> avg0 = new ArrayList<>(), avgK = new ArrayList<>(), std0 = new ArrayList<>(), stdK = new ArrayList<>();
-        for (String c : p.zeroShotClusters()) {
+        for (String c : p.heldOut()) {
             Lab.Model tuned = lab.tuned(p.model(), Splits.leaveOut(coll, c).tuneClusters(), PromptFormat.FLAN);
             List<Double> sc = new ArrayList<>(), sd = new ArrayList<>();
             for (int k : p.shots()) {

@@ -2,6 +2,7 @@ package dev.flan4j.experiment.repro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.RunInfo;
 import dev.flan4j.experiment.Table;
 import dev.flan4j.model.AtomicFiles;
@@ -108,7 +109,7 @@ public final class Repro {
     }
 
     static String report(Experiment e, Lab lab, Experiments.Outcome o, Map<String, Object> info, double secs) {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         @SuppressWarnings("unchecked")
         Map<String, Object> run = (Map<String, Object>) info.get("run");
         StringBuilder sb = new StringBuilder();
@@ -132,16 +133,16 @@ public final class Repro {
 
     /** What every run of a preset has in common against the paper's setup. */
     static List<String> departures(Lab lab) {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> d = new ArrayList<>();
         long params = lab.modelConfig(p.model()).parameterCount();
         d.add(String.format(Locale.ROOT, "Scale: a %.2fM-parameter GPT (preset %s) pretrained for %d steps of %d x %d tokens "
                         + "(%,d tokens) on the built-in corpus, against LaMDA-PT 137B; tuned for %d steps (%,d tokens) "
                         + "against 30k steps of 8,192 tokens. The paper found instruction tuning HURTS held-out tasks at "
                         + "8B parameters and below; at this scale nothing in the paper predicts a gain, and we do not tune "
-                        + "the setup to find one.", params / 1e6, p.model(), p.pretrainSteps(), p.batchRows(), p.seqLen(),
-                (long) p.pretrainSteps() * p.batchRows() * p.seqLen(), p.tuneSteps(),
-                (long) p.tuneSteps() * p.batchRows() * p.seqLen()));
+                        + "the setup to find one.", params / 1e6, p.model(), p.pretrain().steps(), p.batchRows(), p.seqLen(),
+                (long) p.pretrain().steps() * p.batchRows() * p.seqLen(), p.tune().steps(),
+                (long) p.tune().steps() * p.batchRows() * p.seqLen()));
         d.add("Data: the built-in mini-FLAN collection (" + lab.collection().datasets().size() + " small datasets in "
                 + lab.collection().clusters().size() + " clusters, derived from public sources such as WordNet and the "
                 + "CIA Factbook) stands in for the paper's 62 datasets; cluster names follow the paper, the tasks are "

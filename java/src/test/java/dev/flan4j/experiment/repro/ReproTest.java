@@ -13,6 +13,7 @@ import dev.flan4j.backend.Backends;
 import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.awt.image.BufferedImage;
@@ -48,7 +49,7 @@ class ReproTest {
         coll = Collection.builtIn();
         corpus = Corpus.builtIn();
         out = tmp.resolve("out");
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), 1234, tmp.resolve("runs"), false)) {
             for (Repro.Experiment e : Repro.Experiment.values()) RESULTS.put(e, Repro.run(e, lab, out));
         }
     }
@@ -94,15 +95,15 @@ class ReproTest {
     void tablesHoldThePapersNumbersBesideOurs() throws IOException {
         String clusters = Files.readString(out.resolve("clusters/clusters.csv"));
         assertTrue(clusters.contains("49.9") && clusters.contains("55.0"), clusters);
-        assertEquals(1 + 1 + ReproPreset.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
+        assertEquals(1 + 1 + Recipe.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
         String instr = Files.readString(out.resolve("instructions/instructions.csv"));
         for (String v : List.of("37.3", "46.6", "47.0", "55.2")) assertTrue(instr.contains(v), instr);
         String zs = Files.readString(out.resolve("zero-shot/zero_shot_clusters.csv"));
         assertTrue(zs.contains("42.9") && zs.contains("53.2") && zs.contains("56.2"), zs);
         String scale = Files.readString(out.resolve("scale/scale.csv"));
-        assertEquals(1 + ReproPreset.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
+        assertEquals(1 + Recipe.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
         String fs = Files.readString(out.resolve("few-shot/few_shot.csv"));
-        assertEquals(1 + ReproPreset.tiny().shots().size() * ReproPreset.tiny().zeroShotClusters().size(),
+        assertEquals(1 + Recipe.tiny().shots().size() * Recipe.tiny().heldOut().size(),
                 fs.strip().split("\n").length, fs);
     }
 
@@ -116,7 +117,7 @@ class ReproTest {
 
     private static Map<String, String> runZeroShotAndInstructions(Path root, long seed) throws IOException {
         Map<String, String> tables = new LinkedHashMap<>();
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), seed, root.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), seed, root.resolve("runs"), false)) {
             for (Repro.Experiment e : List.of(Repro.Experiment.ZERO_SHOT, Repro.Experiment.INSTRUCTIONS)) {
                 Repro.run(e, lab, root.resolve("out"));
                 try (Stream<Path> s = Files.list(root.resolve("out").resolve(e.id))) {
@@ -131,7 +132,7 @@ class ReproTest {
 
     @Test
     void rerunReusesModelsAndEvaluations() throws IOException {
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), 1234, tmp.resolve("runs"), false)) {
             Repro.run(Repro.Experiment.CLUSTERS, lab, tmp.resolve("again"));
             assertTrue(lab.stages().stream().allMatch(s -> Boolean.TRUE.equals(s.get("reused_checkpoint"))), lab.stages().toString());
             assertEquals(0, lab.evalCounts().get("computed"));
@@ -145,7 +146,7 @@ class ReproTest {
 
     @Test
     void unknownNamesAreClearErrors() {
-        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> ReproPreset.byName("huge"));
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> Recipe.byName("huge"));
         assertTrue(p.getMessage().contains("unknown preset 'huge'") && p.getMessage().contains("cpu-mini"), p.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Repro.Experiment.byId("nope"));
         assertTrue(e.getMessage().contains("unknown experiment 'nope'") && e.getMessage().contains("zero-shot"), e.getMessage());
@@ -154,13 +155,13 @@ class ReproTest {
 
     @Test
     void presetsAreConsistent() {
-        for (ReproPreset p : ReproPreset.PRESETS.values()) {
+        for (Recipe p : Recipe.PRESETS.values()) {
             assertTrue(p.scaleLadder().contains(p.model()) || p.name().equals("gpu"), p.name());
-            for (String c : p.zeroShotClusters()) coll.cluster(c);
+            for (String c : p.heldOut()) coll.cluster(c);
             p.pretrainConfig(1);
             p.tuneConfig(1);
         }
-        assertEquals(List.of("tiny", "1m", "3m"), ReproPreset.cpuMini().scaleLadder());
+        assertEquals(List.of("tiny", "1m", "3m"), Recipe.cpuMini().scaleLadder());
         for (String c : Paper.CLUSTER_ORDER) coll.cluster(c);
         assertEquals(7, Paper.CLUSTER_ORDER.size());
         assertEquals(7, Paper.CLUSTERS_HELD_OUT_AVG.size());
