@@ -79,13 +79,13 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
     /** The demo on two CPU cores: about ten minutes. */
     public static Recipe demo() {
         return builder("demo").model("1m").batch(8, 128).pretrain(600, 3e-3).tune(400, 1e-3).checkpoints(4, 2)
-                .eval(100, 30, 0, 32).heldOut("nli").build();
+                .eval(200, 0, 3, 32).heldOut("nli").curve(4, 40).build();
     }
 
     /** The demo on one GPU: a larger model and more steps, every test example. */
     public static Recipe demoGpu() {
         return builder("demo-gpu").model("30m").batch(32, 512).pretrain(4000, 6e-4).tune(2000, 2e-4).checkpoints(4, 2)
-                .eval(0, 200, 0, 32).heldOut("nli").build();
+                .eval(0, 0, 0, 32).heldOut("nli").curve(8, 200).build();
     }
 
     /** Seconds-long runs for tests and CI: the tiny model, a handful of steps, two examples per template. */

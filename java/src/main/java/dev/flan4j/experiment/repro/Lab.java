@@ -144,7 +144,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The dataset with only its first {@code n} scorable (not turned-around) templates; n = 0 keeps all. */
-    static Dataset limitTemplates(Dataset d, int n) {
+    public static Dataset limitTemplates(Dataset d, int n) {
         if (n == 0) return d;
         List<Template> keep = d.templates().stream().filter(t -> !t.turnedAround()).limit(n).toList();
         if (keep.size() == d.templates().size()) return d;
