@@ -6,7 +6,6 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
-import dev.flan4j.data.Example;
 import dev.flan4j.data.Metric;
 import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
@@ -16,6 +15,7 @@ import dev.flan4j.eval.Evaluator;
 import dev.flan4j.eval.Stats;
 import dev.flan4j.experiment.repro.Charts;
 import dev.flan4j.experiment.repro.Lab;
+import dev.flan4j.experiment.repro.Scores;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Checkpoint;
 import dev.flan4j.model.Gpt;
@@ -181,11 +181,11 @@ public final class Demo {
         for (int i = 0; i < scored.size(); i++) {
             Evaluator.DatasetScore b = base.datasets().get(i), t = tuned.datasets().get(i);
             Dataset d = coll.dataset(t.dataset());
-            int n = testCount(tuned, t.dataset());
+            int n = Scores.testCount(tuned, t.dataset());
             String metric = t.metric();
             Stats.Interval bi = interval(metric, b.mean(), n), ti = interval(metric, t.mean(), n);
             rows.add(new Row(t.dataset(), t.cluster(), tuneClusters.contains(t.cluster()), metric, n, t.templates(),
-                    d.task() == TaskType.CLASSIFICATION ? 100 * majority(d, n) : Double.NaN, b.mean(), bi.low(), bi.high(),
+                    Scores.majority(d, n), b.mean(), bi.low(), bi.high(),
                     t.mean(), ti.low(), ti.high()));
         }
         return rows;
@@ -194,24 +194,6 @@ public final class Demo {
     private static Stats.Interval interval(String metric, double score, int n) {
         if (!proportion(metric) || Double.isNaN(score)) return new Stats.Interval(Double.NaN, Double.NaN);
         return Stats.wilson95(Math.min(1, Math.max(0, score / 100)), n).scaled(100);
-    }
-
-    private static int testCount(Evaluator.Report r, String dataset) {
-        return r.templates().stream().filter(s -> s.dataset().equals(dataset) && s.split().equals("test"))
-                .mapToInt(Evaluator.TemplateScore::n).findFirst().orElse(0);
-    }
-
-    /**
-     * The majority-class baseline on the first {@code n} test examples (those scored): the share of the most frequent
-     * gold answer; where the options differ per example, the share of the most frequent gold option position.
-     */
-    static double majority(Dataset d, int n) {
-        List<Example> test = d.examples("test");
-        if (test.size() > n) test = test.subList(0, n);
-        boolean fixed = d.options() != null && !d.options().isEmpty();
-        List<Object> labels = new ArrayList<>();
-        for (Example e : test) labels.add(fixed ? e.answer() : d.optionsFor(e).indexOf(e.answer()));
-        return Stats.majorityShare(labels);
     }
 
     /** Per cluster, its datasets pooled: n-weighted mean scores and majority, Wilson CIs on the pooled n. */

@@ -29,12 +29,14 @@ import java.util.Map;
  * @param shots            exemplar counts of the few-shot experiment
  * @param curvePoints      tuning checkpoints scored for the demo's learning curve (besides step 0)
  * @param curveExamples    test examples per dataset scored at each learning-curve point (one template)
+ * @param seeds            seeds a reproduction run set trains and scores (seed, seed + 1, ...): means and 95%
+ *                         intervals across them go beside the first seed's tables
  * @param seed             seed of model init, data order and exemplars
  */
 public record Recipe(String name, String model, List<String> scaleLadder, TrainConfig pretrain, TrainConfig tune,
                      int evalExamples, int evalDev, int maxTemplates, int maxNewTokens, List<String> heldOut,
                      int maxTuneClusters, int baselineShots, List<Integer> shots, int curvePoints, int curveExamples,
-                     long seed) {
+                     int seeds, long seed) {
 
     public Recipe {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("recipe name is empty");
@@ -56,6 +58,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         nonNegative("curvePoints", curvePoints);
         nonNegative("curveExamples", curveExamples);
         if (maxNewTokens <= 0) throw new IllegalArgumentException("maxNewTokens must be > 0, got " + maxNewTokens);
+        if (seeds < 1) throw new IllegalArgumentException("seeds must be >= 1, got " + seeds);
     }
 
     private static void nonNegative(String field, int v) {
@@ -96,20 +99,20 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
 
     /**
      * The built-in collection on a 2-core CPU: the tiny model (1m and 3m in the scale ladder), 200 pretraining and
-     * 60 tuning steps of 4 x 128 tokens, 30 test and 10 dev examples on 3 templates per dataset. All five experiments
-     * in 45-60 minutes on a shared 2-core machine (the 3m base of the scale ladder is the largest part).
+     * 60 tuning steps of 4 x 128 tokens; every test example (the splits hold 220-440) and 50 dev examples on 3
+     * templates per dataset; 3 seeds.
      */
     public static Recipe cpuMini() {
         return builder("cpu-mini").model("tiny").scaleLadder("tiny", "1m", "3m").batch(4, 128).pretrain(200, 3e-3)
-                .tune(60, 1e-3).eval(30, 10, 3, 12).heldOut("nli", "closed_book_qa", "commonsense").baselineShots(1)
-                .shots(0, 1, 2).build();
+                .tune(60, 1e-3).eval(0, 50, 3, 12).heldOut("nli", "closed_book_qa", "commonsense").baselineShots(1)
+                .shots(0, 1, 2).seeds(3).build();
     }
 
-    /** One H100-class GPU: larger models and many more steps, every test example and template. */
+    /** One H100-class GPU: larger models and many more steps, every test example and template, 3 seeds. */
     public static Recipe gpu() {
         return builder("gpu").model("10m").scaleLadder("1m", "3m", "10m", "30m").batch(32, 512).pretrain(4000, 6e-4)
                 .tune(1500, 2e-4).eval(0, 200, 0, 32).heldOut("nli", "closed_book_qa", "commonsense").baselineShots(3)
-                .shots(0, 1, 3, 5).build();
+                .shots(0, 1, 3, 5).seeds(3).build();
     }
 
     /** The named recipes. */
@@ -151,6 +154,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         private int evalExamples = 0, evalDev = 50, maxTemplates = 0, maxNewTokens = 32;
         private int maxTuneClusters = Paper.CLUSTER_ORDER.size(), baselineShots = 1, curvePoints = 0, curveExamples = 40;
         private List<Integer> shots = List.of(0, 1);
+        private int seeds = 1;
         private long seed = 1234;
 
         private Builder(String name) { this.name = name; }
@@ -161,7 +165,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
             pretrainSteps = r.pretrain.steps(); tuneSteps = r.tune.steps(); checkpointsPerRun = 0;
             evalExamples = r.evalExamples; evalDev = r.evalDev; maxTemplates = r.maxTemplates; maxNewTokens = r.maxNewTokens;
             maxTuneClusters = r.maxTuneClusters; baselineShots = r.baselineShots; shots = r.shots;
-            curvePoints = r.curvePoints; curveExamples = r.curveExamples; seed = r.seed;
+            curvePoints = r.curvePoints; curveExamples = r.curveExamples; seeds = r.seeds; seed = r.seed;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -182,6 +186,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         public Builder baselineShots(int v) { baselineShots = v; return this; }
         public Builder shots(Integer... v) { shots = List.of(v); return this; }
         public Builder curve(int points, int examples) { curvePoints = points; curveExamples = examples; return this; }
+        public Builder seeds(int v) { seeds = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
 
         public Recipe build() {
@@ -189,7 +194,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
             TrainConfig t = train(tune, tuneSteps).seed(seed + 1).build();
             return new Recipe(name, model, scaleLadder == null ? List.of(model) : scaleLadder, p, t, evalExamples, evalDev,
                     maxTemplates, maxNewTokens, heldOut, maxTuneClusters, baselineShots, shots, curvePoints,
-                    curveExamples, seed);
+                    curveExamples, seeds, seed);
         }
 
         private TrainConfig.Builder train(TrainConfig.Builder b, int steps) {

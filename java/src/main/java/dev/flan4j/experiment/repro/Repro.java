@@ -101,6 +101,63 @@ public final class Repro {
         return new Result(e, dir, o.tables(), secs);
     }
 
+    /**
+     * Across-seed statistics of one experiment: every number of its run.json ({@code numbers}) in each seed's folder
+     * ({@code seedDirs}, the first being {@code out}), with the mean and the 95% Student-t interval over seeds.
+     * Writes {@code out/<experiment>/seeds.md/.csv} and appends the table to that experiment's REPORT.md.
+     */
+    public static Table writeSeedSummary(Experiment e, Path out, List<Path> seedDirs, List<Long> seeds) throws IOException {
+        List<Map<String, Double>> perSeed = new ArrayList<>();
+        for (Path d : seedDirs) {
+            Map<String, Double> flat = new LinkedHashMap<>();
+            flatten("", JSON.readTree(d.resolve(e.id).resolve("run.json").toFile()).path("numbers"), flat);
+            perSeed.add(flat);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String key : perSeed.get(0).keySet()) {
+            double[] v = new double[perSeed.size()];
+            boolean all = true;
+            for (int i = 0; i < v.length; i++) {
+                Double x = perSeed.get(i).get(key);
+                all &= x != null && !x.isNaN();
+                v[i] = x == null ? Double.NaN : x;
+            }
+            if (!all) continue;
+            StringBuilder vals = new StringBuilder();
+            for (double x : v) vals.append(vals.length() == 0 ? "" : " / ").append(Table.num(x));
+            String ci = "-";
+            if (v.length >= 2) {
+                dev.flan4j.eval.Stats.Interval i = dev.flan4j.eval.Stats.tMean95(v);
+                ci = "[" + Table.num(i.low()) + ", " + Table.num(i.high()) + "]";
+            }
+            rows.add(List.of(key, vals.toString(), Table.num(dev.flan4j.eval.Stats.mean(v)), ci));
+        }
+        Table t = new Table(List.of("quantity", "per seed (" + seeds.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(" / ")) + ")", "mean", "95% CI (t, " + seeds.size() + " seeds)"), rows);
+        Path dir = out.resolve(e.id);
+        t.write(dir, "seeds");
+        Path report = dir.resolve("REPORT.md");
+        String text = Files.isRegularFile(report) ? Files.readString(report) : "";
+        int cut = text.indexOf("\n## Across seeds");
+        if (cut >= 0) text = text.substring(0, cut + 1);
+        text += "\n## Across seeds\n\nThe experiment's numbers for each of " + seeds.size() + " seeds (the tables above are "
+                + "the first seed's; the other seeds' folders are seed-<n>/ beside this run set's REPORT.md), their mean and the 95% Student-t interval of the mean.\n\n"
+                + t.markdown();
+        AtomicFiles.writeString(report, text);
+        writeRunSetReport(out);
+        return t;
+    }
+
+    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode n, Map<String, Double> out) {
+        if (n.isNumber()) {
+            out.put(prefix, n.asDouble());
+        } else if (n.isObject()) {
+            n.fields().forEachRemaining(f -> flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) flatten(prefix + "[" + i + "]", n.get(i), out);
+        }
+    }
+
     private static Map<String, Object> modelInfo(Lab lab) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String p : lab.preset().scaleLadder()) m.put(p, lab.modelConfig(p));

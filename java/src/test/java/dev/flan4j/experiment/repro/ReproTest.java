@@ -14,6 +14,7 @@ import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
 import dev.flan4j.experiment.Recipe;
+import dev.flan4j.experiment.Table;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.awt.image.BufferedImage;
@@ -177,6 +178,49 @@ class ReproTest {
         assertEquals(d.examples("test"), two.examples("test"));
         assertEquals(d.examples("train").size(), two.examples("train").size());
         assertEquals(d, Lab.limitTemplates(d, 0));
+    }
+
+    @Test
+    void seedSummaryGivesEachNumbersMeanAndStudentInterval() throws Exception {
+        List<Path> dirs = new java.util.ArrayList<>();
+        double[][] v = {{40, 10}, {50, 20}, {60, 30}};
+        for (int i = 0; i < 3; i++) {
+            Path d = tmp.resolve("set" + i);
+            Files.createDirectories(d.resolve("clusters"));
+            Files.writeString(d.resolve("clusters/run.json"), "{\"numbers\": {\"nli\": {\"tuned\": " + v[i][0]
+                    + "}, \"curve\": [" + v[i][1] + ", 1.0], \"label\": \"x\"}}");
+            dirs.add(d);
+        }
+        Files.writeString(dirs.get(0).resolve("clusters/REPORT.md"), "# Clusters\n");
+        Table t = Repro.writeSeedSummary(Repro.Experiment.CLUSTERS, dirs.get(0), dirs, List.of(1L, 2L, 3L));
+        // 40, 50, 60: mean 50, s = 10, t(0.975, 2) = 4.303 -> 50 +- 4.303 * 10 / sqrt(3) = [25.2, 74.8].
+        assertEquals(List.of("nli.tuned", "40.0 / 50.0 / 60.0", "50.0", "[25.2, 74.8]"), t.rows().get(0));
+        assertEquals(List.of("curve[0]", "10.0 / 20.0 / 30.0", "20.0", "[-4.8, 44.8]"), t.rows().get(1));
+        assertEquals(List.of("curve[1]", "1.0 / 1.0 / 1.0", "1.0", "[1.0, 1.0]"), t.rows().get(2));
+        assertEquals(3, t.rows().size(), "text is not a number");
+        assertTrue(Files.readString(dirs.get(0).resolve("clusters/REPORT.md")).contains("## Across seeds"));
+        assertTrue(Files.isRegularFile(dirs.get(0).resolve("clusters/seeds.csv")));
+        Repro.writeSeedSummary(Repro.Experiment.CLUSTERS, dirs.get(0), dirs, List.of(1L, 2L, 3L));
+        String report = Files.readString(dirs.get(0).resolve("clusters/REPORT.md"));
+        assertEquals(report.indexOf("## Across seeds"), report.lastIndexOf("## Across seeds"), "rewritten, not appended twice");
+    }
+
+    @Test
+    void majorityAndWilsonCellsBesideScores() {
+        Dataset s = coll.dataset("sentiment_amazon");
+        List<dev.flan4j.data.Example> first = s.examples("test").subList(0, 40);
+        long pos = first.stream().filter(x -> x.answer().equals("positive")).count();
+        assertEquals(100.0 * Math.max(pos, 40 - pos) / 40, Scores.majority(s, 40), 1e-9);
+        Dataset cloze = coll.dataset("cloze_rc");
+        Map<Integer, Integer> at = new LinkedHashMap<>();
+        for (dev.flan4j.data.Example x : cloze.examples("test")) at.merge(cloze.optionsFor(x).indexOf(x.answer()), 1, Integer::sum);
+        double top = at.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertEquals(100 * top / cloze.examples("test").size(), Scores.majority(cloze, 0), 1e-9, "per-example options: gold position");
+        assertTrue(Double.isNaN(Scores.majority(coll.dataset("trivia_qa"), 10)));
+        assertEquals("[40.4, 59.6]", Scores.wilsonCell("accuracy", 50, 100));
+        assertEquals("[0.0, 27.8]", Scores.wilsonCell("exact_match", 0, 10));
+        assertEquals("-", Scores.wilsonCell("bleu", 20, 100));
+        assertEquals("-", Scores.wilsonCell("accuracy", 50, 0));
     }
 
     @Test
