@@ -36,7 +36,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Tokenizer tok = Tokenizers.byName(tokenizer);
-        TrainConfig cfg = train.apply(TrainConfig.defaults().withBatch(8, 128));
+        TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).build());
         GptConfig model = GptConfig.preset(preset).withVocabSize(tok.vocabSize());
         if (cfg.seqLen() > model.blockSize()) {
             throw new IllegalArgumentException("--seq-len " + cfg.seqLen() + " exceeds preset " + preset + "'s block size " + model.blockSize());

@@ -4,7 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.experiment.repro.Lab;
 import dev.flan4j.experiment.repro.Repro;
-import dev.flan4j.experiment.repro.ReproPreset;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
                 "  report        only rewrite OUT/REPORT.md from the experiment folders present (no training)",
                 "Writes OUT/<experiment>/ (tables .md/.csv, figures .png, run.json, REPORT.md) and OUT/REPORT.md;",
                 "models and cached evaluations go to RUNS, shared by the experiments of a preset and seed.",
-                "Presets: cpu-mini (2 CPU cores, about an hour for all five), gpu (one H100-class GPU), tiny (seconds; tests)."})
+                "Presets: cpu-mini (2 CPU cores, 3 seeds), gpu (one H100-class GPU, 3 seeds), tiny (seconds; tests).",
+                "With several seeds the first seed's folders are OUT/<experiment>/, the others OUT/seed-<n>/, and",
+                "OUT/<experiment>/seeds.md holds every number's mean and 95% interval across seeds."})
 public final class ReproCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,6 +54,10 @@ public final class ReproCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of model init, data order and exemplars (default: ${DEFAULT-VALUE}).")
     long seed = 1234;
 
+    @Option(names = "--seeds", paramLabel = "N",
+            description = "Seeds to run (seed, seed+1, ...; default: the preset's, 3 for cpu-mini and gpu); means and 95% intervals across them.")
+    Integer seeds;
+
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;
 
     /** Runs {@code flan4j repro} on its own (before, or besides, its registration in {@link Main}). */
@@ -70,7 +76,7 @@ public final class ReproCommand implements Callable<Integer> {
         List<Repro.Experiment> todo = new ArrayList<>();
         try {
             if (experiment.equalsIgnoreCase("report")) {
-                ReproPreset p = ReproPreset.byName(preset != null ? preset : "cpu-mini");
+                Recipe p = Recipe.byName(preset != null ? preset : "cpu-mini");
                 Path outDir = out != null ? out : Path.of("repro", "results", p.name());
                 if (!java.nio.file.Files.isDirectory(outDir)) throw new IllegalArgumentException("no results folder " + outDir);
                 Repro.writeRunSetReport(outDir);
@@ -79,12 +85,12 @@ public final class ReproCommand implements Callable<Integer> {
             }
             if (experiment.equalsIgnoreCase("all")) todo.addAll(List.of(Repro.Experiment.values()));
             else todo.add(Repro.Experiment.byId(experiment));
-            if (preset != null) ReproPreset.byName(preset);
+            if (preset != null) Recipe.byName(preset);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Backend be = backend.create()) {
-            ReproPreset p = ReproPreset.byName(preset != null ? preset : be.name().equals("cuda") ? "gpu" : "cpu-mini");
+            Recipe p = Recipe.byName(preset != null ? preset : be.name().equals("cuda") ? "gpu" : "cpu-mini");
             Path outDir = out != null ? out : Path.of("repro", "results", p.name());
             Path runDir = runs != null ? runs : Path.of("runs", "repro", p.name());
             Tokenizer tok = Tokenizers.byName("mini-bpe");
@@ -92,17 +98,35 @@ public final class ReproCommand implements Callable<Integer> {
             w.println("flan4j repro " + experiment + " (preset " + p.name() + ", seed " + seed + ") on " + be.device()
                     + "; results in " + outDir.toAbsolutePath() + ", models in " + runDir.toAbsolutePath());
             w.flush();
-            try (Lab lab = new Lab(be, tok, Common.collection(null), Corpus.builtIn(), p, seed, runDir, !noProgress)) {
-                for (Repro.Experiment e : todo) {
-                    Repro.Result r = Repro.run(e, lab, outDir);
-                    w.println();
-                    w.printf(Locale.ROOT, "%s: %.0f s, written to %s%n", e.id, r.seconds(), r.dir().toAbsolutePath());
-                    r.tables().forEach((name, t) -> {
-                        w.println(name + ":");
-                        w.print(t.text());
-                    });
-                    w.flush();
+            int n = seeds != null ? seeds : p.seeds();
+            if (n < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--seeds must be >= 1, got " + n);
+            List<Long> seedList = new ArrayList<>();
+            List<Path> seedDirs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long s = seed + i;
+                Path o = i == 0 ? outDir : outDir.resolve("seed-" + s);
+                seedList.add(s);
+                seedDirs.add(o);
+                try (Lab lab = new Lab(be, tok, Common.collection(null), Corpus.builtIn(), p, s, runDir, !noProgress)) {
+                    for (Repro.Experiment e : todo) {
+                        Repro.Result r = Repro.run(e, lab, o);
+                        w.println();
+                        w.printf(Locale.ROOT, "%s (seed %d): %.0f s, written to %s%n", e.id, s, r.seconds(), r.dir().toAbsolutePath());
+                        if (i == 0) r.tables().forEach((name, t) -> {
+                            w.println(name + ":");
+                            w.print(t.text());
+                        });
+                        w.flush();
+                    }
                 }
+            }
+            if (n > 1) {
+                for (Repro.Experiment e : todo) {
+                    w.println();
+                    w.println(e.id + " across seeds " + seedList + ":");
+                    w.print(Repro.writeSeedSummary(e, outDir, seedDirs, seedList).text());
+                }
+                w.flush();
             }
             return 0;
         }

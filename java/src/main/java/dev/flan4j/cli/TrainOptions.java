@@ -21,20 +21,21 @@ final class TrainOptions {
     @Option(names = "--keep", paramLabel = "N", description = "Checkpoints to keep.") Integer keep;
     @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
 
+    /** The stage's defaults {@code c} with the options given on the command line applied. */
     TrainConfig apply(TrainConfig c) {
-        if (steps != null) c = c.withSteps(steps);
-        if (batch != null || seqLen != null) c = c.withBatch(batch != null ? batch : c.batchRows(), seqLen != null ? seqLen : c.seqLen());
-        if (gradAccum != null) c = c.withGradAccum(gradAccum);
-        if (lr != null || warmup != null || schedule != null) {
-            c = c.withLr(lr != null ? lr : c.lr(), warmup != null ? warmup : c.warmup(),
-                    schedule != null ? Schedule.Kind.parse(schedule) : c.schedule());
-        }
-        if (optimizer != null || weightDecay != null) {
-            c = c.withOptimizer(optimizer != null ? optimizer : c.optimizer(), weightDecay != null ? weightDecay : c.weightDecay());
-        }
-        if (gradClip != null) c = c.withGradClip(gradClip);
-        if (seed != null) c = c.withSeed(seed);
-        if (every != null || keep != null) c = c.withCheckpoints(every != null ? every : c.checkpointEvery(), keep != null ? keep : c.keepCheckpoints());
-        return c;
+        TrainConfig.Builder b = c.toBuilder();
+        if (steps != null) b.steps(steps);
+        if (batch != null) b.batchRows(batch);
+        if (seqLen != null) b.seqLen(seqLen);
+        if (gradAccum != null) b.gradAccum(gradAccum);
+        if (lr != null) b.lr(lr);
+        if (warmup != null) b.warmup(warmup);
+        if (schedule != null) b.schedule(Schedule.Kind.parse(schedule));
+        if (optimizer != null) b.optimizer(optimizer);
+        if (weightDecay != null) b.weightDecay(weightDecay);
+        if (gradClip != null) b.gradClip(gradClip);
+        if (seed != null) b.seed(seed);
+        if (every != null || keep != null) b.checkpoints(every != null ? every : c.checkpointEvery(), keep != null ? keep : c.keepCheckpoints());
+        return b.build();
     }
 }

@@ -2,25 +2,27 @@ package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Collection;
+import dev.flan4j.data.Instance;
 import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.data.io.InstanceReader;
+import dev.flan4j.experiment.Stages;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.hf.HfGpt2;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import dev.flan4j.train.DataSource;
 import dev.flan4j.train.InstanceSource;
-import dev.flan4j.train.MixtureSource;
 import dev.flan4j.train.PromptEncoder;
+import dev.flan4j.train.Schedule;
 import dev.flan4j.train.TrainConfig;
-import dev.flan4j.train.Trainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,31 +79,30 @@ public final class TuneCommand implements Callable<Integer> {
         };
         PromptFormat fmt = parseFormat(format);
         Tokenizer tok = Tokenizers.byName(tokenizer);
-        TrainConfig cfg = train.apply(TrainConfig.defaults().withBatch(8, 128).withLr(1e-3, 20,
-                dev.flan4j.train.Schedule.Kind.CONSTANT));
-        try (Backend be = backend.create(); Gpt model = ModelLoader.load(from, be)) {
-            ModelLoader.requireMatch(model, tok);
-            PromptEncoder enc = new PromptEncoder(tok, false);
-            DataSource src;
+        TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).lr(1e-3, 20, Schedule.Kind.CONSTANT).build());
+        try (Backend be = backend.create(); Gpt base = ModelLoader.load(from, be)) {
+            ModelLoader.requireMatch(base, tok);
+            Supplier<DataSource> src;
             if (data != null) {
-                List<dev.flan4j.data.Instance> rows = InstanceReader.forFormat(dataFormat).read(data);
+                List<Instance> rows = InstanceReader.forFormat(dataFormat).read(data);
                 if (rows.isEmpty()) throw new IllegalArgumentException("--data " + data + " holds no " + dataFormat + " examples");
-                src = new InstanceSource(rows, enc, targetsOnly, cfg.seed());
+                PromptEncoder enc = new PromptEncoder(tok, false);
+                src = () -> new InstanceSource(rows, enc, targetsOnly, cfg.seed());
             } else {
                 Collection c = Common.collection(collection);
                 Splits.Split split = clusters != null
                         ? Splits.explicit(c, clusters, List.of())
                         : Splits.leaveOut(c, (heldOut == null ? List.of("nli") : heldOut).toArray(String[]::new));
                 System.out.println("tuning clusters: " + split.tuneClusters());
-                src = new MixtureSource(new Mixture(split.tune(), fmt, Mixture.Config.FLAN), enc, targetsOnly, cfg.seed());
+                src = () -> Stages.mixtureSource(tok, split.tune(), fmt, Mixture.Config.FLAN, targetsOnly, cfg.seed());
             }
-            Trainer t = new Trainer(cfg, out);
-            if (train.noProgress) t.quiet();
-            Trainer.Result r = t.train(model, src, tok.eotToken());
-            System.out.println(r.summary());
-            if (exportHf != null) {
-                HfGpt2.export(model, exportHf, tok.eotToken());
-                System.out.println("exported Hugging Face GPT-2 folder " + exportHf);
+            Stages.Stage s = Stages.tune(base, src, tok.eotToken(), cfg, out, !train.noProgress);
+            try (Gpt model = s.model()) {
+                System.out.println(s.reused() ? "already finished at step " + cfg.steps() + ": " + out : s.result().summary());
+                if (exportHf != null) {
+                    HfGpt2.export(model, exportHf, tok.eotToken());
+                    System.out.println("exported Hugging Face GPT-2 folder " + exportHf);
+                }
             }
             return 0;
         }

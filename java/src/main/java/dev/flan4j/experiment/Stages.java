@@ -10,6 +10,7 @@ import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.CorpusSource;
+import dev.flan4j.train.DataSource;
 import dev.flan4j.train.MixtureSource;
 import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.TrainConfig;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,17 +53,36 @@ public final class Stages {
     /** Instruction-tunes a copy of {@code base} on the datasets' mixture (or reuses a finished run). */
     public static Stage tune(Gpt base, Tokenizer tok, List<Dataset> datasets, PromptFormat format, Mixture.Config mix,
                              boolean lossOnTargetsOnly, TrainConfig train, Path runDir, boolean progress) throws IOException {
+        return tune(base, () -> mixtureSource(tok, datasets, format, mix, lossOnTargetsOnly, train.seed()),
+                tok.eotToken(), train, runDir, progress);
+    }
+
+    /**
+     * Instruction-tunes a copy of {@code base} on the sequences of {@code data} (made only when training starts),
+     * packed with {@code padToken}; a finished run in {@code runDir} is reused, an interrupted one resumed.
+     */
+    public static Stage tune(Gpt base, Supplier<DataSource> data, int padToken, TrainConfig train, Path runDir,
+                             boolean progress) throws IOException {
         Backend be = base.backend();
         Optional<Gpt> done = finished(be, base.config(), train, runDir);
         if (done.isPresent()) return new Stage(done.get(), null, true);
         Gpt model = new Gpt(base.config(), be);
         model.loadParameters(be.toArray(base.parameterData()));
-        Mixture mixture = new Mixture(datasets, format, mix);
-        MixtureSource src = new MixtureSource(mixture, new PromptEncoder(tok, false), lossOnTargetsOnly, train.seed());
         Trainer t = new Trainer(train, runDir);
         if (!progress) t.quiet();
-        LOG.info("instruction tuning on {} datasets for {} steps in {}", datasets.size(), train.steps(), runDir);
-        return new Stage(model, t.train(model, src, tok.eotToken()), false);
+        LOG.info("instruction tuning for {} steps in {}", train.steps(), runDir);
+        try {
+            return new Stage(model, t.train(model, data.get(), padToken), false);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The FLAN mixture of {@code datasets} as training sequences (prompt + target, loss on the target by default). */
+    public static MixtureSource mixtureSource(Tokenizer tok, List<Dataset> datasets, PromptFormat format,
+                                              Mixture.Config mix, boolean lossOnTargetsOnly, long seed) {
+        return new MixtureSource(new Mixture(datasets, format, mix), new PromptEncoder(tok, false), lossOnTargetsOnly, seed);
     }
 
     /** The model of a run folder whose last checkpoint is the final step, if there is one. */

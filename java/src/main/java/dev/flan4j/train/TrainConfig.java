@@ -3,8 +3,9 @@ package dev.flan4j.train;
 import java.util.Locale;
 
 /**
- * Everything a training run needs besides model and data. Build with {@link #defaults()} and the {@code with...}
- * methods; the constructor validates every field.
+ * Everything a training run needs besides model and data. Build with {@link #builder()} (the defaults below) or
+ * {@link #toBuilder()} (a copy to change); the constructor validates every field. A new field is one record component,
+ * one builder line and one argument in {@link Builder#build()}.
  *
  * @param steps           optimizer steps
  * @param batchRows       rows B per micro-batch
@@ -33,6 +34,9 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         if (!(lr > 0)) throw new IllegalArgumentException("lr must be > 0, got " + lr);
         if (warmup < 0) throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
         if (schedule == null) throw new IllegalArgumentException("schedule is null");
+        if (!(minLrFraction >= 0 && minLrFraction <= 1)) {
+            throw new IllegalArgumentException("minLrFraction must be in [0, 1], got " + minLrFraction);
+        }
         optimizer = optimizer == null ? "" : optimizer.toLowerCase(Locale.ROOT);
         if (!optimizer.equals("adamw") && !optimizer.equals("adafactor")) {
             throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; use adamw or adafactor");
@@ -48,19 +52,52 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
     }
 
     /** 1000 steps of 8 x 256 tokens, AdamW 1e-3, 50 warmup, cosine to 10%, clip 1.0, weight decay 0.1. */
-    public static TrainConfig defaults() {
-        return new TrainConfig(1000, 8, 256, 1, 1e-3, 50, Schedule.Kind.COSINE, 0.1, "adamw", 0.1, 1.0, 1234, 0, 2);
-    }
+    public static TrainConfig defaults() { return builder().build(); }
 
-    public TrainConfig withSteps(int v) { return new TrainConfig(v, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, gradClip, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withBatch(int rows, int len) { return new TrainConfig(steps, rows, len, gradAccum, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, gradClip, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withGradAccum(int v) { return new TrainConfig(steps, batchRows, seqLen, v, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, gradClip, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withLr(double v, int warm, Schedule.Kind kind) { return new TrainConfig(steps, batchRows, seqLen, gradAccum, v, warm, kind, minLrFraction, optimizer, weightDecay, gradClip, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withOptimizer(String name, double wd) { return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, name, wd, gradClip, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withGradClip(double v) { return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, v, seed, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withSeed(long v) { return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, gradClip, v, checkpointEvery, keepCheckpoints); }
-    public TrainConfig withCheckpoints(int every, int keep) { return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer, weightDecay, gradClip, seed, every, keep); }
+    /** A builder holding {@link #defaults()}. */
+    public static Builder builder() { return new Builder(); }
+
+    /** A builder holding this configuration. */
+    public Builder toBuilder() {
+        return builder().steps(steps).batch(batchRows, seqLen).gradAccum(gradAccum).lr(lr).warmup(warmup)
+                .schedule(schedule).minLrFraction(minLrFraction).optimizer(optimizer).weightDecay(weightDecay)
+                .gradClip(gradClip).seed(seed).checkpoints(checkpointEvery, keepCheckpoints);
+    }
 
     /** The learning-rate schedule these settings describe. */
     public Schedule lrSchedule() { return new Schedule(schedule, lr, warmup, steps, minLrFraction); }
+
+    /** Mutable settings; {@link #build()} validates them. Setters return the builder. */
+    public static final class Builder {
+        private int steps = 1000, batchRows = 8, seqLen = 256, gradAccum = 1, warmup = 50, checkpointEvery = 0, keep = 2;
+        private double lr = 1e-3, minLrFraction = 0.1, weightDecay = 0.1, gradClip = 1.0;
+        private Schedule.Kind schedule = Schedule.Kind.COSINE;
+        private String optimizer = "adamw";
+        private long seed = 1234;
+
+        private Builder() {}
+
+        public Builder steps(int v) { steps = v; return this; }
+        public Builder batchRows(int v) { batchRows = v; return this; }
+        public Builder seqLen(int v) { seqLen = v; return this; }
+        public Builder batch(int rows, int len) { return batchRows(rows).seqLen(len); }
+        public Builder gradAccum(int v) { gradAccum = v; return this; }
+        public Builder lr(double v) { lr = v; return this; }
+        public Builder warmup(int v) { warmup = v; return this; }
+        public Builder schedule(Schedule.Kind v) { schedule = v; return this; }
+        public Builder minLrFraction(double v) { minLrFraction = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder gradClip(double v) { gradClip = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder checkpoints(int every, int keepNewest) { checkpointEvery = every; keep = keepNewest; return this; }
+
+        /** Learning rate, warmup and schedule together. */
+        public Builder lr(double v, int warm, Schedule.Kind kind) { return lr(v).warmup(warm).schedule(kind); }
+
+        public TrainConfig build() {
+            return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer,
+                    weightDecay, gradClip, seed, checkpointEvery, keep);
+        }
+    }
 }

@@ -61,10 +61,15 @@ class ReproCommandTest {
 
     @Test
     void tinyRunWritesTheExperimentFolder(@TempDir Path tmp) throws Exception {
-        Run r = run("few-shot", "--preset", "tiny", "--backend", "cpu", "--no-progress", "--seed", "3",
+        Run r = run("few-shot", "--preset", "tiny", "--backend", "cpu", "--no-progress", "--seed", "3", "--seeds", "2",
                 "--out", tmp.resolve("out").toString(), "--runs", tmp.resolve("runs").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("few-shot:") && r.out().contains("template std"), r.out());
+        assertTrue(r.out().contains("few-shot across seeds [3, 4]:"), r.out());
+        assertTrue(Files.isRegularFile(tmp.resolve("out/seed-4/few-shot/run.json")), "the second seed has its own folder");
+        String seeds = Files.readString(tmp.resolve("out/few-shot/seeds.csv"));
+        assertTrue(seeds.startsWith("quantity,per seed (3 / 4),mean,\"95% CI (t, 2 seeds)\"") && seeds.contains("nli.mean_by_k[0]"), seeds);
+        assertTrue(Files.readString(tmp.resolve("out/few-shot/REPORT.md")).contains("## Across seeds"));
         Path dir = tmp.resolve("out/few-shot");
         for (String f : new String[]{"few_shot.md", "few_shot.csv", "few_shot.png", "few_shot_spread.png", "run.json", "REPORT.md"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);

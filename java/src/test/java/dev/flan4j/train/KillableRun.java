@@ -10,8 +10,8 @@ public final class KillableRun {
     static final GptConfig MODEL = new GptConfig(24, 32, 2, 2, 16);
 
     static TrainConfig config(int steps) {
-        return TrainConfig.defaults().withSteps(steps).withBatch(2, 32).withGradAccum(2)
-                .withLr(3e-3, 4, Schedule.Kind.COSINE).withCheckpoints(1, 2);
+        return TrainConfig.builder().steps(steps).batch(2, 32).gradAccum(2)
+                .lr(3e-3, 4, Schedule.Kind.COSINE).checkpoints(1, 2).build();
     }
 
     public static void main(String[] args) throws Exception {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerRecoveryTest {
     private final CpuBackend be = new CpuBackend();
     private final GptConfig model = new GptConfig(24, 32, 2, 2, 16);
-    private final TrainConfig cfg = TrainConfig.defaults().withSteps(6).withBatch(2, 32).withGradAccum(1)
-            .withLr(3e-3, 2, Schedule.Kind.COSINE).withCheckpoints(1, 2);
+    private final TrainConfig cfg = TrainConfig.builder().steps(6).batch(2, 32).gradAccum(1)
+            .lr(3e-3, 2, Schedule.Kind.COSINE).checkpoints(1, 2).build();
     @TempDir Path tmp;
 
     private Trainer.Result train(TrainConfig c, Path dir, long crashAt) throws IOException {
@@ -55,7 +55,7 @@ class TrainerRecoveryTest {
     @Test
     void staleTempFoldersAreRemovedWithOneLineAndResumePrunesToKeep() throws Exception {
         Path dir = tmp.resolve("run");
-        train(cfg.withSteps(3).withCheckpoints(1, 5), dir, -1);
+        train(cfg.toBuilder().steps(3).checkpoints(1, 5).build(), dir, -1);
         Path ck = dir.resolve("checkpoints");
         assertEquals(List.of("step-00000001", "step-00000002", "step-00000003"), names(ck));
         // What kills leave: temp folders of checkpoint writes, a temp file, a folder being pruned.
@@ -66,7 +66,7 @@ class TrainerRecoveryTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true));
         try {
-            train(cfg.withSteps(4).withCheckpoints(10, 2), dir, -1);
+            train(cfg.toBuilder().steps(4).checkpoints(10, 2).build(), dir, -1);
         } finally {
             System.setErr(old);
         }
@@ -80,10 +80,10 @@ class TrainerRecoveryTest {
     @Test
     void aCheckpointLeftOnlyUnderItsOldNameIsPutBack() throws Exception {
         Path dir = tmp.resolve("run");
-        train(cfg.withSteps(2), dir, -1);
+        train(cfg.toBuilder().steps(2).build(), dir, -1);
         Path ck = dir.resolve("checkpoints");
         Files.move(ck.resolve("step-00000002"), ck.resolve(".step-00000002.old"));   // killed between the two renames
-        Trainer.Result r = train(cfg.withSteps(3), dir, -1);
+        Trainer.Result r = train(cfg.toBuilder().steps(3).build(), dir, -1);
         assertEquals(1, r.losses().size(), "resumed from step 2");
         assertEquals(List.of("step-00000002", "step-00000003"), names(ck));
     }
@@ -91,7 +91,7 @@ class TrainerRecoveryTest {
     @Test
     void resumedMetricsHoldEachStepOnce() throws Exception {
         Path dir = tmp.resolve("run");
-        TrainConfig c = cfg.withCheckpoints(3, 2);
+        TrainConfig c = cfg.toBuilder().checkpoints(3, 2).build();
         // Crash during step 5 (after the step-3 checkpoint and metrics rows 4 and part of 5): rows 4.. are replayed.
         assertThrows(IllegalStateException.class, () -> train(c, dir, 5L * 2 * 4 / 2 + 2));
         Files.writeString(dir.resolve("metrics.jsonl"), "{\"step\": 5, \"lo", java.nio.file.StandardOpenOption.APPEND);
@@ -107,7 +107,7 @@ class TrainerRecoveryTest {
     void rerunningAFinishedFolderWithFewerStepsSaysAlreadyFinished() throws Exception {
         Path dir = tmp.resolve("run");
         Trainer.Result first = train(cfg, dir, -1);
-        Trainer.Result again = train(cfg.withSteps(4), dir, -1);
+        Trainer.Result again = train(cfg.toBuilder().steps(4).build(), dir, -1);
         assertTrue(again.alreadyFinished());
         assertTrue(again.summary().startsWith("already finished at step 6 (more than the 4 steps asked for); checkpoint "),
                 again.summary());

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
     private final CpuBackend be = new CpuBackend();
     private final GptConfig model = new GptConfig(24, 32, 2, 2, 16);
-    private final TrainConfig cfg = TrainConfig.defaults().withSteps(6).withBatch(2, 32).withGradAccum(2)
-            .withLr(3e-3, 2, Schedule.Kind.COSINE).withCheckpoints(3, 5);
+    private final TrainConfig cfg = TrainConfig.builder().steps(6).batch(2, 32).gradAccum(2)
+            .lr(3e-3, 2, Schedule.Kind.COSINE).checkpoints(3, 5).build();
     @TempDir Path tmp;
 
     @Test
@@ -42,7 +42,7 @@ class TrainerTest {
 
     @Test
     void lossFallsAndCheckpointsAreKeptAndPruned() throws Exception {
-        TrainConfig c = cfg.withSteps(80).withCheckpoints(20, 2).withLr(1e-2, 5, Schedule.Kind.CONSTANT);
+        TrainConfig c = cfg.toBuilder().steps(80).checkpoints(20, 2).lr(1e-2, 5, Schedule.Kind.CONSTANT).build();
         Trainer t = new Trainer(c, tmp).quiet();
         Trainer.Result r = t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), SyntheticSource.PAD);
         List<Double> l = r.losses();
@@ -56,14 +56,14 @@ class TrainerTest {
 
     @Test
     void adafactorTrainsToo() throws Exception {
-        TrainConfig c = cfg.withSteps(80).withOptimizer("adafactor", 0).withLr(1e-2, 3, Schedule.Kind.CONSTANT).withCheckpoints(0, 1);
+        TrainConfig c = cfg.toBuilder().steps(80).optimizer("adafactor").weightDecay(0).lr(1e-2, 3, Schedule.Kind.CONSTANT).checkpoints(0, 1).build();
         Trainer.Result r = new Trainer(c, tmp).quiet().train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0);
         assertTrue(r.finalLoss() < 0.9 * r.losses().get(0), "loss " + r.losses().get(0) + " -> " + r.finalLoss());
     }
 
     @Test
     void nanLossStopsWithClearMessageAndKeepsTheLastGoodCheckpoint() throws Exception {
-        TrainConfig c = cfg.withSteps(10).withLr(1e30, 0, Schedule.Kind.CONSTANT).withGradClip(0).withCheckpoints(1, 3);
+        TrainConfig c = cfg.toBuilder().steps(10).lr(1e30, 0, Schedule.Kind.CONSTANT).gradClip(0).checkpoints(1, 3).build();
         Trainer t = new Trainer(c, tmp).quiet();
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0));
@@ -84,6 +84,6 @@ class TrainerTest {
         assertEquals(0.1, s.at(110), 1e-12);
         assertEquals(1.0, new Schedule(Schedule.Kind.CONSTANT, 1.0, 0, 5, 0).at(4), 0);
         assertThrows(IllegalArgumentException.class, () -> Schedule.Kind.parse("linear"));
-        assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().withOptimizer("sgd", 0));
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().optimizer("sgd").build());
     }
 }

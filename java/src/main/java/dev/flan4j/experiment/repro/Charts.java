@@ -26,8 +26,13 @@ public final class Charts {
     /** One named series of a bar chart: a value per category, NaN where there is none. */
     public record Bars(String name, List<Double> values) {}
 
-    /** One named line: x and y values (NaN points are dropped). */
-    public record Line(String name, List<Double> x, List<Double> y, boolean dashed) {}
+    /**
+     * One named line: x and y values (NaN points are dropped), and optionally the low and high ends of each point's
+     * 95% interval, drawn as thin dotted lines of the same colour (null = none).
+     */
+    public record Line(String name, List<Double> x, List<Double> y, boolean dashed, List<Double> low, List<Double> high) {
+        public Line(String name, List<Double> x, List<Double> y, boolean dashed) { this(name, x, y, dashed, null, null); }
+    }
 
     /** A grouped bar chart. */
     public static CategoryChart bars(String title, String yLabel, List<String> categories, List<Bars> series) {
@@ -71,8 +76,25 @@ public final class Charts {
             s.setLineColor(col);
             s.setMarkerColor(col);
             if (l.dashed()) s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+            if (l.low() != null) band(c, l.name() + " (95% CI low)", l.x(), l.low(), col);
+            if (l.high() != null) band(c, l.name() + " (95% CI high)", l.x(), l.high(), col);
         }
         return c;
+    }
+
+    private static void band(XYChart c, String name, List<Double> x, List<Double> y, java.awt.Color col) {
+        List<Double> xs = new ArrayList<>(), ys = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            if (y.get(i) == null || y.get(i).isNaN()) continue;
+            xs.add(x.get(i));
+            ys.add(y.get(i));
+        }
+        if (xs.isEmpty()) return;
+        XYSeries s = c.addSeries(name, xs, ys);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(col);
+        s.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DOT_DOT);
+        s.setShowInLegend(false);
     }
 
     private static final java.awt.Color[] OURS = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e),

@@ -5,6 +5,7 @@ import dev.flan4j.data.Dataset;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.eval.Evaluator;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.Table;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,17 +44,18 @@ public final class Experiments {
 
     /** Leave-one-cluster-out: untuned base (continuation, zero- and few-shot) against the tuned model, per cluster. */
     public static Outcome zeroShot(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         Collection coll = lab.collection();
         Lab.Model base = lab.base(p.model());
         int k = p.baselineShots();
         List<List<String>> dsRows = new ArrayList<>(), clRows = new ArrayList<>();
         List<String> cats = new ArrayList<>();
         List<Double> b0 = new ArrayList<>(), bk = new ArrayList<>(), tm = new ArrayList<>(), tb = new ArrayList<>(),
-                pg0 = new ArrayList<>(), pgk = new ArrayList<>(), pf = new ArrayList<>(), ch = new ArrayList<>();
+                pg0 = new ArrayList<>(), pgk = new ArrayList<>(), pf = new ArrayList<>(), ch = new ArrayList<>(),
+                maj = new ArrayList<>();
         int better = 0, total = 0;
         Map<String, Object> numbers = new LinkedHashMap<>();
-        for (String c : p.zeroShotClusters()) {
+        for (String c : p.heldOut()) {
             Splits.Split split = Splits.leaveOut(coll, c);
             Lab.Model tuned = lab.tuned(p.model(), split.tuneClusters(), PromptFormat.FLAN);
             Evaluator.Report r0 = lab.eval(base, List.of(c), PromptFormat.GPT3_CONTINUATION, 0);
@@ -62,16 +64,19 @@ public final class Experiments {
             for (int i = 0; i < rt.datasets().size(); i++) {
                 Evaluator.DatasetScore a = r0.datasets().get(i), f = rk.datasets().get(i), t = rt.datasets().get(i);
                 Dataset d = coll.dataset(t.dataset());
-                dsRows.add(List.of(t.dataset(), c, t.metric(), n(Scores.chance(d, p.evalExamples())), n(a.mean()),
-                        n(a.bestDev()), n(f.mean()), n(f.bestDev()), n(t.mean()), n(t.bestDev()),
-                        n(t.minTemplate()) + "-" + n(t.maxTemplate())));
+                int nx = Scores.testCount(rt, t.dataset());
+                dsRows.add(List.of(t.dataset(), c, t.metric(), String.valueOf(nx), n(Scores.chance(d, p.evalExamples())),
+                        n(Scores.majority(d, p.evalExamples())), n(a.mean()), Scores.wilsonCell(a.metric(), a.mean(), nx),
+                        n(a.bestDev()), n(f.mean()), n(f.bestDev()), n(t.mean()), Scores.wilsonCell(t.metric(), t.mean(), nx),
+                        n(t.bestDev()), n(t.minTemplate()) + "-" + n(t.maxTemplate())));
                 total++;
                 if (t.mean() > a.mean()) better++;
             }
             Set3 s = new Set3(Scores.cluster(r0, c, false), Scores.cluster(rk, c, false), Scores.cluster(rt, c, false),
                     Scores.cluster(rt, c, true));
             Paper.Headline h = Paper.HEADLINE.get(c);
-            double chance = Scores.chance(coll, c, p.evalExamples());
+            double chance = Scores.chance(coll, c, p.evalExamples()), majority = Scores.majority(coll, c, p.evalExamples());
+            maj.add(majority);
             cats.add(c);
             b0.add(s.base0);
             bk.add(s.baseK);
@@ -82,32 +87,34 @@ public final class Experiments {
             pgk.add(h == null ? Double.NaN : h.gpt3FewShot());
             pf.add(h == null ? Double.NaN : h.flanZeroShot());
             clRows.add(List.of(c, String.join(" ", Splits.excludedFromTuning(List.of(c))),
-                    String.valueOf(split.tuneClusters().size()), n(chance), n(s.base0), n(s.baseK), n(s.tunedMean),
+                    String.valueOf(split.tuneClusters().size()), n(chance), n(majority), n(s.base0), n(s.baseK), n(s.tunedMean),
                     n(s.tunedBest), signed(s.tunedMean - s.base0), h == null ? "-" : n(h.gpt3ZeroShot()),
                     h == null ? "-" : n(h.gpt3FewShot()), h == null ? "-" : n(h.flanZeroShot())));
             numbers.put(c, Map.of("base_zero_shot", s.base0, "base_few_shot", s.baseK, "tuned_mean", s.tunedMean,
-                    "tuned_best_dev", s.tunedBest, "chance", chance));
+                    "tuned_best_dev", s.tunedBest, "chance", chance, "majority", majority));
         }
-        clRows.add(List.of("average", "", "", n(Scores.mean(ch)), n(Scores.mean(b0)), n(Scores.mean(bk)),
+        clRows.add(List.of("average", "", "", n(Scores.mean(ch)), n(Scores.mean(maj)), n(Scores.mean(b0)), n(Scores.mean(bk)),
                 n(Scores.mean(tm)), n(Scores.mean(tb)), signed(Scores.mean(tm) - Scores.mean(b0)), "", "", ""));
         for (int i = 0; i < cats.size(); i++) {
             String c = cats.get(i);
-            dsRows.add(List.of("[cluster average]", c, "", n(ch.get(i)), n(b0.get(i)), "", n(bk.get(i)), "",
-                    n(tm.get(i)), n(tb.get(i)), ""));
+            dsRows.add(List.of("[cluster average]", c, "", "", n(ch.get(i)), n(maj.get(i)), n(b0.get(i)), "", "",
+                    n(bk.get(i)), "", n(tm.get(i)), "", n(tb.get(i)), ""));
         }
         Map<String, Table> tables = new LinkedHashMap<>();
         tables.put("zero_shot_clusters", new Table(List.of("held-out cluster", "excluded from tuning", "tuning clusters",
-                "chance", "base zero-shot", "base " + k + "-shot", "tuned zero-shot (mean)", "tuned zero-shot (best dev)",
+                "chance", "majority", "base zero-shot", "base " + k + "-shot", "tuned zero-shot (mean)", "tuned zero-shot (best dev)",
                 "tuned - base", "paper GPT-3 0-shot", "paper GPT-3 few-shot", "paper FLAN 0-shot"), clRows));
-        tables.put("zero_shot_datasets", new Table(List.of("dataset", "cluster", "metric", "chance", "base 0-shot (mean)",
-                "base 0-shot (best dev)", "base " + k + "-shot (mean)", "base " + k + "-shot (best dev)",
-                "tuned 0-shot (mean)", "tuned 0-shot (best dev)", "tuned template range"), dsRows));
+        tables.put("zero_shot_datasets", new Table(List.of("dataset", "cluster", "metric", "n", "chance", "majority",
+                "base 0-shot (mean)", "base 0-shot 95% CI", "base 0-shot (best dev)", "base " + k + "-shot (mean)",
+                "base " + k + "-shot (best dev)", "tuned 0-shot (mean)", "tuned 0-shot 95% CI", "tuned 0-shot (best dev)",
+                "tuned template range"), dsRows));
         Map<String, Chart<?, ?>> figs = new LinkedHashMap<>();
         figs.put("zero_shot", Charts.bars("Zero-shot on held-out clusters (ours: " + p.model() + "; paper: 137B/175B)",
                 "score (0-100)", cats, List.of(new Charts.Bars("ours: untuned base, 0-shot", b0),
                         new Charts.Bars("ours: untuned base, " + k + "-shot", bk),
                         new Charts.Bars("ours: tuned, 0-shot (mean)", tm), new Charts.Bars("ours: tuned, 0-shot (best dev)", tb),
-                        new Charts.Bars("chance", ch), new Charts.Bars("paper: GPT-3 0-shot", pg0),
+                        new Charts.Bars("chance", ch), new Charts.Bars("majority class", maj),
+                        new Charts.Bars("paper: GPT-3 0-shot", pg0),
                         new Charts.Bars("paper: GPT-3 few-shot", pgk), new Charts.Bars("paper: FLAN 0-shot", pf))));
         List<String> f = new ArrayList<>();
         f.add(String.format(Locale.ROOT, "Held-out average (mean over templates): untuned base %s zero-shot and %s %d-shot, "
@@ -136,7 +143,7 @@ public final class Experiments {
 
     /** Number of tuning clusters 1..N in FLAN's order against the held-out average. */
     public static Outcome clusters(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT;
         Lab.Model base = lab.base(p.model());
         Evaluator.Report rb = evalAll(lab, base, held, PromptFormat.GPT3_CONTINUATION, 0);
@@ -201,7 +208,7 @@ public final class Experiments {
 
     /** A ladder of model sizes, tuned vs untuned on the held-out clusters. */
     public static Outcome scale(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT, tune = ablationTuneClusters(lab);
         List<String> header = new ArrayList<>(List.of("model", "parameters"));
         for (String c : held) {
@@ -254,7 +261,7 @@ public final class Experiments {
 
     /** Tuning with no template / dataset name / FLAN instructions; the paper's four settings. */
     public static Outcome instructions(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> held = Paper.ABLATION_HELD_OUT, tune = ablationTuneClusters(lab);
         Lab.Model flan = lab.tuned(p.model(), tune, PromptFormat.FLAN);
         Lab.Model none = lab.tuned(p.model(), tune, PromptFormat.NO_TEMPLATE);
@@ -308,14 +315,14 @@ public final class Experiments {
 
     /** k exemplars with the tuned model (one per held-out cluster) and the spread across templates. */
     public static Outcome fewShot(Lab lab) throws IOException {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         Collection coll = lab.collection();
         List<List<String>> clRows = new ArrayList<>(), dsRows = new ArrayList<>();
         List<Double> ks = p.shots().stream().map(Integer::doubleValue).toList();
         List<Charts.Line> scoreLines = new ArrayList<>(), stdLines = new ArrayList<>();
         Map<String, Object> numbers = new LinkedHashMap<>();
         List<Double> avg0 = new ArrayList<>(), avgK = new ArrayList<>(), std0 = new ArrayList<>(), stdK = new ArrayList<>();
-        for (String c : p.zeroShotClusters()) {
+        for (String c : p.heldOut()) {
             Lab.Model tuned = lab.tuned(p.model(), Splits.leaveOut(coll, c).tuneClusters(), PromptFormat.FLAN);
             List<Double> sc = new ArrayList<>(), sd = new ArrayList<>();
             for (int k : p.shots()) {

@@ -10,6 +10,7 @@ import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Template;
 import dev.flan4j.eval.Evaluator;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.Stages;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Gpt;
@@ -48,7 +49,7 @@ public final class Lab implements AutoCloseable {
     private final Tokenizer tok;
     private final Collection coll;
     private final Corpus corpus;
-    private final ReproPreset p;
+    private final Recipe p;
     private final long seed;
     private final Path runs;
     private final boolean progress;
@@ -57,7 +58,7 @@ public final class Lab implements AutoCloseable {
     private int evalsRun, evalsCached;
     private final String launchCommit = dev.flan4j.experiment.RunInfo.gitCommit();
 
-    public Lab(Backend be, Tokenizer tok, Collection coll, Corpus corpus, ReproPreset preset, long seed, Path runs,
+    public Lab(Backend be, Tokenizer tok, Collection coll, Corpus corpus, Recipe preset, long seed, Path runs,
                boolean progress) {
         this.be = be;
         this.tok = tok;
@@ -69,7 +70,7 @@ public final class Lab implements AutoCloseable {
         this.progress = progress;
     }
 
-    public ReproPreset preset() { return p; }
+    public Recipe preset() { return p; }
 
     public Collection collection() { return coll; }
 
@@ -143,7 +144,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The dataset with only its first {@code n} scorable (not turned-around) templates; n = 0 keeps all. */
-    static Dataset limitTemplates(Dataset d, int n) {
+    public static Dataset limitTemplates(Dataset d, int n) {
         if (n == 0) return d;
         List<Template> keep = d.templates().stream().filter(t -> !t.turnedAround()).limit(n).toList();
         if (keep.size() == d.templates().size()) return d;

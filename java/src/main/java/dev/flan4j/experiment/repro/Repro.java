@@ -2,6 +2,7 @@ package dev.flan4j.experiment.repro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.RunInfo;
 import dev.flan4j.experiment.Table;
 import dev.flan4j.model.AtomicFiles;
@@ -100,6 +101,63 @@ public final class Repro {
         return new Result(e, dir, o.tables(), secs);
     }
 
+    /**
+     * Across-seed statistics of one experiment: every number of its run.json ({@code numbers}) in each seed's folder
+     * ({@code seedDirs}, the first being {@code out}), with the mean and the 95% Student-t interval over seeds.
+     * Writes {@code out/<experiment>/seeds.md/.csv} and appends the table to that experiment's REPORT.md.
+     */
+    public static Table writeSeedSummary(Experiment e, Path out, List<Path> seedDirs, List<Long> seeds) throws IOException {
+        List<Map<String, Double>> perSeed = new ArrayList<>();
+        for (Path d : seedDirs) {
+            Map<String, Double> flat = new LinkedHashMap<>();
+            flatten("", JSON.readTree(d.resolve(e.id).resolve("run.json").toFile()).path("numbers"), flat);
+            perSeed.add(flat);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String key : perSeed.get(0).keySet()) {
+            double[] v = new double[perSeed.size()];
+            boolean all = true;
+            for (int i = 0; i < v.length; i++) {
+                Double x = perSeed.get(i).get(key);
+                all &= x != null && !x.isNaN();
+                v[i] = x == null ? Double.NaN : x;
+            }
+            if (!all) continue;
+            StringBuilder vals = new StringBuilder();
+            for (double x : v) vals.append(vals.length() == 0 ? "" : " / ").append(Table.num(x));
+            String ci = "-";
+            if (v.length >= 2) {
+                dev.flan4j.eval.Stats.Interval i = dev.flan4j.eval.Stats.tMean95(v);
+                ci = "[" + Table.num(i.low()) + ", " + Table.num(i.high()) + "]";
+            }
+            rows.add(List.of(key, vals.toString(), Table.num(dev.flan4j.eval.Stats.mean(v)), ci));
+        }
+        Table t = new Table(List.of("quantity", "per seed (" + seeds.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(" / ")) + ")", "mean", "95% CI (t, " + seeds.size() + " seeds)"), rows);
+        Path dir = out.resolve(e.id);
+        t.write(dir, "seeds");
+        Path report = dir.resolve("REPORT.md");
+        String text = Files.isRegularFile(report) ? Files.readString(report) : "";
+        int cut = text.indexOf("\n## Across seeds");
+        if (cut >= 0) text = text.substring(0, cut + 1);
+        text += "\n## Across seeds\n\nThe experiment's numbers for each of " + seeds.size() + " seeds (the tables above are "
+                + "the first seed's; the other seeds' folders are seed-<n>/ beside this run set's REPORT.md), their mean and the 95% Student-t interval of the mean.\n\n"
+                + t.markdown();
+        AtomicFiles.writeString(report, text);
+        writeRunSetReport(out);
+        return t;
+    }
+
+    private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode n, Map<String, Double> out) {
+        if (n.isNumber()) {
+            out.put(prefix, n.asDouble());
+        } else if (n.isObject()) {
+            n.fields().forEachRemaining(f -> flatten(prefix.isEmpty() ? f.getKey() : prefix + "." + f.getKey(), f.getValue(), out));
+        } else if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) flatten(prefix + "[" + i + "]", n.get(i), out);
+        }
+    }
+
     private static Map<String, Object> modelInfo(Lab lab) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (String p : lab.preset().scaleLadder()) m.put(p, lab.modelConfig(p));
@@ -108,7 +166,7 @@ public final class Repro {
     }
 
     static String report(Experiment e, Lab lab, Experiments.Outcome o, Map<String, Object> info, double secs) {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         @SuppressWarnings("unchecked")
         Map<String, Object> run = (Map<String, Object>) info.get("run");
         StringBuilder sb = new StringBuilder();
@@ -132,16 +190,16 @@ public final class Repro {
 
     /** What every run of a preset has in common against the paper's setup. */
     static List<String> departures(Lab lab) {
-        ReproPreset p = lab.preset();
+        Recipe p = lab.preset();
         List<String> d = new ArrayList<>();
         long params = lab.modelConfig(p.model()).parameterCount();
         d.add(String.format(Locale.ROOT, "Scale: a %.2fM-parameter GPT (preset %s) pretrained for %d steps of %d x %d tokens "
                         + "(%,d tokens) on the built-in corpus, against LaMDA-PT 137B; tuned for %d steps (%,d tokens) "
                         + "against 30k steps of 8,192 tokens. The paper found instruction tuning HURTS held-out tasks at "
                         + "8B parameters and below; at this scale nothing in the paper predicts a gain, and we do not tune "
-                        + "the setup to find one.", params / 1e6, p.model(), p.pretrainSteps(), p.batchRows(), p.seqLen(),
-                (long) p.pretrainSteps() * p.batchRows() * p.seqLen(), p.tuneSteps(),
-                (long) p.tuneSteps() * p.batchRows() * p.seqLen()));
+                        + "the setup to find one.", params / 1e6, p.model(), p.pretrain().steps(), p.batchRows(), p.seqLen(),
+                (long) p.pretrain().steps() * p.batchRows() * p.seqLen(), p.tune().steps(),
+                (long) p.tune().steps() * p.batchRows() * p.seqLen()));
         d.add("Data: the built-in mini-FLAN collection (" + lab.collection().datasets().size() + " small datasets in "
                 + lab.collection().clusters().size() + " clusters, derived from public sources such as WordNet and the "
                 + "CIA Factbook) stands in for the paper's 62 datasets; cluster names follow the paper, the tasks are "

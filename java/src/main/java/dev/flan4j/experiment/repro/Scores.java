@@ -68,6 +68,50 @@ public final class Scores {
         return c.cluster(cluster).datasets().stream().mapToDouble(d -> chance(d, maxExamples)).average().orElse(Double.NaN);
     }
 
+    /**
+     * The majority-class baseline (%) on the first {@code n} test examples (0 = all; the ones scored): the share of the
+     * most frequent gold answer; where the options differ per example, of the most frequent gold option position.
+     * NaN for generation tasks.
+     */
+    public static double majority(Dataset d, int n) {
+        if (d.task() != TaskType.CLASSIFICATION) return Double.NaN;
+        List<Example> test = d.examples("test");
+        if (n > 0 && test.size() > n) test = test.subList(0, n);
+        boolean fixed = d.options() != null && !d.options().isEmpty();
+        List<Object> labels = new ArrayList<>();
+        for (Example e : test) labels.add(fixed ? e.answer() : d.optionsFor(e).indexOf(e.answer()));
+        return 100 * dev.flan4j.eval.Stats.majorityShare(labels);
+    }
+
+    /** The n-weighted majority baseline (%) of a cluster's classification datasets on their first n test examples. */
+    public static double majority(Collection c, String cluster, int n) {
+        double s = 0;
+        int total = 0;
+        for (Dataset d : c.cluster(cluster).datasets()) {
+            if (d.task() != TaskType.CLASSIFICATION) continue;
+            int k = n > 0 ? Math.min(n, d.examples("test").size()) : d.examples("test").size();
+            s += majority(d, n) * k;
+            total += k;
+        }
+        return total == 0 ? Double.NaN : s / total;
+    }
+
+    /** Test examples a dataset was scored on (per template) in a report, 0 when absent. */
+    public static int testCount(Evaluator.Report r, String dataset) {
+        return r.templates().stream().filter(s -> s.dataset().equals(dataset) && s.split().equals("test"))
+                .mapToInt(Evaluator.TemplateScore::n).findFirst().orElse(0);
+    }
+
+    /**
+     * "[low, high]": the 95% Wilson interval (0-100) of an accuracy-like score measured on n examples, or "-" for
+     * a metric that is not a share of examples (BLEU, ROUGE, F1) or no examples.
+     */
+    public static String wilsonCell(String metric, double score, int n) {
+        if (n <= 0 || Double.isNaN(score) || !(metric.equals("accuracy") || metric.equals("exact_match"))) return "-";
+        dev.flan4j.eval.Stats.Interval i = dev.flan4j.eval.Stats.wilson95(Math.min(1, Math.max(0, score / 100)), n).scaled(100);
+        return "[" + dev.flan4j.experiment.Table.num(i.low()) + ", " + dev.flan4j.experiment.Table.num(i.high()) + "]";
+    }
+
     /** Mean over values, NaN-safe (NaN when none). */
     public static double mean(List<Double> v) {
         return v.stream().filter(x -> !x.isNaN()).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);

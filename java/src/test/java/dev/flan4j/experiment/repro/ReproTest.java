@@ -13,6 +13,8 @@ import dev.flan4j.backend.Backends;
 import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
+import dev.flan4j.experiment.Recipe;
+import dev.flan4j.experiment.Table;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.awt.image.BufferedImage;
@@ -48,7 +50,7 @@ class ReproTest {
         coll = Collection.builtIn();
         corpus = Corpus.builtIn();
         out = tmp.resolve("out");
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), 1234, tmp.resolve("runs"), false)) {
             for (Repro.Experiment e : Repro.Experiment.values()) RESULTS.put(e, Repro.run(e, lab, out));
         }
     }
@@ -94,15 +96,15 @@ class ReproTest {
     void tablesHoldThePapersNumbersBesideOurs() throws IOException {
         String clusters = Files.readString(out.resolve("clusters/clusters.csv"));
         assertTrue(clusters.contains("49.9") && clusters.contains("55.0"), clusters);
-        assertEquals(1 + 1 + ReproPreset.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
+        assertEquals(1 + 1 + Recipe.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
         String instr = Files.readString(out.resolve("instructions/instructions.csv"));
         for (String v : List.of("37.3", "46.6", "47.0", "55.2")) assertTrue(instr.contains(v), instr);
         String zs = Files.readString(out.resolve("zero-shot/zero_shot_clusters.csv"));
         assertTrue(zs.contains("42.9") && zs.contains("53.2") && zs.contains("56.2"), zs);
         String scale = Files.readString(out.resolve("scale/scale.csv"));
-        assertEquals(1 + ReproPreset.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
+        assertEquals(1 + Recipe.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
         String fs = Files.readString(out.resolve("few-shot/few_shot.csv"));
-        assertEquals(1 + ReproPreset.tiny().shots().size() * ReproPreset.tiny().zeroShotClusters().size(),
+        assertEquals(1 + Recipe.tiny().shots().size() * Recipe.tiny().heldOut().size(),
                 fs.strip().split("\n").length, fs);
     }
 
@@ -116,7 +118,7 @@ class ReproTest {
 
     private static Map<String, String> runZeroShotAndInstructions(Path root, long seed) throws IOException {
         Map<String, String> tables = new LinkedHashMap<>();
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), seed, root.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), seed, root.resolve("runs"), false)) {
             for (Repro.Experiment e : List.of(Repro.Experiment.ZERO_SHOT, Repro.Experiment.INSTRUCTIONS)) {
                 Repro.run(e, lab, root.resolve("out"));
                 try (Stream<Path> s = Files.list(root.resolve("out").resolve(e.id))) {
@@ -131,7 +133,7 @@ class ReproTest {
 
     @Test
     void rerunReusesModelsAndEvaluations() throws IOException {
-        try (Lab lab = new Lab(be, tok, coll, corpus, ReproPreset.tiny(), 1234, tmp.resolve("runs"), false)) {
+        try (Lab lab = new Lab(be, tok, coll, corpus, Recipe.tiny(), 1234, tmp.resolve("runs"), false)) {
             Repro.run(Repro.Experiment.CLUSTERS, lab, tmp.resolve("again"));
             assertTrue(lab.stages().stream().allMatch(s -> Boolean.TRUE.equals(s.get("reused_checkpoint"))), lab.stages().toString());
             assertEquals(0, lab.evalCounts().get("computed"));
@@ -145,7 +147,7 @@ class ReproTest {
 
     @Test
     void unknownNamesAreClearErrors() {
-        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> ReproPreset.byName("huge"));
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> Recipe.byName("huge"));
         assertTrue(p.getMessage().contains("unknown preset 'huge'") && p.getMessage().contains("cpu-mini"), p.getMessage());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Repro.Experiment.byId("nope"));
         assertTrue(e.getMessage().contains("unknown experiment 'nope'") && e.getMessage().contains("zero-shot"), e.getMessage());
@@ -154,13 +156,13 @@ class ReproTest {
 
     @Test
     void presetsAreConsistent() {
-        for (ReproPreset p : ReproPreset.PRESETS.values()) {
+        for (Recipe p : Recipe.PRESETS.values()) {
             assertTrue(p.scaleLadder().contains(p.model()) || p.name().equals("gpu"), p.name());
-            for (String c : p.zeroShotClusters()) coll.cluster(c);
+            for (String c : p.heldOut()) coll.cluster(c);
             p.pretrainConfig(1);
             p.tuneConfig(1);
         }
-        assertEquals(List.of("tiny", "1m", "3m"), ReproPreset.cpuMini().scaleLadder());
+        assertEquals(List.of("tiny", "1m", "3m"), Recipe.cpuMini().scaleLadder());
         for (String c : Paper.CLUSTER_ORDER) coll.cluster(c);
         assertEquals(7, Paper.CLUSTER_ORDER.size());
         assertEquals(7, Paper.CLUSTERS_HELD_OUT_AVG.size());
@@ -176,6 +178,49 @@ class ReproTest {
         assertEquals(d.examples("test"), two.examples("test"));
         assertEquals(d.examples("train").size(), two.examples("train").size());
         assertEquals(d, Lab.limitTemplates(d, 0));
+    }
+
+    @Test
+    void seedSummaryGivesEachNumbersMeanAndStudentInterval() throws Exception {
+        List<Path> dirs = new java.util.ArrayList<>();
+        double[][] v = {{40, 10}, {50, 20}, {60, 30}};
+        for (int i = 0; i < 3; i++) {
+            Path d = tmp.resolve("set" + i);
+            Files.createDirectories(d.resolve("clusters"));
+            Files.writeString(d.resolve("clusters/run.json"), "{\"numbers\": {\"nli\": {\"tuned\": " + v[i][0]
+                    + "}, \"curve\": [" + v[i][1] + ", 1.0], \"label\": \"x\"}}");
+            dirs.add(d);
+        }
+        Files.writeString(dirs.get(0).resolve("clusters/REPORT.md"), "# Clusters\n");
+        Table t = Repro.writeSeedSummary(Repro.Experiment.CLUSTERS, dirs.get(0), dirs, List.of(1L, 2L, 3L));
+        // 40, 50, 60: mean 50, s = 10, t(0.975, 2) = 4.303 -> 50 +- 4.303 * 10 / sqrt(3) = [25.2, 74.8].
+        assertEquals(List.of("nli.tuned", "40.0 / 50.0 / 60.0", "50.0", "[25.2, 74.8]"), t.rows().get(0));
+        assertEquals(List.of("curve[0]", "10.0 / 20.0 / 30.0", "20.0", "[-4.8, 44.8]"), t.rows().get(1));
+        assertEquals(List.of("curve[1]", "1.0 / 1.0 / 1.0", "1.0", "[1.0, 1.0]"), t.rows().get(2));
+        assertEquals(3, t.rows().size(), "text is not a number");
+        assertTrue(Files.readString(dirs.get(0).resolve("clusters/REPORT.md")).contains("## Across seeds"));
+        assertTrue(Files.isRegularFile(dirs.get(0).resolve("clusters/seeds.csv")));
+        Repro.writeSeedSummary(Repro.Experiment.CLUSTERS, dirs.get(0), dirs, List.of(1L, 2L, 3L));
+        String report = Files.readString(dirs.get(0).resolve("clusters/REPORT.md"));
+        assertEquals(report.indexOf("## Across seeds"), report.lastIndexOf("## Across seeds"), "rewritten, not appended twice");
+    }
+
+    @Test
+    void majorityAndWilsonCellsBesideScores() {
+        Dataset s = coll.dataset("sentiment_amazon");
+        List<dev.flan4j.data.Example> first = s.examples("test").subList(0, 40);
+        long pos = first.stream().filter(x -> x.answer().equals("positive")).count();
+        assertEquals(100.0 * Math.max(pos, 40 - pos) / 40, Scores.majority(s, 40), 1e-9);
+        Dataset cloze = coll.dataset("cloze_rc");
+        Map<Integer, Integer> at = new LinkedHashMap<>();
+        for (dev.flan4j.data.Example x : cloze.examples("test")) at.merge(cloze.optionsFor(x).indexOf(x.answer()), 1, Integer::sum);
+        double top = at.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        assertEquals(100 * top / cloze.examples("test").size(), Scores.majority(cloze, 0), 1e-9, "per-example options: gold position");
+        assertTrue(Double.isNaN(Scores.majority(coll.dataset("trivia_qa"), 10)));
+        assertEquals("[40.4, 59.6]", Scores.wilsonCell("accuracy", 50, 100));
+        assertEquals("[0.0, 27.8]", Scores.wilsonCell("exact_match", 0, 10));
+        assertEquals("-", Scores.wilsonCell("bleu", 20, 100));
+        assertEquals("-", Scores.wilsonCell("accuracy", 50, 0));
     }
 
     @Test

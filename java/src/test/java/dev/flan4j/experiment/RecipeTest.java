@@ -1,0 +1,56 @@
+package dev.flan4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flan4j.train.Schedule;
+import dev.flan4j.train.TrainConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RecipeTest {
+    private static TrainConfig train(int steps, int rows, int len, double lr, Schedule.Kind kind, long seed, int every, int keep) {
+        return new TrainConfig(steps, rows, len, 1, lr, Math.max(1, steps / 20), kind, 0.1, "adamw", 0.1, 1.0, seed, every, keep);
+    }
+
+    @Test
+    void namedRecipesHoldTheTrainingSettingsTheyAlwaysHad() {
+        Recipe m = Recipe.cpuMini();
+        assertEquals(train(200, 4, 128, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
+        assertEquals(train(60, 4, 128, 1e-3, Schedule.Kind.CONSTANT, 6, 30, 1), m.tuneConfig(5));
+        assertEquals(List.of("nli", "closed_book_qa", "commonsense"), m.heldOut());
+        assertEquals(List.of(0, 1, 2), m.shots());
+        assertEquals(30, m.evalExamples());
+        Recipe d = Recipe.demo();
+        assertEquals(train(600, 8, 128, 3e-3, Schedule.Kind.COSINE, 1234, 150, 2), d.pretrain());
+        assertEquals(train(400, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 1235, 100, 2), d.tune());
+        assertEquals("1m", d.model());
+        assertEquals(128, d.seqLen());
+        assertEquals(8, d.batchRows());
+    }
+
+    @Test
+    void toBuilderRoundTripsAndChangesOneField() {
+        for (Recipe r : Recipe.PRESETS.values()) assertEquals(r, r.toBuilder().build(), r.name());
+        Recipe d = Recipe.demo(), other = d.toBuilder().seed(9).build();
+        assertNotEquals(d, other);
+        assertEquals(9, other.pretrain().seed());
+        assertEquals(10, other.tune().seed());
+        assertEquals(d.tune().toBuilder().seed(10).build(), other.tune());
+    }
+
+    @Test
+    void badRecipesAndUnknownNamesAreClearErrors() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Recipe.byName("huge"));
+        assertTrue(e.getMessage().contains("unknown preset 'huge'") && e.getMessage().contains("demo"), e.getMessage());
+        assertEquals(Recipe.demo(), Recipe.byName("DEMO"));
+        e = assertThrows(IllegalArgumentException.class, () -> Recipe.tiny().toBuilder().maxTuneClusters(8).build());
+        assertTrue(e.getMessage().contains("maxTuneClusters must be 1..7, got 8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipe.tiny().toBuilder().eval(-1, 0, 0, 4).build());
+        assertTrue(e.getMessage().contains("evalExamples must be >= 0, got -1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Recipe.tiny().toBuilder().heldOut().build());
+        assertTrue(e.getMessage().contains("no held-out cluster"), e.getMessage());
+    }
+}
