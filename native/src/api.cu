@@ -260,7 +260,7 @@ int normalise_attention(const char* fn, const flan4j_attention_params* in, bool 
                         flan4j_attention_params* p) {
     REQUIRE(in != nullptr, "%s: argument 'params' must not be NULL, got NULL", fn);
     *p = *in;
-    CHECK_DTYPE(fn, p->dtype, kF32);
+    CHECK_DTYPE(fn, p->dtype, kF32 | kBF16 | kF16);  // bf16/fp16: tensor-core kernels (attention_tc.cu)
     REQUIRE(p->HD == 32 || p->HD == 64 || p->HD == 128,
             "%s: argument 'params.HD' must be 32, 64 or 128, got %d", fn, p->HD);
     REQUIRE(p->B > 0, "%s: argument 'params.B' must be > 0, got %d", fn, p->B);

@@ -149,6 +149,14 @@ F4_HD float exp2_approx(float x) {
 #endif
 }
 
+F4_HD float tanh_f(float x) {
+#if F4_DEVICE
+    return tanhf(x);
+#else
+    return std::tanh(x);
+#endif
+}
+
 F4_HD float rsqrt_approx(float x) {
 #if F4_DEVICE
     return rsqrtf(x);
@@ -189,6 +197,8 @@ struct Vec16 {  // BF16 / F16
         for (int i = 0; i < 4; i++) v.u[i] = pack2<E>(x[2 * i], x[2 * i + 1]);
         *static_cast<U128*>(p) = v;
     }
+    F4_HD static float load1(const void* p, long long i) { return to_f32<E>(static_cast<const uint16_t*>(p)[i]); }
+    F4_HD static void store1(void* p, long long i, float x) { static_cast<uint16_t*>(p)[i] = from_f32<E>(x); }
 };
 template <>
 struct Vec16<F32> {
@@ -202,6 +212,8 @@ struct Vec16<F32> {
         for (int i = 0; i < 4; i++) v.u[i] = f2u(x[i]);
         *static_cast<U128*>(p) = v;
     }
+    F4_HD static float load1(const void* p, long long i) { return static_cast<const float*>(p)[i]; }
+    F4_HD static void store1(void* p, long long i, float x) { static_cast<float*>(p)[i] = x; }
 };
 
 // ------------------------------------------------------------------ per-thread registers

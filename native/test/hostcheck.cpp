@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "attention_tc.cuh"
+#include "gelu_vec.cuh"
 #include "layernorm_vec.cuh"
 
 using namespace flan4j;
@@ -106,6 +107,10 @@ void dispatch_causal(flan4j_attention_params& p, int max_len) {
         run_kernels<E, HD, false>(p, max_len);
 }
 
+// The mutants (FLAN4J_TC_MUTATION != 0) run only the --quick cases (bf16, HD 64): compile just those.
+#if FLAN4J_TC_MUTATION
+void dispatch(bool, flan4j_attention_params& p, int max_len) { dispatch_causal<BF16, 64>(p, max_len); }
+#else
 void dispatch(bool bf16, flan4j_attention_params& p, int max_len) {
     if (bf16) {
         if (p.HD == 64) dispatch_causal<BF16, 64>(p, max_len);
@@ -115,6 +120,7 @@ void dispatch(bool bf16, flan4j_attention_params& p, int max_len) {
         else dispatch_causal<F16, 128>(p, max_len);
     }
 }
+#endif
 
 // Tolerances (max |error| / max |reference| per tensor). The kernels round P and dS to the 16-bit input
 // type before the second mma of each pair (as FlashAttention-2 does) and write O, dK, dV in it:
@@ -264,6 +270,7 @@ bool check_conversions() {
     return true;
 }
 
+#if !FLAN4J_TC_MUTATION
 // ---------------------------------------------------------------- layer norm / RMSNorm (layernorm_vec.cuh)
 
 template <typename E>
@@ -368,6 +375,37 @@ bool run_ln_case(long long N, int C, bool accumulate, unsigned seed) {
     return ok;
 }
 
+// ---------------------------------------------------------------- GELU (gelu_vec.cuh)
+
+template <typename E>
+bool run_gelu_case(long long N, int grid, unsigned seed) {
+    using S = Store<E>;
+    using T = typename S::T;
+    using G = vec::Gelu<E>;
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> nd(0.0f, 2.0f);
+    std::vector<T> x(N), d(N), y(N + 1), dx(N + 1);
+    for (auto& v : x) v = S::put(nd(rng));
+    for (auto& v : d) v = S::put(nd(rng));
+    const T guard = S::put(12345.0f);
+    y[N] = dx[N] = guard;  // nothing past N is written
+    launch(grid, 1, 1, 0, [&](int bx, int, int, unsigned char*) { G::template run<false>(y.data(), x.data(), nullptr, N, bx, grid); });
+    launch(grid, 1, 1, 0, [&](int bx, int, int, unsigned char*) { G::template run<true>(dx.data(), x.data(), d.data(), N, bx, grid); });
+    Err ey, ed;
+    for (long long i = 0; i < N; i++) {
+        const double v = S::get(x[i]), u = 0.7978845608028654 * (v + 0.044715 * v * v * v), th = std::tanh(u);
+        ey.add(S::get(y[i]), 0.5 * v * (1 + th));
+        const double g = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * 0.7978845608028654 * (1 + 3 * 0.044715 * v * v);
+        ed.add(S::get(dx[i]), S::get(d[i]) * g);
+    }
+    const double tol = std::is_same<E, F32>::value ? 1e-5 : std::is_same<E, BF16>::value ? 8e-3 : 1e-3;
+    const bool ok = ey.rel() <= tol && ed.rel() <= tol && y[N] == guard && dx[N] == guard;
+    char what[96];
+    snprintf(what, sizeof what, "gelu %s N=%lld grid=%d", S::name, N, grid);
+    printf("%s %-64s y %.2e  dx %.2e  (tol %.0e)\n", ok ? "ok  " : "FAIL", what, ey.rel(), ed.rel(), tol);
+    return ok;
+}
+
 int run_ln_cases() {
     int failed = 0;
     unsigned seed = 100;
@@ -382,6 +420,8 @@ int run_ln_cases() {
     failed += !run_ln_case<F16, 1, true>(7, 8, false, seed++);
     return failed;
 }
+
+#endif  // !FLAN4J_TC_MUTATION
 
 }  // namespace
 
@@ -414,10 +454,21 @@ int main(int argc, char** argv) {
     unsigned seed = 1;
     for (const auto& c : cases) failed += run_case(c, seed++) ? 0 : 1;
     size_t n = cases.size();
+#if FLAN4J_TC_MUTATION
+    if (!quick) {
+        fprintf(stderr, "a mutant runs --quick only\n");
+        return 2;
+    }
+#else
     if (!quick) {
         failed += run_ln_cases();
-        n += 9;
+        failed += !run_gelu_case<F32>(1001, 3, 200);
+        failed += !run_gelu_case<BF16>(4099, 2, 201);
+        failed += !run_gelu_case<F16>(7, 1, 202);
+        failed += !run_gelu_case<BF16>(65536, 5, 203);
+        n += 13;
     }
+#endif
     printf("%zu cases, %d failed\n", n, failed);
     return failed ? 1 : 0;
 }
