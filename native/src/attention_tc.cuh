@@ -321,7 +321,7 @@ struct AttnBwdPrepass {
 
 template <typename E, int HD, bool CAUSAL>
 struct AttnBwd {
-    static constexpr int BC = 64, BR = HD <= 64 ? 64 : 32, NW = 4, NT = 128;
+    static constexpr int BC = 64, BR = HD <= 64 ? 32 : 16, NW = 4, NT = 128;
     static constexpr int LDS = HD + 8;
     static constexpr int LDD = BC + 8;  // dS tile [BR][BC] pitch
     static constexpr int DQW = HD / NW;  // head dims of dQ per warp
