@@ -316,6 +316,25 @@ int normalise_attention(const char* fn, const flan4j_attention_params* in, bool 
                 *st.v);
         if (*st.v == 0) *st.v = st.dflt;
     }
+    if (p->dtype != FLAN4J_F32) {
+        // the tensor-core kernels (attention_tc.cu) move 16-byte chunks (cp.async) and 32-bit pairs
+        if (p->HD != 64 && p->HD != 128)
+            return set_error(FLAN4J_ERR_UNSUPPORTED, "%s: bf16/fp16 attention supports params.HD 64 or 128, got %d",
+                             fn, p->HD);
+        const struct {
+            const char* name;
+            const void* v;
+        } ptrs[] = {{"q", p->q}, {"k", p->k}, {"v", p->v}, {"o", p->o}, {"dout", p->dout}, {"dk", p->dk}, {"dv", p->dv}};
+        for (int i = 0; i < (backward ? 7 : 4); i++)
+            REQUIRE(reinterpret_cast<uintptr_t>(ptrs[i].v) % 16 == 0,
+                    "%s: argument 'params.%s' must be 16-byte aligned for bf16/fp16, got %p", fn, ptrs[i].name,
+                    ptrs[i].v);
+        for (int i = 0; i < (backward ? 16 : 8); i++) {
+            if (i == 10 || i == 11) continue;  // dq is fp32 (atomics): any stride
+            REQUIRE(*strides[i].v % 8 == 0, "%s: argument 'params.%s' must be a multiple of 8 for bf16/fp16, got %lld",
+                    fn, strides[i].name, *strides[i].v);
+        }
+    }
     return FLAN4J_OK;
 }
 

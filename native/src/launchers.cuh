@@ -34,8 +34,8 @@ int launch_layernorm_vec_backward(int dtype, bool rms, void* dinp, float* dweigh
                                   const void* inp, const float* weight, const float* mean, const float* rstd,
                                   long long N, int C, int accumulate, cudaStream_t s);
 
-// attention_tc.cu: bf16/fp16 tensor-core attention (params validated and normalised by the caller; this
-// checks the head dim and the 16-byte alignment the kernels need).
+// attention_tc.cu: bf16/fp16 tensor-core attention (params validated and normalised by api.cu: HD 64/128,
+// 16-byte aligned tensors, strides multiples of 8).
 int launch_attention_tc_forward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
 int launch_attention_tc_backward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
 
