@@ -260,7 +260,7 @@ int normalise_attention(const char* fn, const flan4j_attention_params* in, bool 
                         flan4j_attention_params* p) {
     REQUIRE(in != nullptr, "%s: argument 'params' must not be NULL, got NULL", fn);
     *p = *in;
-    CHECK_DTYPE(fn, p->dtype, kF32);
+    CHECK_DTYPE(fn, p->dtype, kF32 | kBF16 | kF16);  // bf16/fp16: tensor-core kernels (attention_tc.cu)
     REQUIRE(p->HD == 32 || p->HD == 64 || p->HD == 128,
             "%s: argument 'params.HD' must be 32, 64 or 128, got %d", fn, p->HD);
     REQUIRE(p->B > 0, "%s: argument 'params.B' must be > 0, got %d", fn, p->B);
@@ -315,6 +315,25 @@ int normalise_attention(const char* fn, const flan4j_attention_params* in, bool 
         REQUIRE(*st.v >= 0, "%s: argument 'params.%s' must be >= 0 (0 = dense default), got %lld", fn, st.name,
                 *st.v);
         if (*st.v == 0) *st.v = st.dflt;
+    }
+    if (p->dtype != FLAN4J_F32) {
+        // the tensor-core kernels (attention_tc.cu) move 16-byte chunks (cp.async) and 32-bit pairs
+        if (p->HD != 64 && p->HD != 128)
+            return set_error(FLAN4J_ERR_UNSUPPORTED, "%s: bf16/fp16 attention supports params.HD 64 or 128, got %d",
+                             fn, p->HD);
+        const struct {
+            const char* name;
+            const void* v;
+        } ptrs[] = {{"q", p->q}, {"k", p->k}, {"v", p->v}, {"o", p->o}, {"dout", p->dout}, {"dk", p->dk}, {"dv", p->dv}};
+        for (int i = 0; i < (backward ? 7 : 4); i++)
+            REQUIRE(reinterpret_cast<uintptr_t>(ptrs[i].v) % 16 == 0,
+                    "%s: argument 'params.%s' must be 16-byte aligned for bf16/fp16, got %p", fn, ptrs[i].name,
+                    ptrs[i].v);
+        for (int i = 0; i < (backward ? 16 : 8); i++) {
+            if (i == 10 || i == 11) continue;  // dq is fp32 (atomics): any stride
+            REQUIRE(*strides[i].v % 8 == 0, "%s: argument 'params.%s' must be a multiple of 8 for bf16/fp16, got %lld",
+                    fn, strides[i].name, *strides[i].v);
+        }
     }
     return FLAN4J_OK;
 }

@@ -30,6 +30,7 @@ __global__ void attention_backward_prepass_kernel(const flan4j_attention_params 
 
 int launch_attention_forward(const flan4j_attention_params& p, int max_len, cudaStream_t s) {
     NvtxRange r("flan4j_attention_forward");
+    if (p.dtype != FLAN4J_F32) return launch_attention_tc_forward(p, max_len, s);  // bf16 / fp16: tensor cores
     switch (p.HD) {
         case 32: return p.causal ? launch_attention_forward_hd<32, true>(p, max_len, s) : launch_attention_forward_hd<32, false>(p, max_len, s);
         case 64: return p.causal ? launch_attention_forward_hd<64, true>(p, max_len, s) : launch_attention_forward_hd<64, false>(p, max_len, s);
@@ -40,6 +41,7 @@ int launch_attention_forward(const flan4j_attention_params& p, int max_len, cuda
 
 int launch_attention_backward(const flan4j_attention_params& p, int max_len, cudaStream_t s) {
     NvtxRange r("flan4j_attention_backward");
+    if (p.dtype != FLAN4J_F32) return launch_attention_tc_backward(p, max_len, s);
     {
         NvtxRange r2("flan4j_attention_backward_prepass");
         const long long warps = (long long)p.total_tokens * p.NH;

@@ -26,6 +26,19 @@ int launch_rmsnorm_backward(int dtype, void* dinp, float* dweight, const void* d
                             const float* weight, const float* rstd, long long N, int C, int accumulate,
                             cudaStream_t s);
 
+// layernorm_vec.cu: 16-byte vector kernels; return -1 (nothing launched) when the shape or alignment does not
+// allow them, so that the caller falls back to the scalar kernels.
+int launch_layernorm_vec_forward(int dtype, bool rms, void* out, float* mean, float* rstd, const void* inp,
+                                 const float* weight, const float* bias, long long N, int C, float eps, cudaStream_t s);
+int launch_layernorm_vec_backward(int dtype, bool rms, void* dinp, float* dweight, float* dbias, const void* dout,
+                                  const void* inp, const float* weight, const float* mean, const float* rstd,
+                                  long long N, int C, int accumulate, cudaStream_t s);
+
+// attention_tc.cu: bf16/fp16 tensor-core attention (params validated and normalised by api.cu: HD 64/128,
+// 16-byte aligned tensors, strides multiples of 8).
+int launch_attention_tc_forward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
+int launch_attention_tc_backward(const flan4j_attention_params& p, int max_len, cudaStream_t s);
+
 // cross_entropy.cu
 int launch_cross_entropy(int dtype, void* logits, float* losses, float* reduced, const int* targets, long long N,
                          int V, int Vp, int ignore_index, int reduction, float smoothing, float z_coef,

@@ -174,6 +174,8 @@ int launch_layernorm_forward(int dtype, void* out, float* mean, float* rstd, con
                              const float* weight, const float* bias, long long N, int C, float eps,
                              cudaStream_t s) {
     NvtxRange r("flan4j_layernorm_forward");
+    const int v = launch_layernorm_vec_forward(dtype, false, out, mean, rstd, inp, weight, bias, N, C, eps, s);
+    if (v >= 0) return v;
     if (dtype == FLAN4J_BF16) return ln_forward<bf16>(out, mean, rstd, inp, weight, bias, N, C, eps, s);
     return ln_forward<float>(out, mean, rstd, inp, weight, bias, N, C, eps, s);
 }
@@ -208,6 +210,8 @@ static int rms_forward(void* out, float* rstd, const void* inp, const float* wei
 int launch_rmsnorm_forward(int dtype, void* out, float* rstd, const void* inp, const float* weight,
                            long long N, int C, float eps, cudaStream_t s) {
     NvtxRange nr("flan4j_rmsnorm_forward");
+    const int v = launch_layernorm_vec_forward(dtype, true, out, nullptr, rstd, inp, weight, nullptr, N, C, eps, s);
+    if (v >= 0) return v;
     if (dtype == FLAN4J_BF16) return rms_forward<bf16>(out, rstd, inp, weight, N, C, eps, s);
     return rms_forward<float>(out, rstd, inp, weight, N, C, eps, s);
 }
@@ -236,6 +240,9 @@ int launch_layernorm_backward(int dtype, void* dinp, float* dweight, float* dbia
                               const void* inp, const float* weight, const float* mean,
                               const float* rstd, long long N, int C, int accumulate, cudaStream_t s) {
     NvtxRange r("flan4j_layernorm_backward");
+    const int v = launch_layernorm_vec_backward(dtype, false, dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C,
+                                                accumulate, s);
+    if (v >= 0) return v;
     if (dtype == FLAN4J_BF16)
         return ln_backward<bf16, false>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
     return ln_backward<float, false>(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, accumulate, s);
@@ -245,6 +252,9 @@ int launch_rmsnorm_backward(int dtype, void* dinp, float* dweight, const void* d
                             const float* weight, const float* rstd, long long N, int C,
                             int accumulate, cudaStream_t s) {
     NvtxRange r("flan4j_rmsnorm_backward");
+    const int v = launch_layernorm_vec_backward(dtype, true, dinp, dweight, nullptr, dout, inp, weight, nullptr, rstd,
+                                                N, C, accumulate, s);
+    if (v >= 0) return v;
     if (dtype == FLAN4J_BF16)
         return ln_backward<bf16, true>(dinp, dweight, nullptr, dout, inp, weight, nullptr, rstd, N, C, accumulate, s);
     return ln_backward<float, true>(dinp, dweight, nullptr, dout, inp, weight, nullptr, rstd, N, C, accumulate, s);

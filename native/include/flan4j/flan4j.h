@@ -159,7 +159,9 @@ FLAN4J_API int flan4j_cross_entropy(int dtype, void* logits, float* losses, floa
  *
  * GQA/MQA: NH_kv divides NH; query head h uses kv head h / (NH / NH_kv).
  * lse, delta: [NH, total_tokens] fp32 (element (h, t) at h*total_tokens + t).
- * Head dims: 32, 64, 128. dtype: F32 only in this version (BF16/F16 -> FLAN4J_ERR_UNSUPPORTED).
+ * dtype F32: head dims 32, 64, 128. dtype BF16/F16 (tensor cores, fp32 accumulation): head dims 64, 128
+ * (32 -> FLAN4J_ERR_UNSUPPORTED); q, k, v, o, dout, dk, dv in that dtype, 16-byte aligned, strides multiples of 8;
+ * lse, delta and dq stay fp32.
  */
 typedef struct flan4j_attention_params {
     int dtype;

@@ -201,13 +201,17 @@ class KernelsValidationTest {
     }
 
     @Test
-    void attentionBf16IsUnsupportedNotInvalid() {
+    void attention16BitChecksHeadDimAndAlignmentBeforeAnyCudaCall() {
         try (Flan4jNative.AttentionParams p = new Flan4jNative.AttentionParams()) {
-            p.dtype(1).q(P).k(P).v(P).o(P).lse(P).B(1).T(1).NH(1).NH_kv(1).HD(64).softmax_scale(0.125f);
+            p.dtype(1).q(P).k(P).v(P).o(P).lse(P).B(1).T(1).NH(1).NH_kv(1).HD(32).softmax_scale(0.125f);
             KernelException e = assertThrows(KernelException.class,
                     () -> Kernels.check(Flan4jNative.flan4j_attention_forward(p, S)));
             assertEquals(KernelStatus.UNSUPPORTED, e.status(), e.getMessage());
-            assertTrue(e.getMessage().contains("BF16"), e.getMessage());
+            assertTrue(e.getMessage().contains("params.HD") && e.getMessage().contains("32"), e.getMessage());
+            p.dtype(2).HD(64).q(P + 2);
+            assertNativeRejects(Flan4jNative.flan4j_attention_forward(p, S), "'params.q'", "16-byte");
+            p.q(P).k_row_stride(68);
+            assertNativeRejects(Flan4jNative.flan4j_attention_forward(p, S), "'params.k_row_stride'", "68");
         }
     }
 

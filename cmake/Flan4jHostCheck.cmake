@@ -1,0 +1,45 @@
+# The host check: the tensor-core kernel bodies (src/attention_tc.cuh over src/warp.cuh) compiled by the
+# host C++ compiler against the lane-by-lane emulation of the warp primitives, run against an fp64
+# reference (test/hostcheck.cpp). Part of the default build (so `mvn verify` runs it wherever it compiles
+# the CUDA library); -DFLAN4J_HOST_CHECK=OFF turns it off.
+#
+# Besides the real check, it builds the same program with deliberate bugs (FLAN4J_TC_MUTATION 1: P fragment
+# registers swapped, 2: causal mask off by one, 3: wrong ldmatrix rows for K) and requires each of them
+# to FAIL: a check that cannot fail proves nothing.
+option(FLAN4J_HOST_CHECK "Build and run the host check of the tensor-core kernels" ON)
+
+function(flan4j_add_host_check)
+  if(NOT FLAN4J_HOST_CHECK)
+    message(STATUS "flan4j: host check disabled (FLAN4J_HOST_CHECK=OFF)")
+    return()
+  endif()
+  set(_src "${CMAKE_CURRENT_SOURCE_DIR}/test/hostcheck.cpp")
+  set(_incs "${CMAKE_CURRENT_SOURCE_DIR}/include" "${CMAKE_CURRENT_SOURCE_DIR}/src")
+  add_executable(flan4j_hostcheck "${_src}")
+  target_include_directories(flan4j_hostcheck PRIVATE ${_incs})
+  target_compile_options(flan4j_hostcheck PRIVATE -O2 -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas)
+  set(_mutants "")
+  foreach(m 1 2 3)
+    add_executable(flan4j_hostcheck_mutant${m} "${_src}")
+    target_include_directories(flan4j_hostcheck_mutant${m} PRIVATE ${_incs})
+    target_compile_definitions(flan4j_hostcheck_mutant${m} PRIVATE FLAN4J_TC_MUTATION=${m})
+    target_compile_options(flan4j_hostcheck_mutant${m} PRIVATE -O1 -w)
+    list(APPEND _mutants "$<TARGET_FILE:flan4j_hostcheck_mutant${m}>")
+  endforeach()
+  set(_stamp "${CMAKE_CURRENT_BINARY_DIR}/hostcheck.passed")
+  add_custom_command(OUTPUT "${_stamp}"
+    COMMAND "${CMAKE_COMMAND}" "-DCHECK=$<TARGET_FILE:flan4j_hostcheck>" "-DMUTANTS=${_mutants}"
+            "-DSTAMP=${_stamp}" -P "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
+    DEPENDS flan4j_hostcheck flan4j_hostcheck_mutant1 flan4j_hostcheck_mutant2 flan4j_hostcheck_mutant3
+            "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
+    COMMENT "flan4j: host check of the tensor-core kernels (emulated warp primitives vs fp64)"
+    VERBATIM)
+  add_custom_target(flan4j_hostcheck_run ALL DEPENDS "${_stamp}")
+
+  enable_testing()
+  add_test(NAME hostcheck COMMAND flan4j_hostcheck)
+  foreach(m 1 2 3)
+    add_test(NAME hostcheck_mutant${m} COMMAND flan4j_hostcheck_mutant${m} --quick)
+    set_tests_properties(hostcheck_mutant${m} PROPERTIES WILL_FAIL TRUE)
+  endforeach()
+endfunction()

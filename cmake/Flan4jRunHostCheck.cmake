@@ -1,0 +1,16 @@
+# cmake -DCHECK=<exe> -DMUTANTS=<exe;exe;...> -DSTAMP=<file> -P Flan4jRunHostCheck.cmake
+# Runs the host check (must pass) and each mutant with --quick (must fail); writes STAMP on success.
+file(REMOVE "${STAMP}")
+execute_process(COMMAND "${CHECK}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "flan4j: host check FAILED (exit ${rc}); see the lines marked FAIL above")
+endif()
+foreach(m IN LISTS MUTANTS)
+  execute_process(COMMAND "${m}" --quick RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(rc EQUAL 0)
+    message(FATAL_ERROR "flan4j: host check mutant ${m} PASSED, so the check cannot see that bug:\n${out}")
+  endif()
+  get_filename_component(name "${m}" NAME)
+  message(STATUS "flan4j: ${name} fails as it must (exit ${rc})")
+endforeach()
+file(WRITE "${STAMP}" "passed\n")
