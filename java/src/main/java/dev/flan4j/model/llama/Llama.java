@@ -110,7 +110,8 @@ public final class Llama implements AutoCloseable {
         return m;
     }
 
-    private static List<Gpt.Param> layout(LlamaConfig c) {
+    /** The parameters of a config, in storage order, with their Hugging Face names. */
+    public static List<Gpt.Param> layout(LlamaConfig c) {
         int C = c.nEmbd(), Vp = c.paddedVocabSize(), QD = c.qDim(), KVD = c.kvDim(), I = c.intermediateSize();
         List<Gpt.Param> list = new ArrayList<>();
         long[] off = {0};
