@@ -4,11 +4,12 @@
 Always (numpy only): parses config.json and model.safetensors by the format's rules and checks every tensor's name,
 dtype and shape against the GPT2Config (Conv1D weights [in, out], wte [vocab_size, n_embd], no lm_head.weight).
 With torch + transformers installed: opens it with GPT2LMHeadModel.from_pretrained, fails on missing/unexpected keys,
-and, given --golden golden.json ({"input_ids", "logits", "loss"}; e.g. the fixture made by make_gpt2_fixture.py, whose export HfGpt2GoldenTest leaves
-in java/target/hf-golden-export), compares logits (1e-4) and loss (1e-5). A --golden is also checked against a numpy float64 forward
+and, given --golden golden.json (a fixture of java/src/test/resources/hf/fixtures/, made by transformers; its first case
+is compared: HfGpt2GoldenTest leaves its export of hf-gpt2-tiny in java/target/hf-golden-export), compares logits (1e-4) and
+loss (1e-5). A --golden is also checked against a numpy float64 forward
 pass written from GPT2LMHeadModel's definition, which runs without torch.
 
-  python3 scripts/hf/check_export.py java/target/hf-golden-export --golden java/src/test/resources/hf/tiny-gpt2/golden.json
+  python3 scripts/hf/check_export.py java/target/hf-golden-export --golden java/src/test/resources/hf/fixtures/hf-gpt2-tiny/golden.json
 """
 import argparse
 import json
@@ -108,6 +109,10 @@ def main() -> int:
     print(f"format OK: {len(tensors)} tensors, config {({k: cfg[k] for k in ('vocab_size', 'n_positions', 'n_embd', 'n_layer', 'n_head')})}")
 
     g = json.loads(args.golden.read_text()) if args.golden else None
+    if g and "cases" in g:  # the fixtures' schema: the first case has the logits of every position
+        c = g["cases"][0]
+        assert c["logit_positions"] == list(range(c["length"])), c["name"]
+        g = {"input_ids": c["input_ids"], "logits": c["logits"], "loss": c["loss"]}
     if g:
         compare(*numpy_forward(cfg, tensors, np.array(g["input_ids"])), g, "numpy reference")
     try:

@@ -147,4 +147,52 @@ public interface Backend extends AutoCloseable {
     default ProfilingHooks profiling() {
         return ProfilingHooks.host(this);
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Llama-family ops (RMSNorm, rotary embeddings, SwiGLU). The defaults throw, so that a backend without them still
+    // compiles; every backend that runs Llama-family models overrides them.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * RMSNorm over the last dimension: {@code out = weight * (x * rstd)} with {@code rstd = 1 / sqrt(mean(x^2) + eps)}
+     * per row (saved in rstd [N] for the backward pass). x, out [N, C] (out may not alias x).
+     */
+    default void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement rmsNormForward");
+    }
+
+    /** Accumulates dx [N, C] and dweight [C] from dout [N, C], using the forward's x and rstd. */
+    default void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                 int N, int C) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement rmsNormBackward");
+    }
+
+    /**
+     * Rotary position embeddings in place, in Hugging Face's rotate-half layout: in each row i of x ([N, rowWidth]),
+     * heads 0 .. nHeads-1 (HD wide, starting at column 0) are rotated by position p = positions[i]:
+     * {@code x1' = x1 cos - x2 sin, x2' = x2 cos + x1 sin}, where x1, x2 are a head's first and second halves and
+     * cos, sin [Tmax, HD/2] hold {@code cos(p * inv_freq[j])}, {@code sin(p * inv_freq[j])}. With x = qkv and
+     * nHeads = 2 NH this rotates q and k and leaves v alone.
+     */
+    default void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement ropeForward");
+    }
+
+    /** The backward of {@link #ropeForward} in place on dx (the inverse rotation, since the rotation is orthogonal). */
+    default void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement ropeBackward");
+    }
+
+    /**
+     * SwiGLU: {@code out[r, j] = silu(x[r, j]) * x[r, I + j]} for x [N, 2I] (each row the gate then the up
+     * projection), out [N, I]; {@code silu(g) = g / (1 + exp(-g))}.
+     */
+    default void swigluForward(Tensor out, Tensor x, int N, int I) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement swigluForward");
+    }
+
+    /** Writes dx [N, 2I] (overwrites) from dout [N, I] and the forward's x. */
+    default void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I) {
+        throw new UnsupportedOperationException("the " + name() + " backend does not implement swigluBackward");
+    }
 }

@@ -468,4 +468,106 @@ public final class CpuBackend extends AbstractBackend {
             }
         });
     }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Llama-family ops.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    @Override
+    public void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
+        OpChecks.rmsNorm(out, rstd, x, weight, N, C);
+        FloatBuffer X = buf("x", x), O = buf("out", out), R = buf("rstd", rstd), W = buf("weight", weight);
+        parallelRows(N, C, i -> {
+            int base = i * C;
+            double ss = 0;
+            for (int c = 0; c < C; c++) {
+                double v = X.get(base + c);
+                ss += v * v;
+            }
+            float rs = (float) (1.0 / Math.sqrt((float) (ss / C) + eps));
+            for (int c = 0; c < C; c++) O.put(base + c, W.get(c) * (X.get(base + c) * rs));
+            R.put(i, rs);
+        });
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                int N, int C) {
+        OpChecks.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
+        FloatBuffer DX = buf("dx", dx), DO = buf("dout", dout), X = buf("x", x), W = buf("weight", weight),
+                R = buf("rstd", rstd), DW = buf("dweight", dweight);
+        // y = w * x * r, r = (mean(x^2) + eps)^-1/2: dx = r * w * dy - r^3 * x * mean(w * dy * x).
+        parallelRows(N, C, i -> {
+            int base = i * C;
+            double rs = R.get(i), dot = 0;
+            for (int c = 0; c < C; c++) dot += W.get(c) * DO.get(base + c) * X.get(base + c);
+            double k = rs * rs * rs * dot / C;
+            for (int c = 0; c < C; c++) {
+                DX.put(base + c, (float) (DX.get(base + c) + rs * W.get(c) * DO.get(base + c) - k * X.get(base + c)));
+            }
+        });
+        parallelRows(C, N, c -> {
+            double dw = 0;
+            for (int i = 0; i < N; i++) dw += DO.get(i * C + c) * X.get(i * C + c) * R.get(i);
+            DW.put(c, (float) (DW.get(c) + dw));
+        });
+    }
+
+    @Override
+    public void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
+        rope(x, cos, sin, positions, N, rowWidth, nHeads, HD, 1f);
+    }
+
+    @Override
+    public void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
+        rope(dx, cos, sin, positions, N, rowWidth, nHeads, HD, -1f);   // rotation by -angle
+    }
+
+    private static void rope(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD,
+                             float sign) {
+        OpChecks.rope(x, cos, sin, positions, N, rowWidth, nHeads, HD);
+        FloatBuffer X = buf("x", x), COS = buf("cos", cos), SIN = buf("sin", sin);
+        int half = HD / 2;
+        parallelRows(N, nHeads * HD, i -> {
+            int t = positions[i] * half;
+            for (int h = 0; h < nHeads; h++) {
+                int o = i * rowWidth + h * HD;
+                for (int j = 0; j < half; j++) {
+                    float c = COS.get(t + j), s = sign * SIN.get(t + j);
+                    float x1 = X.get(o + j), x2 = X.get(o + half + j);
+                    X.put(o + j, x1 * c - x2 * s);
+                    X.put(o + half + j, x2 * c + x1 * s);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void swigluForward(Tensor out, Tensor x, int N, int I) {
+        OpChecks.swiglu(out, x, N, I);
+        FloatBuffer X = buf("x", x), O = buf("out", out);
+        parallelRows(N, I, r -> {
+            int in = r * 2 * I, o = r * I;
+            for (int j = 0; j < I; j++) {
+                float g = X.get(in + j);
+                O.put(o + j, g / (1f + (float) Math.exp(-g)) * X.get(in + I + j));
+            }
+        });
+    }
+
+    @Override
+    public void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I) {
+        OpChecks.swiglu(dout, x, N, I);
+        Shapes.requireSize("dx", dx, (long) N * 2 * I);
+        FloatBuffer X = buf("x", x), DO = buf("dout", dout), DX = buf("dx", dx);
+        parallelRows(N, I, r -> {
+            int in = r * 2 * I, o = r * I;
+            for (int j = 0; j < I; j++) {
+                double g = X.get(in + j), u = X.get(in + I + j), d = DO.get(o + j);
+                double sig = 1 / (1 + Math.exp(-g));
+                DX.put(in + j, (float) (d * u * sig * (1 + g * (1 - sig))));
+                DX.put(in + I + j, (float) (d * g * sig));
+            }
+        });
+    }
 }

@@ -119,4 +119,68 @@ public final class OpChecks {
     public static void unitInterval(String name, float v) {
         if (!(v >= 0 && v < 1)) throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
     }
+
+    // Llama-family ops.
+
+    public static void rmsNorm(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("C", C);
+        long nc = (long) N * C;
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("out", out, nc);
+        Shapes.requireSize("rstd", rstd, N);
+        Shapes.requireSize("weight", weight, C);
+        if (out == x) throw new IllegalArgumentException("out must not alias x");
+    }
+
+    public static void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                       int N, int C) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("C", C);
+        long nc = (long) N * C;
+        Shapes.requireSize("x", x, nc);
+        Shapes.requireSize("rstd", rstd, N);
+        Shapes.requireSize("weight", weight, C);
+        Shapes.requireSize("dx", dx, nc);
+        Shapes.requireSize("dout", dout, nc);
+        Shapes.requireSize("dweight", dweight, C);
+    }
+
+    /** RoPE on nHeads heads of HD at the start of rows [N, rowWidth], tables [Tmax, HD/2]; positions in [0, Tmax). */
+    public static void rope(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("nHeads", nHeads);
+        Shapes.requirePositive("HD", HD);
+        if (HD % 2 != 0) throw new IllegalArgumentException("HD must be even, got " + HD);
+        if ((long) nHeads * HD > rowWidth) {
+            throw new IllegalArgumentException("nHeads=" + nHeads + " heads of HD=" + HD + " do not fit rowWidth=" + rowWidth);
+        }
+        Shapes.requireSize("x", x, (long) N * rowWidth);
+        Shapes.requireSize("cos", cos, HD / 2);
+        if (sin == null || sin.size() != cos.size()) {
+            throw new IllegalArgumentException("sin has " + (sin == null ? "null" : sin.size() + " elements")
+                    + ", cos has " + cos.size() + "; they must match");
+        }
+        if (cos.size() % (HD / 2) != 0) {
+            throw new IllegalArgumentException("cos has " + cos.size() + " elements, not a multiple of HD/2=" + HD / 2);
+        }
+        long tMax = cos.size() / (HD / 2);
+        if (positions == null || positions.length < N) {
+            throw new IllegalArgumentException("positions needs N=" + N + " entries, got "
+                    + (positions == null ? "null" : positions.length));
+        }
+        for (int i = 0; i < N; i++) {
+            if (positions[i] < 0 || positions[i] >= tMax) {
+                throw new IllegalArgumentException("positions[" + i + "]=" + positions[i] + " is outside the RoPE tables [0, "
+                        + tMax + ")");
+            }
+        }
+    }
+
+    public static void swiglu(Tensor out, Tensor x, int N, int I) {
+        Shapes.requirePositive("N", N);
+        Shapes.requirePositive("I", I);
+        Shapes.requireSize("x", x, (long) N * 2 * I);
+        Shapes.requireSize("out", out, (long) N * I);
+    }
 }

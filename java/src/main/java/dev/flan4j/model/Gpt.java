@@ -13,7 +13,9 @@ import java.util.SplittableRandom;
 /**
  * GPT-2 with forward and backward written by hand against {@link Backend}, in the manner of llm.c.
  * Parameters live in one allocation and gradients in another, both sliced into named views
- * ({@code wte}, {@code h.0.attn.c_attn.weight}, ...). Linear weights are stored [out, in].
+ * ({@code wte}, {@code h.0.attn.c_attn.weight}, ...; the names checkpoints use) and, once, into typed {@link Weights}
+ * that the passes read. Linear weights are stored [out, in]. One {@link #block} function serves training forward
+ * and KV-cache decoding.
  *
  * <p>Not thread-safe: one model, one caller.
  */
@@ -21,6 +23,27 @@ public final class Gpt implements AutoCloseable {
     /** A named parameter: its shape and whether AdamW decays it (2-D weights yes; biases, norms no). */
     public record Param(String name, int[] shape, boolean decay, long offset) {
         public long size() { return dev.flan4j.tensor.Shapes.size(shape); }
+    }
+
+    /** One transformer block's tensors (parameters, or their gradients): views into the flat allocation. */
+    public record Block(Tensor ln1W, Tensor ln1B, Tensor qkvW, Tensor qkvB, Tensor attnProjW, Tensor attnProjB,
+                        Tensor ln2W, Tensor ln2B, Tensor fcW, Tensor fcB, Tensor fcProjW, Tensor fcProjB) {}
+
+    /** Every tensor of the model, typed (parameters, or their gradients), built once from the layout. */
+    public record Weights(Tensor wte, Tensor wpe, List<Block> blocks, Tensor lnfW, Tensor lnfB) {
+        static Weights of(Map<String, Tensor> t, int nLayer) {
+            List<Block> blocks = new ArrayList<>(nLayer);
+            for (int l = 0; l < nLayer; l++) {
+                String h = "h." + l + ".";
+                blocks.add(new Block(t.get(h + "ln_1.weight"), t.get(h + "ln_1.bias"),
+                        t.get(h + "attn.c_attn.weight"), t.get(h + "attn.c_attn.bias"),
+                        t.get(h + "attn.c_proj.weight"), t.get(h + "attn.c_proj.bias"),
+                        t.get(h + "ln_2.weight"), t.get(h + "ln_2.bias"),
+                        t.get(h + "mlp.c_fc.weight"), t.get(h + "mlp.c_fc.bias"),
+                        t.get(h + "mlp.c_proj.weight"), t.get(h + "mlp.c_proj.bias")));
+            }
+            return new Weights(t.get("wte"), t.get("wpe"), List.copyOf(blocks), t.get("ln_f.weight"), t.get("ln_f.bias"));
+        }
     }
 
     private static final float LN_EPS = 1e-5f;
@@ -33,6 +56,7 @@ public final class Gpt implements AutoCloseable {
     private final Tensor gradData;    // [numParams]
     private final Map<String, Tensor> p = new LinkedHashMap<>();
     private final Map<String, Tensor> g = new LinkedHashMap<>();
+    private final Weights pw, gw;     // typed views of p and g
     private Activations acts;         // sized for the largest N seen
 
     /** A model with zero parameters (to load a checkpoint into). */
@@ -48,6 +72,8 @@ public final class Gpt implements AutoCloseable {
             p.put(q.name(), paramData.view(q.offset(), q.shape()));
             g.put(q.name(), gradData.view(q.offset(), q.shape()));
         }
+        this.pw = Weights.of(p, config.nLayer());
+        this.gw = Weights.of(g, config.nLayer());
     }
 
     /** A model initialized as GPT-2: N(0, 0.02), residual projections N(0, 0.02/sqrt(2L)), norms 1 and 0. */
@@ -112,6 +138,10 @@ public final class Gpt implements AutoCloseable {
     public Tensor parameterData() { return paramData; }
     /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
     public Tensor gradientData() { return gradData; }
+    /** The typed views of all parameters. */
+    public Weights weights() { return pw; }
+    /** The typed views of all gradients, laid out like {@link #weights()}. */
+    public Weights gradients() { return gw; }
     /** The view of a named parameter. */
     public Tensor param(String name) { return lookup(p, name); }
     /** The view of a named parameter's gradient. */
@@ -174,43 +204,66 @@ public final class Gpt implements AutoCloseable {
         ensureActivations(N);
         lastN = N;
         Activations a = acts;
-        Backend be = backend;
-        float scale = (float) (1.0 / Math.sqrt(HD));
+        float scale = attentionScale();
+        int[] cu = batch.cuSeqlens();
 
-        be.embeddingForward(a.encoded, batch.tokens(), batch.positions(), p.get("wte"), p.get("wpe"), N, C);
+        backend.embeddingForward(a.encoded, batch.tokens(), batch.positions(), pw.wte(), pw.wpe(), N, C);
         for (int l = 0; l < L; l++) {
-            LayerActs la = a.layers[l];
-            Tensor residual = l == 0 ? a.encoded : a.layers[l - 1].res3;  // [N, C]
-            String h = "h." + l + ".";
-            be.layerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, p.get(h + "ln_1.weight"), p.get(h + "ln_1.bias"), N, C, LN_EPS);
-            linear(la.qkv, la.ln1, h + "attn.c_attn", N, C, 3 * C);                          // [N, 3C]
-            be.attentionForward(la.atty, la.lse, la.qkv, batch.cuSeqlens(), N, NH, HD, scale); // [N, C], [N, NH]
-            linear(la.attproj, la.atty, h + "attn.c_proj", N, C, C);                         // [N, C]
-            be.add(la.res2, residual, la.attproj, (long) N * C);                             // [N, C]
-            be.layerNormForward(la.ln2, la.ln2Mean, la.ln2Rstd, la.res2, p.get(h + "ln_2.weight"), p.get(h + "ln_2.bias"), N, C, LN_EPS);
-            linear(la.fch, la.ln2, h + "mlp.c_fc", N, C, 4 * C);                             // [N, 4C]
-            be.geluForward(la.fchGelu, la.fch, N * 4 * C);                                   // [N, 4C]
-            linear(la.fcproj, la.fchGelu, h + "mlp.c_proj", N, 4 * C, C);                    // [N, C]
-            be.add(la.res3, la.res2, la.fcproj, (long) N * C);                               // [N, C]
+            BlockActs la = a.layers[l];
+            Tensor residual = l == 0 ? a.encoded : a.layers[l - 1].res3;
+            block(la, residual, pw.blocks().get(l), N,
+                    (out, lse, qkv) -> backend.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
-        Tensor last = a.layers[L - 1].res3;
-        be.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, last, p.get("ln_f.weight"), p.get("ln_f.bias"), N, C, LN_EPS);
         Tensor logits = a.logits.view(0, N, Vp);
-        be.matmul(logits, a.lnf, p.get("wte"), 1, N, Vp, C, false, true, 1f, 0f);           // [N, Vp]
-        return be.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
+        head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);
+        return backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
     }
 
-    /** out [N, OC] = in [N, IC] @ W^T + b, W = {@code prefix.weight} [OC, IC]. */
-    private void linear(Tensor out, Tensor in, String prefix, int N, int IC, int OC) {
-        backend.matmul(out, in, p.get(prefix + ".weight"), 1, N, OC, IC, false, true, 1f, 0f);
-        backend.addBias(out, p.get(prefix + ".bias"), N, OC);
+    private float attentionScale() { return (float) (1.0 / Math.sqrt(config.headDim())); }
+
+    /** Causal attention of a block: out [N, C] from qkv [N, 3C]; lse [N, NH] when training (null when decoding). */
+    @FunctionalInterface
+    private interface Attention {
+        void apply(Tensor out, Tensor lse, Tensor qkv);
+    }
+
+    /**
+     * One pre-LN transformer block, for training and decoding alike: {@code a.res3 = in + attn(ln1(in))} then
+     * {@code + mlp(ln2(.))}, keeping in {@code a} what the backward pass reads. {@code a.res3} may be {@code in}.
+     */
+    private void block(BlockActs a, Tensor in, Block w, int N, Attention attention) {
+        int C = config.nEmbd();
+        Backend be = backend;
+        be.layerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, in, w.ln1W(), w.ln1B(), N, C, LN_EPS);
+        linear(a.qkv, a.ln1, w.qkvW(), w.qkvB(), N, C, 3 * C);                   // [N, 3C]
+        attention.apply(a.atty, a.lse, a.qkv);                                  // [N, C]
+        linear(a.attproj, a.atty, w.attnProjW(), w.attnProjB(), N, C, C);       // [N, C]
+        be.add(a.res2, in, a.attproj, (long) N * C);                            // [N, C]
+        be.layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, w.ln2W(), w.ln2B(), N, C, LN_EPS);
+        linear(a.fch, a.ln2, w.fcW(), w.fcB(), N, C, 4 * C);                    // [N, 4C]
+        be.geluForward(a.fchGelu, a.fch, N * 4 * C);                            // [N, 4C]
+        linear(a.fcproj, a.fchGelu, w.fcProjW(), w.fcProjB(), N, 4 * C, C);     // [N, C]
+        be.add(a.res3, a.res2, a.fcproj, (long) N * C);                         // [N, C]
+    }
+
+    /** Final layer norm and tied LM head: logits [rows, Vp] = ln_f(x) @ wte^T. */
+    private void head(Tensor logits, Tensor lnf, Tensor mean, Tensor rstd, Tensor x, int rows) {
+        int C = config.nEmbd(), Vp = config.paddedVocabSize();
+        backend.layerNormForward(lnf, mean, rstd, x, pw.lnfW(), pw.lnfB(), rows, C, LN_EPS);
+        backend.matmul(logits, lnf, pw.wte(), 1, rows, Vp, C, false, true, 1f, 0f);
+    }
+
+    /** out [N, OC] = in [N, IC] @ W^T + b, W [OC, IC]. */
+    private void linear(Tensor out, Tensor in, Tensor w, Tensor b, int N, int IC, int OC) {
+        backend.matmul(out, in, w, 1, N, OC, IC, false, true, 1f, 0f);
+        backend.addBias(out, b, N, OC);
     }
 
     /** Backward of {@link #linear}: accumulates dW, db; writes din (overwrites). */
-    private void linearBackward(Tensor din, Tensor dout, Tensor in, String prefix, int N, int IC, int OC) {
-        backend.matmul(g.get(prefix + ".weight"), dout, in, 1, OC, IC, N, true, false, 1f, 1f);  // dW [OC, IC] += dout^T in
-        backend.biasBackward(g.get(prefix + ".bias"), dout, N, OC);
-        backend.matmul(din, dout, p.get(prefix + ".weight"), 1, N, IC, OC, false, false, 1f, 0f); // din [N, IC] = dout W
+    private void linearBackward(Tensor din, Tensor dout, Tensor in, Tensor w, Tensor dw, Tensor db, int N, int IC, int OC) {
+        backend.matmul(dw, dout, in, 1, OC, IC, N, true, false, 1f, 1f);   // dW [OC, IC] += dout^T in
+        backend.biasBackward(db, dout, N, OC);
+        backend.matmul(din, dout, w, 1, N, IC, OC, false, false, 1f, 0f);  // din [N, IC] = dout W
     }
 
     private void backward(Batch batch) {
@@ -218,33 +271,33 @@ public final class Gpt implements AutoCloseable {
         int Vp = config.paddedVocabSize(), L = config.nLayer();
         Activations a = acts;
         Backend be = backend;
-        float scale = (float) (1.0 / Math.sqrt(HD));
+        float scale = attentionScale();
         Tensor dlogits = a.logits.view(0, N, Vp);   // cross-entropy wrote the gradient in place
 
         // Tied LM head: logits = lnf @ wte^T.
-        be.matmul(a.dlnf, dlogits, p.get("wte"), 1, N, C, Vp, false, false, 1f, 0f);       // dlnf [N, C]
-        be.matmul(g.get("wte"), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);         // dwte [Vp, C] +=
-        be.fill(a.dres, 0f);                                                                // dres [N, C]
-        be.layerNormBackward(a.dres, g.get("ln_f.weight"), g.get("ln_f.bias"), a.dlnf, a.layers[L - 1].res3,
-                p.get("ln_f.weight"), a.lnfMean, a.lnfRstd, N, C);
+        be.matmul(a.dlnf, dlogits, pw.wte(), 1, N, C, Vp, false, false, 1f, 0f);         // dlnf [N, C]
+        be.matmul(gw.wte(), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);           // dwte [Vp, C] +=
+        be.fill(a.dres, 0f);                                                              // dres [N, C]
+        be.layerNormBackward(a.dres, gw.lnfW(), gw.lnfB(), a.dlnf, a.layers[L - 1].res3, pw.lnfW(), a.lnfMean,
+                a.lnfRstd, N, C);
         for (int l = L - 1; l >= 0; l--) {
-            LayerActs la = a.layers[l];
+            BlockActs la = a.layers[l];
             Tensor residual = l == 0 ? a.encoded : a.layers[l - 1].res3;
-            String h = "h." + l + ".";
+            Block w = pw.blocks().get(l), dw = gw.blocks().get(l);
             // res3 = res2 + fcproj: dres flows to both.
-            linearBackward(a.dfch, a.dres, la.fchGelu, h + "mlp.c_proj", N, 4 * C, C);     // dfch [N, 4C] = d(gelu out)
-            be.geluBackward(a.dfch, la.fch, a.dfch, N * 4 * C);                             // d(fch)
-            linearBackward(a.dln, a.dfch, la.ln2, h + "mlp.c_fc", N, C, 4 * C);            // dln [N, C]
-            be.layerNormBackward(a.dres, g.get(h + "ln_2.weight"), g.get(h + "ln_2.bias"), a.dln, la.res2,
-                    p.get(h + "ln_2.weight"), la.ln2Mean, la.ln2Rstd, N, C);               // dres = d(res2)
+            linearBackward(a.dfch, a.dres, la.fchGelu, w.fcProjW(), dw.fcProjW(), dw.fcProjB(), N, 4 * C, C);
+            be.geluBackward(a.dfch, la.fch, a.dfch, N * 4 * C);                           // d(fch)
+            linearBackward(a.dln, a.dfch, la.ln2, w.fcW(), dw.fcW(), dw.fcB(), N, C, 4 * C);
+            be.layerNormBackward(a.dres, dw.ln2W(), dw.ln2B(), a.dln, la.res2, w.ln2W(), la.ln2Mean, la.ln2Rstd,
+                    N, C);                                                                // dres = d(res2)
             // res2 = residual + attproj.
-            linearBackward(a.datty, a.dres, la.atty, h + "attn.c_proj", N, C, C);           // datty [N, C]
+            linearBackward(a.datty, a.dres, la.atty, w.attnProjW(), dw.attnProjW(), dw.attnProjB(), N, C, C);
             be.attentionBackward(a.dqkv, a.datty, la.qkv, la.atty, la.lse, batch.cuSeqlens(), N, NH, HD, scale);
-            linearBackward(a.dln, a.dqkv, la.ln1, h + "attn.c_attn", N, C, 3 * C);          // dln [N, C]
-            be.layerNormBackward(a.dres, g.get(h + "ln_1.weight"), g.get(h + "ln_1.bias"), a.dln, residual,
-                    p.get(h + "ln_1.weight"), la.ln1Mean, la.ln1Rstd, N, C);               // dres = d(residual)
+            linearBackward(a.dln, a.dqkv, la.ln1, w.qkvW(), dw.qkvW(), dw.qkvB(), N, C, 3 * C);
+            be.layerNormBackward(a.dres, dw.ln1W(), dw.ln1B(), a.dln, residual, w.ln1W(), la.ln1Mean, la.ln1Rstd,
+                    N, C);                                                                // dres = d(residual)
         }
-        be.embeddingBackward(g.get("wte"), g.get("wpe"), a.dres, batch.tokens(), batch.positions(), N, C);
+        be.embeddingBackward(gw.wte(), gw.wpe(), a.dres, batch.tokens(), batch.positions(), N, C);
     }
 
     private void checkBatch(Batch b) {
@@ -277,26 +330,28 @@ public final class Gpt implements AutoCloseable {
         acts = new Activations(N);
     }
 
-    /** Forward activations for one layer; every buffer is sized for N tokens. */
-    private final class LayerActs {
-        final Tensor ln1, ln1Mean, ln1Rstd;   // [N, C], [N], [N]
-        final Tensor qkv;                      // [N, 3C]
-        final Tensor atty, lse;                // [N, C], [N, NH]
-        final Tensor attproj, res2;            // [N, C], [N, C]
-        final Tensor ln2, ln2Mean, ln2Rstd;    // [N, C], [N], [N]
-        final Tensor fch, fchGelu;             // [N, 4C], [N, 4C]
-        final Tensor fcproj, res3;             // [N, C], [N, C]
+    /**
+     * What one block computes, for N tokens. Training keeps one per layer for the backward pass; decoding shares one
+     * set of views across layers with {@code res3} = the block's input (the residual stream updated in place).
+     */
+    private record BlockActs(Tensor ln1, Tensor ln1Mean, Tensor ln1Rstd,   // [N, C], [N], [N]
+                             Tensor qkv,                                   // [N, 3C]
+                             Tensor atty, Tensor lse,                      // [N, C], [N, NH] (null when decoding)
+                             Tensor attproj, Tensor res2,                  // [N, C], [N, C]
+                             Tensor ln2, Tensor ln2Mean, Tensor ln2Rstd,   // [N, C], [N], [N]
+                             Tensor fch, Tensor fchGelu,                   // [N, 4C], [N, 4C]
+                             Tensor fcproj, Tensor res3) {                 // [N, C], [N, C]
+    }
 
-        LayerActs(List<Tensor> owned, int N) {
-            int C = config.nEmbd();
-            ln1 = alloc(owned, N, C); ln1Mean = alloc(owned, N); ln1Rstd = alloc(owned, N);
-            qkv = alloc(owned, N, 3 * C);
-            atty = alloc(owned, N, C); lse = alloc(owned, N, config.nHead());
-            attproj = alloc(owned, N, C); res2 = alloc(owned, N, C);
-            ln2 = alloc(owned, N, C); ln2Mean = alloc(owned, N); ln2Rstd = alloc(owned, N);
-            fch = alloc(owned, N, 4 * C); fchGelu = alloc(owned, N, 4 * C);
-            fcproj = alloc(owned, N, C); res3 = alloc(owned, N, C);
-        }
+    private BlockActs allocBlockActs(List<Tensor> owned, int N) {
+        int C = config.nEmbd();
+        return new BlockActs(alloc(owned, N, C), alloc(owned, N), alloc(owned, N),
+                alloc(owned, N, 3 * C),
+                alloc(owned, N, C), alloc(owned, N, config.nHead()),
+                alloc(owned, N, C), alloc(owned, N, C),
+                alloc(owned, N, C), alloc(owned, N), alloc(owned, N),
+                alloc(owned, N, 4 * C), alloc(owned, N, 4 * C),
+                alloc(owned, N, C), alloc(owned, N, C));
     }
 
     /** All forward activations plus the backward scratch buffers. */
@@ -304,7 +359,7 @@ public final class Gpt implements AutoCloseable {
         final int N;
         final List<Tensor> owned = new ArrayList<>();
         final Tensor encoded;                  // [N, C]
-        final LayerActs[] layers;
+        final BlockActs[] layers;
         final Tensor lnf, lnfMean, lnfRstd;    // [N, C], [N], [N]
         final Tensor logits;                   // [N, Vp]; holds dlogits after a training forward
         final Tensor losses;                   // [N]
@@ -316,8 +371,8 @@ public final class Gpt implements AutoCloseable {
             this.N = N;
             int C = config.nEmbd();
             encoded = alloc(owned, N, C);
-            layers = new LayerActs[config.nLayer()];
-            for (int l = 0; l < layers.length; l++) layers[l] = new LayerActs(owned, N);
+            layers = new BlockActs[config.nLayer()];
+            for (int l = 0; l < layers.length; l++) layers[l] = allocBlockActs(owned, N);
             lnf = alloc(owned, N, C); lnfMean = alloc(owned, N); lnfRstd = alloc(owned, N);
             logits = alloc(owned, N, config.paddedVocabSize());
             losses = alloc(owned, N);
@@ -427,36 +482,27 @@ public final class Gpt implements AutoCloseable {
             closeDecodeBuffers();
             dacts = new DecodeActs(n);
         }
-        DecodeActs a = dacts;
-        Backend be = backend;
-        float scale = (float) (1.0 / Math.sqrt(HD));
+        DecodeActs d = dacts;
+        float scale = attentionScale();
         int[] pos = new int[n];
         for (int i = 0; i < n; i++) pos[i] = start + i;
 
-        Tensor x = a.x.view(0, n, C), ln = a.ln.view(0, n, C), mean = a.mean.view(0, n), rstd = a.rstd.view(0, n);
-        Tensor qkv = a.qkv.view(0, n, 3 * C), atty = a.atty.view(0, n, C), proj = a.proj.view(0, n, C);
-        Tensor fch = a.fch.view(0, n, 4 * C), fchGelu = a.fchGelu.view(0, n, 4 * C);
-        be.embeddingForward(x, tokens, pos, p.get("wte"), p.get("wpe"), n, C);                // residual [n, C]
+        Tensor x = d.x.view(0, n, C), ln = d.ln.view(0, n, C), mean = d.mean.view(0, n), rstd = d.rstd.view(0, n);
+        Tensor proj = d.proj.view(0, n, C);
+        BlockActs a = new BlockActs(ln, mean, rstd, d.qkv.view(0, n, 3 * C), d.atty.view(0, n, C), null,
+                proj, d.res2.view(0, n, C), ln, mean, rstd, d.fch.view(0, n, 4 * C), d.fchGelu.view(0, n, 4 * C),
+                proj, x);
+        backend.embeddingForward(x, tokens, pos, pw.wte(), pw.wpe(), n, C);               // residual [n, C]
         for (int l = 0; l < config.nLayer(); l++) {
-            String h = "h." + l + ".";
-            be.layerNormForward(ln, mean, rstd, x, p.get(h + "ln_1.weight"), p.get(h + "ln_1.bias"), n, C, LN_EPS);
-            linear(qkv, ln, h + "attn.c_attn", n, C, 3 * C);                                  // [n, 3C]
-            be.attentionDecode(atty, qkv, cache.k[l], cache.v[l], start, n, NH, HD, scale);   // [n, C]
-            linear(proj, atty, h + "attn.c_proj", n, C, C);
-            be.add(x, x, proj, (long) n * C);                                                 // x = res2
-            be.layerNormForward(ln, mean, rstd, x, p.get(h + "ln_2.weight"), p.get(h + "ln_2.bias"), n, C, LN_EPS);
-            linear(fch, ln, h + "mlp.c_fc", n, C, 4 * C);                                     // [n, 4C]
-            be.geluForward(fchGelu, fch, n * 4 * C);
-            linear(proj, fchGelu, h + "mlp.c_proj", n, 4 * C, C);
-            be.add(x, x, proj, (long) n * C);                                                 // x = res3
+            Tensor k = cache.k[l], v = cache.v[l];
+            block(a, x, pw.blocks().get(l), n,
+                    (out, lse, qkv) -> backend.attentionDecode(out, qkv, k, v, start, n, NH, HD, scale));
         }
         cache.length = start + n;
         int rows = lastOnly ? 1 : n;
-        Tensor last = x.view((long) (n - rows) * C, rows, C), lnf = ln.view(0, rows, C);
-        be.layerNormForward(lnf, mean.view(0, rows), rstd.view(0, rows), last, p.get("ln_f.weight"), p.get("ln_f.bias"),
-                rows, C, LN_EPS);
-        Tensor logits = a.logits.view(0, rows, Vp);
-        be.matmul(logits, lnf, p.get("wte"), 1, rows, Vp, C, false, true, 1f, 0f);          // [rows, Vp]
+        Tensor logits = d.logits.view(0, rows, Vp);
+        head(logits, ln.view(0, rows, C), mean.view(0, rows), rstd.view(0, rows), x.view((long) (n - rows) * C, rows, C),
+                rows);
         return logits;
     }
 
@@ -487,11 +533,11 @@ public final class Gpt implements AutoCloseable {
         }
     }
 
-    /** Decode scratch buffers for up to n tokens; the residual stream x is updated in place. */
+    /** Decode scratch buffers for up to n tokens, shared by all layers; the residual stream x is updated in place. */
     private final class DecodeActs {
         final int n;
         final List<Tensor> owned = new ArrayList<>();
-        final Tensor x, ln, atty, proj;    // [n, C]
+        final Tensor x, ln, atty, proj, res2;  // [n, C]
         final Tensor mean, rstd;            // [n]
         final Tensor qkv;                   // [n, 3C]
         final Tensor fch, fchGelu;          // [n, 4C]
@@ -501,6 +547,7 @@ public final class Gpt implements AutoCloseable {
             this.n = n;
             int C = config.nEmbd();
             x = alloc(owned, n, C); ln = alloc(owned, n, C); atty = alloc(owned, n, C); proj = alloc(owned, n, C);
+            res2 = alloc(owned, n, C);
             mean = alloc(owned, n); rstd = alloc(owned, n);
             qkv = alloc(owned, n, 3 * C);
             fch = alloc(owned, n, 4 * C); fchGelu = alloc(owned, n, 4 * C);

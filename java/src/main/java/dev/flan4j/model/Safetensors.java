@@ -59,6 +59,19 @@ public final class Safetensors {
      */
     public static void write(Path file, Map<String, int[]> shapes, Map<String, float[]> data, Map<String, String> metadata)
             throws IOException {
+        write(file, shapes, data, metadata, "F32");
+    }
+
+    /**
+     * {@link #write(Path, Map, Map, Map)} storing every tensor as {@code dtype}: F32, or F16 / BF16 rounded to nearest
+     * even (what torch's {@code .to(float16 / bfloat16)} does); the checksums cover the stored bytes.
+     */
+    public static void write(Path file, Map<String, int[]> shapes, Map<String, float[]> data, Map<String, String> metadata,
+                             String dtype) throws IOException {
+        if (!"F32".equals(dtype) && !"F16".equals(dtype) && !"BF16".equals(dtype)) {
+            throw new IllegalArgumentException("dtype must be F32, F16 or BF16, got " + dtype);
+        }
+        int width = width(dtype);
         Map<String, String> meta = new TreeMap<>(metadata == null ? Map.of() : metadata);
         ObjectNode tensors = JSON.createObjectNode();
         long offset = 0;
@@ -72,12 +85,12 @@ public final class Safetensors {
                         + " needs " + n + " values, got " + d.length);
             }
             ObjectNode t = tensors.putObject(e.getKey());
-            t.put("dtype", "F32");
+            t.put("dtype", dtype);
             var shapeArr = t.putArray("shape");
             for (int s : e.getValue()) shapeArr.add(s);
-            t.putArray("data_offsets").add(offset).add(offset + 4L * d.length);
-            offset += 4L * d.length;
-            meta.put(CHECKSUM_PREFIX + e.getKey(), checksum(d));
+            t.putArray("data_offsets").add(offset).add(offset + (long) width * d.length);
+            offset += (long) width * d.length;
+            meta.put(CHECKSUM_PREFIX + e.getKey(), checksum(d, dtype));
         }
         ObjectNode header = JSON.createObjectNode();
         ObjectNode m = header.putObject("__metadata__");
@@ -98,7 +111,7 @@ public final class Safetensors {
                         writeFully(ch, chunk.flip());
                         chunk.clear();
                     }
-                    chunk.putFloat(f);
+                    put(chunk, f, dtype);
                 }
             }
             writeFully(ch, chunk.flip());
@@ -107,6 +120,11 @@ public final class Safetensors {
 
     /** The checksum {@link #write} stores for fp32 values. */
     static String checksum(float[] values) {
+        return checksum(values, "F32");
+    }
+
+    /** The checksum of values stored as dtype (CRC-32C of the stored little-endian bytes). */
+    static String checksum(float[] values, String dtype) {
         CRC32C crc = new CRC32C();
         ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : values) {
@@ -114,7 +132,7 @@ public final class Safetensors {
                 crc.update(chunk.flip());
                 chunk.clear();
             }
-            chunk.putFloat(f);
+            put(chunk, f, dtype);
         }
         crc.update(chunk.flip());
         return String.format("%08x", crc.getValue());
@@ -156,6 +174,38 @@ public final class Safetensors {
             default -> throw new IllegalStateException(dtype);
         }
         return out;
+    }
+
+    private static void put(ByteBuffer b, float f, String dtype) {
+        switch (dtype) {
+            case "F16" -> b.putShort(floatToHalf(f));
+            case "BF16" -> b.putShort(floatToBf16(f));
+            default -> b.putFloat(f);
+        }
+    }
+
+    /** float to bfloat16 bits, rounded to nearest even (NaN stays NaN). */
+    static short floatToBf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if (Float.isNaN(f)) return (short) ((bits >>> 16) | 0x40);
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    /** float to IEEE 754 binary16 bits, rounded to nearest even; overflow gives infinity, tiny values subnormals. */
+    static short floatToHalf(float f) {
+        int bits = Float.floatToRawIntBits(f), sign = (bits >>> 16) & 0x8000, abs = bits & 0x7fffffff;
+        if (abs >= 0x7f800000) return (short) (sign | 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0));   // inf, NaN
+        if (abs >= 0x477ff000) return (short) (sign | 0x7c00);                                     // rounds past 65504
+        if (abs < 0x38800000) {                                                                     // subnormal or zero
+            int shift = 126 - (abs >>> 23), mant = (abs & 0x7fffff) | 0x800000;
+            if (shift > 24) return (short) sign;
+            int half = mant >>> shift, rem = mant & ((1 << shift) - 1), mid = 1 << (shift - 1);
+            if (rem > mid || (rem == mid && (half & 1) == 1)) half++;
+            return (short) (sign | half);
+        }
+        int h = ((abs - 0x38000000) >>> 13), rem = abs & 0x1fff;
+        if (rem > 0x1000 || (rem == 0x1000 && (h & 1) == 1)) h++;
+        return (short) (sign | h);
     }
 
     /** IEEE 754 binary16 to float. */

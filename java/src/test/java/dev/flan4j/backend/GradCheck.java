@@ -23,9 +23,9 @@ public final class GradCheck {
 
     /**
      * Checks {@code analytic} = dL/dx for a scalar loss {@code L(x)} computed in double from fp32 outputs,
-     * on up to {@code samples} coordinates.
+     * on up to {@code samples} coordinates; returns the relative L2 error.
      */
-    public static void check(String what, float[] x, float[] analytic, Function<float[], Double> loss, int samples, double h) {
+    public static double check(String what, float[] x, float[] analytic, Function<float[], Double> loss, int samples, double h) {
         SplittableRandom rng = new SplittableRandom(what.hashCode());
         int n = Math.min(samples, x.length);
         double err2 = 0, ref2 = 0;
@@ -52,6 +52,7 @@ public final class GradCheck {
         double rel = Math.sqrt(err2 / Math.max(ref2 / 2, 1e-30));
         assertTrue(ref2 > 1e-12, what + ": gradient is all zero on the sampled coordinates, the check would prove nothing");
         assertTrue(rel < 1e-2, what + ": relative L2 error " + rel + " (worst " + worst + ")");
+        return rel;
     }
 
     public static double dot(float[] a, float[] b) {

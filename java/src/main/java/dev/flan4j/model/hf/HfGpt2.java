@@ -41,9 +41,9 @@ import java.util.stream.Stream;
  * {@code scale_attn_by_inverse_layer_idx}, {@code reorder_and_upcast_attn}, cross-attention, an untied LM head.
  */
 public final class HfGpt2 {
-    public static final String CONFIG = "config.json";
-    public static final String MODEL = "model.safetensors";
-    public static final String INDEX = "model.safetensors.index.json";
+    public static final String CONFIG = HfFiles.CONFIG;
+    public static final String MODEL = HfFiles.MODEL;
+    public static final String INDEX = HfFiles.INDEX;
     /** GPT-2's vocabulary size and end-of-text id (also its bos and eos). */
     public static final int GPT2_VOCAB = 50257, GPT2_EOT = 50256;
     /** The prefix {@code GPT2LMHeadModel} puts before the base model's tensor names. */
@@ -296,18 +296,7 @@ public final class HfGpt2 {
 
     /** Every tensor of the checkpoint by its name without the {@code transformer.} prefix; rejects unknown ones. */
     private static Map<String, Located> index(Path dir, GptConfig cfg) throws IOException {
-        List<Safetensors.Header> headers = new ArrayList<>();
-        Path single = dir.resolve(MODEL), idx = dir.resolve(INDEX);
-        if (Files.isRegularFile(single)) {
-            headers.add(Safetensors.readHeader(single));
-        } else if (Files.isRegularFile(idx)) {
-            headers.addAll(shards(idx, dir));
-        } else {
-            String other = Files.isRegularFile(dir.resolve("pytorch_model.bin"))
-                    ? " (it has pytorch_model.bin: only safetensors is supported; re-save with"
-                      + " save_pretrained(dir, safe_serialization=True))" : "";
-            throw new IOException(dir + " has neither " + MODEL + " nor " + INDEX + other);
-        }
+        List<Safetensors.Header> headers = HfFiles.headers(dir);
         Set<String> known = new java.util.HashSet<>(List.of("wte.weight", "wpe.weight", "ln_f.weight", "ln_f.bias",
                 "lm_head.weight"));
         for (int l = 0; l < cfg.nLayer(); l++) {
@@ -337,34 +326,6 @@ public final class HfGpt2 {
                     + " for a GPT-2 with n_layer=" + cfg.nLayer() + " (not a GPT2LMHeadModel / GPT2Model checkpoint?)");
         }
         return out;
-    }
-
-    private static List<Safetensors.Header> shards(Path idx, Path dir) throws IOException {
-        Map<String, Object> m;
-        try {
-            m = JSON.readValue(idx.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (IOException e) {
-            throw new IOException(idx + " is not a valid JSON object: " + e.getMessage(), e);
-        }
-        if (!(m.get("weight_map") instanceof Map<?, ?> wm)) throw new IOException(idx + " has no weight_map object");
-        Map<String, Safetensors.Header> byFile = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : wm.entrySet()) {
-            if (!(e.getValue() instanceof String f) || f.contains("/") || f.contains("\\")) {
-                throw new IOException(idx + ": weight_map entry '" + e.getKey() + "' names an invalid shard " + e.getValue());
-            }
-            Safetensors.Header h = byFile.get(f);
-            if (h == null) {
-                Path shard = dir.resolve(f);
-                if (!Files.isRegularFile(shard)) {
-                    throw new IOException(idx + ": shard " + f + " (for '" + e.getKey() + "') does not exist in " + dir);
-                }
-                byFile.put(f, h = Safetensors.readHeader(shard));
-            }
-            if (!h.tensors().containsKey((String) e.getKey())) {
-                throw new IOException(idx + ": weight_map puts '" + e.getKey() + "' in " + f + ", which has no such tensor");
-            }
-        }
-        return new ArrayList<>(byFile.values());
     }
 
     private static String weightFiles(Map<String, Located> byName, Path dir) {
