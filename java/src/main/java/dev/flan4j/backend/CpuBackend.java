@@ -1,5 +1,6 @@
 package dev.flan4j.backend;
 
+import dev.flan4j.tensor.Shapes;
 import dev.flan4j.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
