@@ -119,9 +119,22 @@ class PromptFitTest {
         assertTrue(fitLess < 0.99 * lengths.length, "a shorter length would do: " + (L - 32));
         System.out.println("sequence length covering 99% of " + lengths.length + " training pairs: " + L);
         for (int T : new int[]{128, L}) {
-            Truncation t = new Truncation();
+            Truncation t = new Truncation(), scoring = new Truncation();
             for (int i = 0; i < all.size(); i++) t.record(all.get(i).task(), Math.max(0, lengths[i] - T));
-            System.out.println("truncated at T=" + T + ":\n" + t.summary());
+            // scoring: test prompts under every scorable template; room for the longest option (or 32 new tokens)
+            for (Dataset d : c.datasets()) {
+                for (Template tp : PromptFormat.FLAN.templates(d)) {
+                    if (tp.turnedAround()) continue;
+                    for (Example e : d.examples("test")) {
+                        Instance inst = PromptFormat.FLAN.render(d, e, tp);
+                        int answer = inst.options().stream().mapToInt(o -> enc.continuationTokens(o).length).max().orElse(32);
+                        scoring.record(d.name(), Math.max(0, enc.prompt(inst.input()).length - (T - answer + 1)));
+                    }
+                }
+            }
+            System.out.println("training sequences truncated at T=" + T + ":\n" + t.summary());
+            System.out.println("test prompts truncated at T=" + T + ":\n" + scoring.summary());
+            if (T == L) assertTrue(t.overall().rate() <= 0.01, t.overall().toString());
         }
     }
 }
