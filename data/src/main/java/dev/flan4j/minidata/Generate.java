@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -87,10 +88,8 @@ public final class Generate {
         datasets.add(SimpleTasks.debianSummaries(this));
         datasets.addAll(GrammarTasks.build(this));
         datasets.removeIf(d -> d.examples.size() < 3);
-        for (Dataset d : datasets) {
-            split(d);
-            validate(d);
-        }
+        split(datasets);
+        for (Dataset d : datasets) validate(d);
         // write
         Files.createDirectories(out.resolve("tasks"));
         try (Stream<Path> s = Files.list(out.resolve("tasks"))) {
@@ -131,41 +130,74 @@ public final class Generate {
         System.err.printf("corpus: %s documents, %d words%n", cc, words);
     }
 
-    /** Dedups, shuffles groups with a seeded Random and assigns test, dev, then train (capped). Orders and ids. */
-    void split(Dataset d) {
-        LinkedHashMap<String, List<Example>> groups = new LinkedHashMap<>();
-        Set<String> seen = new HashSet<>();
-        for (Example e : d.examples) {
-            if (e.answer == null || e.answer.isBlank()) continue;
-            if (!seen.add(e.key())) continue;
-            groups.computeIfAbsent(e.group != null ? e.group : "\u0000" + e.key(), k -> new ArrayList<>()).add(e);
+    /**
+     * Splits every dataset: dedups, orders groups at random (seeded by group name) and assigns test, then dev; then fills train
+     * (capped) from the remaining groups, leaving out any example that shares a sentence ({@link Overlap}) with a test
+     * example of any dataset. Each split is shuffled before ids are given, so the first N of a split are a random sample.
+     */
+    void split(List<Dataset> datasets) {
+        Map<Dataset, List<List<Example>>> rest = new LinkedHashMap<>();
+        Map<Dataset, List<List<Example>>> held = new LinkedHashMap<>(); // test, dev
+        Set<String> testKeys = new HashSet<>();
+        for (Dataset d : datasets) {
+            LinkedHashMap<String, List<Example>> groups = new LinkedHashMap<>();
+            Set<String> seen = new HashSet<>();
+            for (Example e : d.examples) {
+                if (e.answer == null || e.answer.isBlank()) continue;
+                if (!seen.add(e.key())) continue;
+                groups.computeIfAbsent(e.group != null ? e.group : "\u0000" + e.key(), k -> new ArrayList<>()).add(e);
+            }
+            if (groups.size() < 10) { // too few groups to split by group (tiny inputs): split by example
+                LinkedHashMap<String, List<Example>> single = new LinkedHashMap<>();
+                for (List<Example> g : groups.values()) for (Example e : g) single.put("\u0000" + e.key(), new ArrayList<>(List.of(e)));
+                groups = single;
+            }
+            // groups in a random order that depends on the seed and the group's name only, so datasets that share
+            // groups (a country, a chapter) put the same groups first, into test
+            List<String> names = new ArrayList<>(groups.keySet());
+            Map<String, Long> rank = new HashMap<>();
+            for (String gname : names) rank.put(gname, rng("split/" + gname).nextLong());
+            names.sort((a, b) -> Long.compare(rank.get(a), rank.get(b)));
+            List<List<Example>> gl = new ArrayList<>();
+            for (String gname : names) gl.add(groups.get(gname));
+            int n = 0;
+            for (List<Example> g : gl) n += g.size();
+            int test = Math.min(d.test, Math.max(1, n / 4));
+            int dev = Math.min(d.dev, Math.max(1, n / 5));
+            List<Example> te = new ArrayList<>(), dv = new ArrayList<>();
+            List<List<Example>> left = new ArrayList<>();
+            for (List<Example> g : gl) {
+                if (te.size() < test) te.addAll(g);
+                else if (dv.size() < dev) dv.addAll(g);
+                else left.add(g);
+            }
+            for (Example e : te) testKeys.addAll(Overlap.keys(e, d));
+            held.put(d, List.of(te, dv));
+            rest.put(d, left);
         }
-        List<List<Example>> gl = new ArrayList<>(groups.values());
-        if (gl.size() < 10) { // too few groups to split by group (tiny inputs): split by example
-            List<List<Example>> single = new ArrayList<>();
-            for (List<Example> g : gl) for (Example e : g) single.add(new ArrayList<>(List.of(e)));
-            gl = single;
-        }
-        Collections.shuffle(gl, rng("split/" + d.name));
-        int n = 0;
-        for (List<Example> g : gl) n += g.size();
-        int test = Math.min(d.test, Math.max(1, n / 4));
-        int dev = Math.min(d.dev, Math.max(1, n / 5));
-        List<Example> tr = new ArrayList<>(), dv = new ArrayList<>(), te = new ArrayList<>();
-        for (List<Example> g : gl) {
-            if (te.size() < test) te.addAll(g);
-            else if (dv.size() < dev) dv.addAll(g);
-            else if (tr.size() < d.maxTrain) tr.addAll(g);
-        }
-        d.examples.clear();
-        int id = 0;
-        for (Object[] sp : new Object[][] {{"train", tr}, {"dev", dv}, {"test", te}}) {
-            @SuppressWarnings("unchecked")
-            List<Example> l = (List<Example>) sp[1];
-            for (Example e : l) {
-                e.split = (String) sp[0];
-                e.id = String.format("%s-%06d", d.name, id++);
-                d.examples.add(e);
+        for (Dataset d : datasets) {
+            List<Example> tr = new ArrayList<>();
+            int dropped = 0;
+            for (List<Example> g : rest.get(d)) {
+                if (tr.size() >= d.maxTrain) break;
+                for (Example e : g) {
+                    if (Overlap.keys(e, d).stream().noneMatch(testKeys::contains)) tr.add(e);
+                    else dropped++;
+                }
+            }
+            if (dropped > 0) System.err.printf("%s: %d train candidates left out (a test sentence)%n", d.name, dropped);
+            d.examples.clear();
+            int id = 0;
+            Object[][] splits = {{"train", tr}, {"dev", held.get(d).get(1)}, {"test", held.get(d).get(0)}};
+            for (Object[] sp : splits) {
+                @SuppressWarnings("unchecked")
+                List<Example> l = new ArrayList<>((List<Example>) sp[1]);
+                Collections.shuffle(l, rng("order/" + d.name + "/" + sp[0]));
+                for (Example e : l) {
+                    e.split = (String) sp[0];
+                    e.id = String.format("%s-%06d", d.name, id++);
+                    d.examples.add(e);
+                }
             }
         }
     }

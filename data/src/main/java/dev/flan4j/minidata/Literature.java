@@ -104,16 +104,35 @@ final class Literature {
         return out;
     }
 
-    /** Proper-noun lexicon of a document: words seen capitalised in mid-sentence and never in lower case. */
-    static Set<String> lexicon(List<String> ss) {
+    /**
+     * Proper-noun lexicon of a document: words seen capitalised in mid-sentence that are not common words, i.e. whose
+     * lower-case form occurs in none of the texts (all four sources), nor as a word of the document.
+     */
+    Set<String> lexicon(List<String> ss) {
         Set<String> caps = new LinkedHashSet<>();
         Set<String> lower = new java.util.HashSet<>();
         for (String s : ss) {
             caps.addAll(entities(s));
             for (String w : s.split("[^A-Za-z]+")) if (!w.isEmpty() && Character.isLowerCase(w.charAt(0))) lower.add(w);
         }
-        caps.removeIf(w -> lower.contains(w.toLowerCase()));
+        Set<String> common = lowerCaseWords();
+        caps.removeIf(w -> lower.contains(w.toLowerCase()) || common.contains(w.toLowerCase()));
         return caps;
+    }
+
+    private Set<String> lowerCase;
+
+    /** Every word that occurs in lower case somewhere in the four sources ("children", "right", "above"). */
+    Set<String> lowerCaseWords() {
+        if (lowerCase == null) {
+            Set<String> out = new java.util.HashSet<>();
+            for (List<Sources.Doc> docs : List.of(sotu, austen, moby, bible))
+                for (Sources.Doc d : docs)
+                    for (String p : d.paragraphs())
+                        for (String w : p.split("[^A-Za-z]+")) if (!w.isEmpty() && Character.isLowerCase(w.charAt(0))) out.add(w);
+            lowerCase = out;
+        }
+        return lowerCase;
     }
 
     /** Lexicon words occurring in s (any position), in order of first occurrence. */
@@ -138,7 +157,8 @@ final class Literature {
         d.card(LIT_SOURCE, LIT_VERSION, LIT_LICENSE,
                 "constructed by rule: a passage of consecutive sentences from a held-out chapter or speech, followed by one of the "
                         + "next three sentences (the first one naming an entity of the passage) with that entity replaced by ___; "
-                        + "options are the capitalised entities of the passage (at most 6)",
+                        + "options are the passage's entities (at most 6): words capitalised in mid-sentence whose lower-case "
+                        + "form occurs nowhere in the source texts, so common words (\"Children\", \"Right\") are not options",
                 "ReCoRD-like cloze reading comprehension on held-out chapters of Austen and Moby Dick and held-out State "
                         + "of the Union speeches (none of which appear in the pretraining corpus).");
         Random r = g.rng("cloze_rc");
@@ -258,7 +278,8 @@ final class Literature {
                 "Public Domain texts (package licences: MIT, Apache-2.0)",
                 "constructed by rule: a sentence of a held-out chapter mentioning exactly one main character (from a "
                         + "hand-written list of names per novel), with that name replaced by _; the other option is another "
-                        + "listed character named in the two preceding sentences (or, failing that, elsewhere in the chapter)",
+                        + "listed character of the chapter, named in the two context sentences exactly when the answer is "
+                        + "(so picking the name that is, or is not, in the context scores 50%)",
                 "Name cloze over held-out novel chapters (Winogrande/WSC-like coreference).");
         Random r = g.rng("name_cloze");
         for (Sources.Doc doc : heldOut) {
@@ -275,14 +296,13 @@ final class Literature {
                 if (count(s, ans) != 1) continue;
                 String context = ss.get(i - 2) + " " + ss.get(i - 1);
                 if (Text.words(context) > 90) continue;
-                List<String> other = present(context, names);
-                other.remove(ans);
-                if (other.isEmpty()) { // fall back to another listed character named elsewhere in the chapter
-                    other = chapterNames;
-                    other = new ArrayList<>(other);
-                    other.remove(ans);
-                    if (other.isEmpty()) continue;
-                }
+                // the distractor is named in the context exactly when the answer is, so "the name (not) in the
+                // context" heuristics stay at chance
+                List<String> inContext = present(context, names);
+                boolean ansInContext = inContext.contains(ans);
+                List<String> other = new ArrayList<>();
+                for (String n : chapterNames) if (!n.equals(ans) && inContext.contains(n) == ansInContext) other.add(n);
+                if (other.isEmpty()) continue;
                 String alt = other.get(r.nextInt(other.size()));
                 String sent = s.replaceAll("(?<![\\w-])" + Pattern.quote(ans) + "(?![\\w-])", "_");
                 List<String> opts = new ArrayList<>(List.of(ans, alt));

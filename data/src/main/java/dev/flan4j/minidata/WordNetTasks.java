@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Datasets built from WordNet 3.0 (Debian wordnet-base): NLI, WiC, CommonGen-like, entry-to-text, antonyms. */
 final class WordNetTasks {
@@ -62,6 +64,83 @@ final class WordNetTasks {
         return null;
     }
 
+    /** Noun lexicographer files of concrete things (animal, artifact, body, food, object, person, plant, substance). */
+    static final Set<String> CONCRETE = Set.of("05", "06", "08", "13", "17", "18", "20", "27");
+    /** Words that make a context not upward-monotone or not a plain assertion (negation, quantifiers, conditionals...). */
+    static final Set<String> NON_MONOTONE = Set.of("not", "no", "never", "nothing", "none", "nobody", "neither", "nor",
+            "without", "every", "each", "all", "any", "few", "only", "if", "unless", "whether", "than", "too", "hardly",
+            "scarcely", "barely", "cannot", "instead", "rather", "except", "lack", "lacks", "lacked", "fail", "failed",
+            "refused", "avoid", "prevent", "stop", "against", "doubt", "deny", "denied", "least", "most", "almost");
+    /** Subordinators: a sentence with one of these has a second clause, so negating its copula may not contradict it. */
+    static final Set<String> CLAUSE = Set.of("who", "which", "that", "when", "whenever", "because", "since", "although",
+            "though", "while", "until", "where", "after", "before", "once", "as", "so", "or", "what", "how", "why");
+    static final Set<String> DETERMINERS = Set.of("a", "an", "the", "his", "her", "my", "their", "our", "your", "its", "this");
+    static final Set<String> FINITE = Set.of("is", "are", "was", "were", "am", "has", "have", "had", "does", "did",
+            "will", "would", "can", "could", "should", "may", "might", "must");
+    static final Set<String> SUBJECTS = Set.of("he", "she", "they", "we", "i", "you");
+    static final Set<String> COPULAS = Set.of("is", "are", "was", "were", "can", "will");
+
+    static List<String> tokens(String s) {
+        List<String> out = new ArrayList<>();
+        for (String t : s.toLowerCase(java.util.Locale.ROOT).split("[^a-z']+")) if (!t.isEmpty()) out.add(t);
+        return out;
+    }
+
+    /** A plain declarative sentence: 5-25 words, a finite verb, a period at the end, no quotation or semicolon. */
+    static boolean plainSentence(String s, boolean properStart, WordNet wn) {
+        int n = Text.words(s);
+        if (n < 5 || n > 25 || !s.endsWith(".") || s.contains("\"") || s.contains(";") || s.contains(":")
+                || s.contains("(") || Text.offensive(s)) return false;
+        List<String> tk = tokens(s);
+        // it starts like a clause: a determiner, a pronoun or a name (not "Needs continued support...")
+        if (!DETERMINERS.contains(tk.get(0)) && !SUBJECTS.contains(tk.get(0)) && !Set.of("it", "there", "some", "many",
+                "these", "those", "that", "she", "mrs", "mr").contains(tk.get(0)) && !properStart) return false;
+        boolean det = tk.get(0).equals("a") || tk.get(0).equals("an");
+        for (String t : tk) {
+            if (FINITE.contains(t) || SUBJECTS.contains(t)) return true;
+            if (det) continue; // "A device intended to ...": a participle, not a finite verb
+            if (t.length() > 4 && t.endsWith("ed") && (wn.verbForms.contains(t.substring(0, t.length() - 1))
+                    || wn.verbForms.contains(t.substring(0, t.length() - 2)))) return true;
+            if (wn.verbForms.contains(t) && !wn.isLemma(t)) return true; // irregular past forms (brought, saw)
+        }
+        return false;
+    }
+
+    /** Upward-monotone context, one main clause: substituting a hypernym keeps the sentence true. */
+    static boolean monotone(String s) {
+        for (String t : tokens(s)) if (NON_MONOTONE.contains(t) || t.endsWith("n't")) return false;
+        return true;
+    }
+
+    /** The word occurs once, as a noun head after a determiner (possibly with one adjective between). */
+    static boolean nounSlot(WordNet wn, String s, String w, boolean plural) {
+        List<String> tk = tokens(s);
+        if (tk.stream().filter(w::equals).count() != 1) return false;
+        int i = tk.indexOf(w);
+        if (i + 1 < tk.size() && tk.get(i + 1).equals("of")) return false; // "a piece of ...": head is elsewhere
+        if (i + 1 < tk.size()) { // a compound modifier ("gas station", "right hand")
+            String next = tk.get(i + 1);
+            if (wn.isNoun(next) && !FINITE.contains(next) && !next.endsWith("ed") && !WordNetTasks.STOP.contains(next)) return false;
+        }
+        if (plural && (i == 0 || !DETERMINERS.contains(tk.get(i - 1)) && !wn.isNoun(tk.get(i - 1)))) return true; // bare plural
+        if (i >= 1 && DETERMINERS.contains(tk.get(i - 1))) return true;
+        // determiner + one adjective that is not also a noun ("a large bag", not "a tie beam")
+        return i >= 2 && DETERMINERS.contains(tk.get(i - 2)) && wn.isAdjective(tk.get(i - 1)) && !wn.isNoun(tk.get(i - 1));
+    }
+
+    static boolean concrete(WordNet.Synset s) { return s.pos == 'n' && CONCRETE.contains(s.lexFile); }
+
+    /** A single-word lemma of the synset that is common in this sense, other than w; null if none. */
+    static String commonLemma(WordNet wn, WordNet.Synset s, String w) {
+        for (String x : s.words) {
+            if (x.contains("_") || x.equalsIgnoreCase(w) || !x.chars().allMatch(Character::isLetter)) continue;
+            if (s.pos == 'n' && !wn.attested(wn.plural(x))) continue; // a count noun, so "a X" and "Xs" read well
+            if (!Character.isLowerCase(x.charAt(0)) || !wn.dominant(x, s)) continue;
+            return x;
+        }
+        return null;
+    }
+
     static Dataset nli(Generate g, WordNet wn) {
         List<String> opts = List.of("yes", "it is not possible to tell", "no");
         Dataset d = new Dataset("wordnet_nli", "nli").classification(opts).sizes(3000, 200, 400);
@@ -74,73 +153,141 @@ final class WordNetTasks {
          .t("Here is a premise: \"{premise}\"\nHere is a hypothesis: \"{hypothesis}\"\nIs it possible to conclude that if the premise is true, then so is the hypothesis?\n{options_}", "{answer}")
          .turned("Premise: {premise}\nWrite a hypothesis such that the answer to \"Does the premise entail the hypothesis?\" is \"{answer}\".", "{hypothesis}");
         d.card(SOURCE, VERSION, LICENSE,
-                "constructed by rule from real WordNet example sentences: the premise is the example sentence; the "
-                        + "hypothesis replaces one noun by its hypernym (answer yes: entailment), by a hyponym (answer: it is "
-                        + "not possible to tell) or by a co-hyponym sibling (answer no), or an adjective by its antonym (answer no). "
-                        + "Labels follow lexical semantics and are noisy for some contexts.",
+                "constructed by rule from real WordNet example sentences (plain one-clause declarative sentences with a "
+                        + "finite verb and no negation, quantifier, conditional or subordinate clause): the premise is the "
+                        + "example sentence; the hypothesis replaces the synset's concrete noun (animal, artifact, body, food, "
+                        + "object, person, plant, substance) by its hypernym (answer yes) or by a hyponym (answer: it is not "
+                        + "possible to tell), replaces an adjective by its WordNet antonym (answer no), or negates the "
+                        + "sentence's one copula or modal (answer no). Substituted words must be common in that sense (tagged "
+                        + "in the WordNet semantic concordance). A hand audit of 125 test items (data/audit/wordnet_nli.md) found 117 correct (93.6%).",
                 "WordNet-derived natural language inference with the three FLAN ANLI-style options.");
         Random r = g.rng("wordnet_nli");
         for (WordNet.Synset s : wn.synsets.values()) {
             if (s.examples.isEmpty()) continue;
-            if (s.pos != 'n' && s.pos != 'a' && s.pos != 's') continue;
-            String w = single(s);
-            if (w == null) continue;
+            if (s.pos != 'n' && s.pos != 'a') continue;
+            List<String> plain = new ArrayList<>();
             for (String ex : s.examples) {
                 String prem = sentence(ex);
-                if (Text.words(prem) < 4 || Text.words(prem) > 40 || !Text.containsWord(prem, w) || Text.offensive(prem)) continue;
-                List<String[]> cands = new ArrayList<>(); // hypothesis word, label
-                if (s.pos == 'n') {
-                    List<WordNet.Synset> hyper = wn.targets(s, "@");
-                    for (WordNet.Synset h : hyper) {
-                        String hw = single(h);
-                        if (hw != null && !hw.equals(w)) { cands.add(new String[] {hw, "yes"}); break; }
+                if (plainSentence(prem, Character.isUpperCase(ex.charAt(0)), wn) && monotone(prem)) plain.add(prem);
+            }
+            for (String prem : plain) {
+                List<String[]> cands = new ArrayList<>(); // premise, hypothesis, label
+                String w = null;
+                for (String x : s.words) if (wn.tagged(x, s) && !x.contains("_") && Text.containsWord(prem, x)) { w = x; break; }
+                boolean pl = false;
+                if (w == null && s.pos == 'n') // the plural of a lemma: substitute plurals ("dogs" -> "animals")
+                    for (String x : s.words)
+                        if (wn.tagged(x, s) && !x.contains("_") && Text.containsWord(prem, wn.plural(x))) { w = x; pl = true; break; }
+                String form = w == null ? null : pl ? wn.plural(w) : w;
+                final boolean plural = pl;
+                java.util.function.UnaryOperator<String> inflect = x -> plural ? wn.plural(x) : x;
+                if (w != null && concrete(s) && nounSlot(wn, prem, form, plural)) {
+                    for (WordNet.Synset h : wn.targets(s, "@")) {
+                        String hw = commonLemma(wn, h, w);
+                        if (hw == null || !concrete(h)) continue;
+                        String up = Text.replaceWord(prem, form, inflect.apply(hw));
+                        cands.add(new String[] {prem, up, "yes"});
+                        break;
                     }
-                    List<WordNet.Synset> hypo = wn.targets(s, "~");
+                    String syn = commonLemma(wn, s, w);
+                    if (syn != null) cands.add(new String[] {prem, Text.replaceWord(prem, form, inflect.apply(syn)), "yes"});
+                    List<WordNet.Synset> hypo = new ArrayList<>(wn.targets(s, "~"));
+                    Collections.shuffle(hypo, r);
                     for (WordNet.Synset h : hypo) {
-                        String hw = single(h);
-                        if (hw != null && !hw.equals(w)) { cands.add(new String[] {hw, "it is not possible to tell"}); break; }
-                    }
-                    if (!hyper.isEmpty()) {
-                        for (WordNet.Synset sib : wn.targets(hyper.get(0), "~")) {
-                            if (sib == s) continue;
-                            String hw = single(sib);
-                            if (hw != null && !hw.equals(w)) { cands.add(new String[] {hw, "no"}); break; }
-                        }
-                    }
-                } else {
-                    for (WordNet.Pointer p : s.pointers) {
-                        if (!p.symbol.equals("!")) continue;
-                        WordNet.Synset t = wn.get(p.target);
-                        if (t == null || p.source < 1 || p.targetWord < 1) continue;
-                        String src = s.words.get(p.source - 1);
-                        String ant = t.words.get(p.targetWord - 1);
-                        if (src.equals(w) && !ant.contains("_")) { cands.add(new String[] {ant, "no"}); break; }
+                        String hw = commonLemma(wn, h, w);
+                        if (hw != null) { cands.add(new String[] {prem, Text.replaceWord(prem, form, inflect.apply(hw)), "it is not possible to tell"}); break; }
                     }
                 }
-                if (cands.isEmpty()) continue;
-                String[] c = cands.get(r.nextInt(cands.size()));
-                String hyp = Text.replaceWord(prem, w, c[0]);
-                if (hyp == null) continue;
-                hyp = fixArticles(hyp);
-                d.add().field("premise", prem).field("hypothesis", hyp).answer(c[1]).group(prem);
+                if (w != null && !pl && s.pos == 'a') {
+                    for (WordNet.Pointer p : s.pointers) {
+                        if (!p.symbol.equals("!") || p.source < 1 || p.targetWord < 1) continue;
+                        WordNet.Synset t = wn.get(p.target);
+                        if (t == null) continue;
+                        String src = s.words.get(p.source - 1), ant = t.words.get(p.targetWord - 1);
+                        if (src.equals(w) && !ant.contains("_") && wn.tagged(ant, t) && tokens(prem).stream().filter(w::equals).count() == 1) {
+                            cands.add(new String[] {prem, Text.replaceWord(prem, w, ant), "no"});
+                            break;
+                        }
+                    }
+                }
+                String neg = negate(prem);
+                if (neg != null) cands.add(new String[] {prem, neg, "no"});
+                String bare = dropAdjective(wn, prem);
+                if (bare != null) {
+                    cands.add(new String[] {prem, bare, "yes"});
+                    cands.add(new String[] {fixArticles(bare), prem, "it is not possible to tell"}); // the adjective added
+                }
+                boolean neutral = cands.stream().anyMatch(c -> c[2].startsWith("it is"));
+                // else another example sentence of the same sense: about the same thing, neither implied nor excluded
+                if (!neutral) for (String other : plain)
+                    if (!other.equals(prem) && Collections.disjoint(names(prem), names(other))) {
+                        cands.add(new String[] {prem, other, "it is not possible to tell"});
+                        break;
+                    }
+                // every construction of the sentence is kept (like SNLI's three hypotheses per premise), one split per sentence
+                for (String[] c : cands)
+                    if (c[1] != null) d.add().field("premise", c[0]).field("hypothesis", fixArticles(c[1])).answer(c[2]).group(s.key);
             }
         }
-        balance(d, r);
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Example e : d.examples) counts.merge(e.answer, 1, Integer::sum);
+        System.err.println("wordnet_nli candidates per answer: " + counts);
+        balanceExactly(d, r);
         return d;
     }
 
-    /** Keeps at most as many examples per answer as the rarest answer has times 1.5 (deterministic). */
-    static void balance(Dataset d, Random r) {
+    /** Adjectives whose noun phrase does not imply the bare noun ("a fake gun" is not a gun). */
+    static final Set<String> PRIVATIVE = Set.of("fake", "false", "former", "alleged", "artificial", "imitation", "toy",
+            "mock", "pseudo", "potential", "possible", "would-be", "so-called", "counterfeit", "apparent", "supposed",
+            "ex", "future", "past", "late", "dead", "only", "sole", "mere", "other", "same", "whole", "little", "much");
+
+    /**
+     * Drops the first attributive adjective of a determiner + adjective + noun phrase ("a large bag" -> "a bag"),
+     * which is entailed in an upward-monotone sentence; null when there is none.
+     */
+    static String dropAdjective(WordNet wn, String s) {
+        Matcher m = Pattern.compile("\\b(a|an|the|his|her|my|their|our|your|its|this) ([a-z]+) ([a-z]+)\\b",
+                Pattern.CASE_INSENSITIVE).matcher(s);
+        while (m.find()) {
+            String adj = m.group(2).toLowerCase(java.util.Locale.ROOT), noun = m.group(3).toLowerCase(java.util.Locale.ROOT);
+            if (!wn.isAdjective(adj) || wn.isNoun(adj) || PRIVATIVE.contains(adj) || STOP.contains(adj)) continue;
+            if (!wn.isNoun(noun) || wn.isAdjective(noun) || STOP.contains(noun)) continue;
+            return s.substring(0, m.start(2)) + s.substring(m.start(3));
+        }
+        return null;
+    }
+
+    /** Capitalised words after the first (names), to keep two sentences about different people apart. */
+    static Set<String> names(String s) {
+        Set<String> out = new HashSet<>();
+        String[] w = s.split("[^A-Za-z]+");
+        for (int i = 1; i < w.length; i++) if (!w[i].isEmpty() && Character.isUpperCase(w[i].charAt(0))) out.add(w[i]);
+        return out;
+    }
+
+    /** Inserts "not" after the sentence's only copula or modal ("is" -> "is not", "can" -> "cannot"); null otherwise. */
+    static String negate(String s) {
+        List<String> tk = tokens(s);
+        String cop = null;
+        for (String t : tk) {
+            if (CLAUSE.contains(t) || NON_MONOTONE.contains(t) || t.endsWith("n't")) return null;
+            if (COPULAS.contains(t) || FINITE.contains(t)) { if (cop != null) return null; cop = t; }
+        }
+        if (cop == null || !COPULAS.contains(cop) || tk.get(0).equals(cop) || tk.get(0).equals("there")) return null;
+        return Text.replaceWord(s, cop, cop.equals("can") ? "cannot" : cop + " not");
+    }
+
+    /** Keeps the same number of examples of every answer (the rarest answer's count), chosen at random. */
+    static void balanceExactly(Dataset d, Random r) {
         Map<String, List<Example>> by = new LinkedHashMap<>();
         for (Example e : d.examples) by.computeIfAbsent(e.answer, k -> new ArrayList<>()).add(e);
         int min = Integer.MAX_VALUE;
         for (List<Example> l : by.values()) min = Math.min(min, l.size());
-        int cap = (int) (min * 1.5) + 1;
         Set<Example> keep = new HashSet<>();
         for (List<Example> l : by.values()) {
             List<Example> c = new ArrayList<>(l);
             Collections.shuffle(c, r);
-            keep.addAll(c.subList(0, Math.min(cap, c.size())));
+            keep.addAll(c.subList(0, min));
         }
         d.examples.removeIf(e -> !keep.contains(e));
     }

@@ -62,6 +62,65 @@ class ShippedCollectionTest {
         assertTrue(corpus.contains("Call me Ishmael") || corpus.contains("Elizabeth"));
     }
 
+    /** No sentence (Overlap keys) of any dataset's test split occurs in any dataset's train split. */
+    @Test
+    void noTestSentenceInAnyTrainSplit() throws Exception {
+        Path dir = Path.of(ShippedCollectionTest.class.getResource("/mini-flan/collection.json").toURI()).getParent();
+        assertEquals(List.of(), overlaps(dir));
+    }
+
+    /** "dataset/test-id ~ dataset/train-id: sentence" for every test sentence found in a train split. */
+    static List<String> overlaps(Path dir) throws Exception {
+        JsonNode coll = M.readTree(dir.resolve("collection.json").toFile());
+        Map<String, String> trainKeys = new java.util.HashMap<>(); // key -> dataset/id of a train example
+        List<String[]> testKeys = new ArrayList<>();              // key, dataset/id
+        for (JsonNode d : coll.path("datasets")) {
+            List<String> fixed = new ArrayList<>();
+            for (JsonNode o : d.path("options")) fixed.add(o.asText());
+            for (JsonNode e : readJsonl(dir.resolve(d.path("file").asText()))) {
+                List<String> fields = new ArrayList<>();
+                e.path("fields").forEach(f -> fields.add(f.asText()));
+                List<String> opts = null;
+                if (e.has("options")) {
+                    opts = new ArrayList<>();
+                    for (JsonNode o : e.path("options")) opts.add(o.asText());
+                }
+                String where = d.path("name").asText() + "/" + e.path("id").asText();
+                Set<String> keys = Overlap.keys(fields, e.path("answer").asText(), opts, d.path("options").isArray() ? fixed : null);
+                String split = e.path("split").asText();
+                for (String k : keys) {
+                    if (split.equals("train")) trainKeys.putIfAbsent(k, where);
+                    else if (split.equals("test")) testKeys.add(new String[] {k, where});
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String[] t : testKeys) if (trainKeys.containsKey(t[0])) out.add(t[1] + " ~ " + trainKeys.get(t[0]) + ": " + t[0]);
+        return out.size() > 20 ? out.subList(0, 20) : out;
+    }
+
+    @Test
+    void overlapCheckFindsASharedSentence() throws Exception {
+        // the check itself: a test sentence of one dataset in another dataset's train split is reported
+        Path dir = Files.createTempDirectory("overlap");
+        Files.createDirectories(dir.resolve("tasks"));
+        Files.writeString(dir.resolve("collection.json"), "{\"datasets\": ["
+                + "{\"name\": \"a\", \"options\": [\"no\", \"yes\"], \"file\": \"tasks/a.jsonl.gz\"},"
+                + "{\"name\": \"b\", \"options\": null, \"file\": \"tasks/b.jsonl.gz\"}]}");
+        write(dir.resolve("tasks/a.jsonl.gz"), "{\"id\": \"a-1\", \"split\": \"test\", \"fields\": {\"s\": \"She went home early today.\"}, \"answer\": \"yes\"}");
+        write(dir.resolve("tasks/b.jsonl.gz"), "{\"id\": \"b-1\", \"split\": \"train\", \"fields\": {\"x\": \"Fix it.\"}, \"answer\": \"she went home, early today!\"}\n"
+                + "{\"id\": \"b-2\", \"split\": \"train\", \"fields\": {\"x\": \"No.\"}, \"answer\": \"yes\"}");
+        List<String> found = overlaps(dir);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("a/a-1 ~ b/b-1"), found.toString());
+    }
+
+    static void write(Path p, String lines) throws Exception {
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(p))) {
+            out.write((lines + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     static List<JsonNode> readJsonl(Path p) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(p)),
