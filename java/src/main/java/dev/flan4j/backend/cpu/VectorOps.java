@@ -19,21 +19,24 @@ final class VectorOps {
     /** exp(x) lane-wise: {@link Simd#exp(float)}'s range reduction and polynomial. */
     static FloatVector exp(FloatVector x) {
         x = x.max(Simd.EXP_LO).min(Simd.EXP_HI);
-        // n = floor(x log2(e) + 0.5), via truncation of a positive number (x log2(e) > -127 after the clamp).
-        FloatVector t = x.fma(Simd.LOG2E, 0.5f + 128f);
-        IntVector n = ((IntVector) t.convert(VectorOperators.F2I, 0)).sub(128);
-        FloatVector fn = (FloatVector) n.convert(VectorOperators.I2F, 0);
+        // n = round(x log2(e)) by the 1.5 * 2^23 trick (no float-int conversion, which JDK 17 does not vectorize
+        // on AVX2): t's low mantissa bits hold n, so t's bits shifted left by 23 are n's exponent field.
+        FloatVector t = x.fma(b(Simd.LOG2E), b(ROUND));
+        FloatVector fn = t.sub(ROUND);
         FloatVector r = fn.fma(b(-Simd.LN2_HI), x);
         r = fn.fma(b(-Simd.LN2_LO), r);
-        FloatVector p = r.fma(Simd.P0, Simd.P1);
+        FloatVector p = r.fma(b(Simd.P0), b(Simd.P1));
         p = p.fma(r, b(Simd.P2));
         p = p.fma(r, b(Simd.P3));
         p = p.fma(r, b(Simd.P4));
         p = p.fma(r, b(Simd.P5));
         FloatVector y = p.fma(r.mul(r), r).add(1f);
-        FloatVector pow2n = n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector pow2n = ((IntVector) t.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).add(127 << 23)
+                .reinterpretAsFloats();
         return y.mul(pow2n);
     }
+
+    private static final float ROUND = 12582912f;   // 1.5 * 2^23
 
     private static FloatVector b(float v) { return FloatVector.broadcast(F, v); }
 
