@@ -21,15 +21,16 @@ public final class CpuAttention {
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
             float[] q = gather(qkv, start, len, 3 * C, h * HD, HD);
             for (int i = 0; i < q.length; i++) q[i] *= scale;
-            float[] kT = transpose(gather(qkv, start, len, 3 * C, C + h * HD, HD), len, HD);
+            int lp = padded(len);   // key columns padded with zeros to whole vectors
+            float[] kT = transpose(gather(qkv, start, len, 3 * C, C + h * HD, HD), len, HD, lp);
             float[] v = gather(qkv, start, len, 3 * C, 2 * C + h * HD, HD);
-            float[] s = new float[BLOCK * len], o = new float[BLOCK * HD];
+            float[] s = new float[BLOCK * lp], o = new float[BLOCK * HD];
             for (int i0 = 0; i0 < len; i0 += BLOCK) {
                 int r = Math.min(BLOCK, len - i0), n = i0 + r;   // rows i0..i0+r-1 see keys [0, n)
                 java.util.Arrays.fill(s, 0f);
-                Simd.gemmAcc(q, i0 * HD, HD, kT, 0, len, s, 0, len, r, n, HD);           // s = q k^T (scaled)
+                Simd.gemmAcc(q, i0 * HD, HD, kT, 0, lp, s, 0, lp, r, Math.min(lp, padded(n)), HD);  // s = q k^T scaled
                 for (int rr = 0; rr < r; rr++) {
-                    int i = i0 + rr, row = rr * len;
+                    int i = i0 + rr, row = rr * lp;
                     float max = Simd.max(s, row, i + 1);
                     double sum = Simd.expShiftSum(s, row, i + 1, max, 1f);
                     java.util.Arrays.fill(s, row + i + 1, row + n, 0f);                     // causal mask
@@ -38,7 +39,7 @@ public final class CpuAttention {
                     for (int j = 0; j <= i; j++) s[row + j] *= inv;
                 }
                 java.util.Arrays.fill(o, 0f);
-                Simd.gemmAcc(s, 0, len, v, 0, HD, o, 0, HD, r, HD, n);                    // o = P v
+                Simd.gemmAcc(s, 0, lp, v, 0, HD, o, 0, HD, r, HD, n);                     // o = P v
                 for (int rr = 0; rr < r; rr++) out.put((start + i0 + rr) * C + h * HD, o, rr * HD, HD);
             }
         });
@@ -54,28 +55,29 @@ public final class CpuAttention {
             float[] q = gather(qkv, start, len, 3 * C, h * HD, HD);
             float[] qs = q.clone();
             for (int i = 0; i < qs.length; i++) qs[i] *= scale;
-            float[] k = gather(qkv, start, len, 3 * C, C + h * HD, HD), kT = transpose(k, len, HD);
-            float[] vT = transpose(gather(qkv, start, len, 3 * C, 2 * C + h * HD, HD), len, HD);
+            int lp = padded(len);
+            float[] k = gather(qkv, start, len, 3 * C, C + h * HD, HD), kT = transpose(k, len, HD, lp);
+            float[] vT = transpose(gather(qkv, start, len, 3 * C, 2 * C + h * HD, HD), len, HD, lp);
             float[] dO = gather(dout, start, len, C, h * HD, HD), o = gather(out, start, len, C, h * HD, HD);
-            float[] p = new float[len * len], ds = new float[len * len];
+            float[] p = new float[len * lp], ds = new float[len * lp];
             float[] dq = new float[len * HD], dk = new float[len * HD], dv = new float[len * HD];
             for (int i0 = 0; i0 < len; i0 += BLOCK) {
-                int r = Math.min(BLOCK, len - i0), n = i0 + r;
-                Simd.gemmAcc(qs, i0 * HD, HD, kT, 0, len, p, i0 * len, len, r, n, HD);    // scores
-                Simd.gemmAcc(dO, i0 * HD, HD, vT, 0, len, ds, i0 * len, len, r, n, HD);   // dP = dO v^T
+                int r = Math.min(BLOCK, len - i0), n = i0 + r, np = Math.min(lp, padded(n));
+                Simd.gemmAcc(qs, i0 * HD, HD, kT, 0, lp, p, i0 * lp, lp, r, np, HD);      // scores
+                Simd.gemmAcc(dO, i0 * HD, HD, vT, 0, lp, ds, i0 * lp, lp, r, np, HD);     // dP = dO v^T
                 for (int rr = 0; rr < r; rr++) {
-                    int i = i0 + rr, row = i * len;
+                    int i = i0 + rr, row = i * lp;
                     float l = lse.get((start + i) * NH + h);
                     Simd.expShiftSum(p, row, i + 1, l, 1f);                                 // P = exp(s - lse)
-                    java.util.Arrays.fill(p, row + i + 1, row + n, 0f);
+                    java.util.Arrays.fill(p, row + i + 1, row + np, 0f);
                     float D = Simd.dot(dO, i * HD, o, i * HD, HD);                          // rowsum(dO * O)
                     for (int j = 0; j <= i; j++) ds[row + j] = p[row + j] * (ds[row + j] - D) * scale;
-                    java.util.Arrays.fill(ds, row + i + 1, row + n, 0f);
+                    java.util.Arrays.fill(ds, row + i + 1, row + np, 0f);
                 }
-                Simd.gemmAcc(ds, i0 * len, len, k, 0, HD, dq, i0 * HD, HD, r, HD, n);      // dQ = dS k
+                Simd.gemmAcc(ds, i0 * lp, lp, k, 0, HD, dq, i0 * HD, HD, r, HD, n);       // dQ = dS k
             }
             // dK = dS^T q and dV = P^T dO; key rows j0.. get contributions only from query rows i >= j0.
-            float[] pT = transpose(p, len, len), dsT = transpose(ds, len, len);
+            float[] pT = transpose(p, len, lp, len), dsT = transpose(ds, len, lp, len);   // [lp, len]
             for (int j0 = 0; j0 < len; j0 += BLOCK) {
                 int r = Math.min(BLOCK, len - j0), m = len - j0;
                 Simd.gemmAcc(dsT, j0 * len + j0, len, q, j0 * HD, HD, dk, j0 * HD, HD, r, HD, m);
@@ -100,11 +102,16 @@ public final class CpuAttention {
         return Math.max(1, total / Math.max(1, cu.length - 1));
     }
 
-    /** [rows, cols] -> [cols, rows]. */
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
+    /** [rows, cols] -> [cols, ld]: the transpose, each of its rows zero-padded from {@code rows} to {@code ld}. */
+    static float[] transpose(float[] a, int rows, int cols, int ld) {
+        float[] t = new float[cols * ld];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * ld + r] = a[r * cols + c];
         return t;
+    }
+
+    /** n rounded up to whole SIMD vectors. */
+    private static int padded(int n) {
+        return (n + Simd.LANES - 1) / Simd.LANES * Simd.LANES;
     }
 
     /** Rows [start, start+len) of a row-major buffer with {@code stride} columns, columns [col, col+width). */

@@ -32,6 +32,9 @@ public final class Simd {
         }
     }
 
+    /** Floats per SIMD register (8 when the plain loops run): widths that are a multiple of it have no scalar tail. */
+    public static final int LANES = VECTOR ? VectorOps.F.length() : 8;
+
     /** "Vector API, 256-bit" or "scalar loops (...)", for the backend's device line. */
     public static String describe() {
         return VECTOR ? "Vector API " + VectorOps.F.vectorBitSize() + "-bit"
