@@ -2,10 +2,10 @@ package dev.flan4j.bench;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Backends;
+import dev.flan4j.backend.Timer;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
-import dev.flan4j.profile.Timer;
 import dev.flan4j.train.AdamW;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
