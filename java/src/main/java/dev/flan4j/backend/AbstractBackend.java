@@ -306,4 +306,60 @@ public abstract class AbstractBackend implements Backend {
                                       float beta2, float eps, float weightDecay, int t);
 
     protected abstract double sumOfSquaresImpl(Tensor t);
+
+    // ------------------------------------------------------------------------------------------------ Llama family
+
+    @Override
+    public final void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
+        OpChecks.rmsNorm(out, rstd, x, weight, N, C);
+        OpChecks.positiveFinite("eps", eps);
+        rmsNormForwardImpl(out, rstd, x, weight, N, C, eps);
+    }
+
+    @Override
+    public final void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                      int N, int C) {
+        OpChecks.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
+        rmsNormBackwardImpl(dx, dweight, dout, x, weight, rstd, N, C);
+    }
+
+    @Override
+    public final void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads,
+                                  int HD) {
+        OpChecks.rope(x, cos, sin, positions, N, rowWidth, nHeads, HD);
+        ropeImpl(x, cos, sin, positions, N, rowWidth, nHeads, HD, false);
+    }
+
+    @Override
+    public final void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads,
+                                   int HD) {
+        OpChecks.rope(dx, cos, sin, positions, N, rowWidth, nHeads, HD);
+        ropeImpl(dx, cos, sin, positions, N, rowWidth, nHeads, HD, true);
+    }
+
+    @Override
+    public final void swigluForward(Tensor out, Tensor x, int N, int I) {
+        OpChecks.swiglu(out, x, N, I);
+        swigluForwardImpl(out, x, N, I);
+    }
+
+    @Override
+    public final void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I) {
+        OpChecks.swiglu(dout, x, N, I);
+        Shapes.requireSize("dx", dx, (long) N * 2 * I);
+        swigluBackwardImpl(dx, dout, x, N, I);
+    }
+
+    protected abstract void rmsNormForwardImpl(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps);
+
+    protected abstract void rmsNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight,
+                                                Tensor rstd, int N, int C);
+
+    /** RoPE in place; {@code inverse} rotates by minus the angle (the backward). */
+    protected abstract void ropeImpl(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads,
+                                     int HD, boolean inverse);
+
+    protected abstract void swigluForwardImpl(Tensor out, Tensor x, int N, int I);
+
+    protected abstract void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I);
 }

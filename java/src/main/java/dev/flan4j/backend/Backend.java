@@ -149,23 +149,18 @@ public interface Backend extends AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Llama-family ops (RMSNorm, rotary embeddings, SwiGLU). The defaults throw, so that a backend without them still
-    // compiles; every backend that runs Llama-family models overrides them.
+    // Llama-family ops (RMSNorm, rotary embeddings, SwiGLU).
     // ---------------------------------------------------------------------------------------------------------------
 
     /**
      * RMSNorm over the last dimension: {@code out = weight * (x * rstd)} with {@code rstd = 1 / sqrt(mean(x^2) + eps)}
      * per row (saved in rstd [N] for the backward pass). x, out [N, C] (out may not alias x).
      */
-    default void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement rmsNormForward");
-    }
+    void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps);
 
     /** Accumulates dx [N, C] and dweight [C] from dout [N, C], using the forward's x and rstd. */
-    default void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
-                                 int N, int C) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement rmsNormBackward");
-    }
+    void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                 int N, int C);
 
     /**
      * Rotary position embeddings in place, in Hugging Face's rotate-half layout: in each row i of x ([N, rowWidth]),
@@ -174,25 +169,17 @@ public interface Backend extends AutoCloseable {
      * cos, sin [Tmax, HD/2] hold {@code cos(p * inv_freq[j])}, {@code sin(p * inv_freq[j])}. With x = qkv and
      * nHeads = 2 NH this rotates q and k and leaves v alone.
      */
-    default void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement ropeForward");
-    }
+    void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD);
 
     /** The backward of {@link #ropeForward} in place on dx (the inverse rotation, since the rotation is orthogonal). */
-    default void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement ropeBackward");
-    }
+    void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD);
 
     /**
      * SwiGLU: {@code out[r, j] = silu(x[r, j]) * x[r, I + j]} for x [N, 2I] (each row the gate then the up
      * projection), out [N, I]; {@code silu(g) = g / (1 + exp(-g))}.
      */
-    default void swigluForward(Tensor out, Tensor x, int N, int I) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement swigluForward");
-    }
+    void swigluForward(Tensor out, Tensor x, int N, int I);
 
     /** Writes dx [N, 2I] (overwrites) from dout [N, I] and the forward's x. */
-    default void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I) {
-        throw new UnsupportedOperationException("the " + name() + " backend does not implement swigluBackward");
-    }
+    void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I);
 }

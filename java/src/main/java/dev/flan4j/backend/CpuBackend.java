@@ -262,8 +262,7 @@ public final class CpuBackend extends AbstractBackend {
     // ---------------------------------------------------------------------------------------------------------------
 
     @Override
-    public void rmsNormForward(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
-        OpChecks.rmsNorm(out, rstd, x, weight, N, C);
+    protected void rmsNormForwardImpl(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
         FloatBuffer X = buf("x", x), O = buf("out", out), R = buf("rstd", rstd), W = buf("weight", weight);
         parallelRows(N, C, i -> {
             int base = i * C;
@@ -279,9 +278,8 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
-    public void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
-                                int N, int C) {
-        OpChecks.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
+    protected void rmsNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                       int N, int C) {
         FloatBuffer DX = buf("dx", dx), DO = buf("dout", dout), X = buf("x", x), W = buf("weight", weight),
                 R = buf("rstd", rstd), DW = buf("dweight", dweight);
         // y = w * x * r, r = (mean(x^2) + eps)^-1/2: dx = r * w * dy - r^3 * x * mean(w * dy * x).
@@ -302,18 +300,9 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
-    public void ropeForward(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
-        rope(x, cos, sin, positions, N, rowWidth, nHeads, HD, 1f);
-    }
-
-    @Override
-    public void ropeBackward(Tensor dx, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD) {
-        rope(dx, cos, sin, positions, N, rowWidth, nHeads, HD, -1f);   // rotation by -angle
-    }
-
-    private static void rope(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD,
-                             float sign) {
-        OpChecks.rope(x, cos, sin, positions, N, rowWidth, nHeads, HD);
+    protected void ropeImpl(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD,
+                            boolean inverse) {
+        float sign = inverse ? -1f : 1f;   // the backward rotates by -angle
         FloatBuffer X = buf("x", x), COS = buf("cos", cos), SIN = buf("sin", sin);
         int half = HD / 2;
         parallelRows(N, nHeads * HD, i -> {
@@ -331,8 +320,7 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
-    public void swigluForward(Tensor out, Tensor x, int N, int I) {
-        OpChecks.swiglu(out, x, N, I);
+    protected void swigluForwardImpl(Tensor out, Tensor x, int N, int I) {
         FloatBuffer X = buf("x", x), O = buf("out", out);
         parallelRows(N, I, r -> {
             int in = r * 2 * I, o = r * I;
@@ -344,9 +332,7 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
-    public void swigluBackward(Tensor dx, Tensor dout, Tensor x, int N, int I) {
-        OpChecks.swiglu(dout, x, N, I);
-        Shapes.requireSize("dx", dx, (long) N * 2 * I);
+    protected void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I) {
         FloatBuffer X = buf("x", x), DO = buf("dout", dout), DX = buf("dx", dx);
         parallelRows(N, I, r -> {
             int in = r * 2 * I, o = r * I;

@@ -340,4 +340,38 @@ public final class CudaBackend extends AbstractBackend {
         Kernels.sumSquares(F32, out, c.address(), c.size(), s);
         return reduced.read(1)[0];
     }
+
+    // Llama-family ops: no CUDA kernels yet, so Llama-family models run on the CPU backend.
+
+    private UnsupportedOperationException noKernel(String op) {
+        return new UnsupportedOperationException("the cuda backend has no " + op + " kernel yet; run Llama-family"
+                + " models with --backend cpu");
+    }
+
+    @Override
+    protected void rmsNormForwardImpl(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
+        throw noKernel("rmsNormForward");
+    }
+
+    @Override
+    protected void rmsNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
+                                       int N, int C) {
+        throw noKernel("rmsNormBackward");
+    }
+
+    @Override
+    protected void ropeImpl(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD,
+                            boolean inverse) {
+        throw noKernel(inverse ? "ropeBackward" : "ropeForward");
+    }
+
+    @Override
+    protected void swigluForwardImpl(Tensor out, Tensor x, int N, int I) {
+        throw noKernel("swigluForward");
+    }
+
+    @Override
+    protected void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I) {
+        throw noKernel("swigluBackward");
+    }
 }
