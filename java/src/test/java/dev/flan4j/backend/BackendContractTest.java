@@ -103,7 +103,18 @@ class BackendContractTest {
                 new Bad("copy sizes", a -> a.be.copy(a.t(3), a.t(4)), "copy: dst has 3 elements, src has 4"),
                 new Bad("fill null", a -> a.be.fill(null, 1f), "t is null"),
                 new Bad("toArray null", a -> a.be.toArray(null), "t is null"),
-                new Bad("sumOfSquares null", a -> a.be.sumOfSquares(null), "t is null"));
+                new Bad("sumOfSquares null", a -> a.be.sumOfSquares(null), "t is null"),
+                new Bad("rmsNorm x small", a -> a.be.rmsNormForward(a.t(2, 4), a.t(2), a.t(5), a.t(4), 2, 4, 1e-5f),
+                        "x has 5 elements"),
+                new Bad("rmsNorm eps NaN", a -> a.be.rmsNormForward(a.t(2, 4), a.t(2), a.t(2, 4), a.t(4), 2, 4, Float.NaN),
+                        "eps must be finite and > 0, got NaN"),
+                new Bad("rope position", a -> a.be.ropeForward(a.t(2, 8), a.t(3, 2), a.t(3, 2), new int[] {0, 3}, 2, 8, 2,
+                        4), "positions[1]=3 is outside the RoPE tables [0, 3)"),
+                new Bad("ropeBackward odd HD", a -> a.be.ropeBackward(a.t(2, 6), a.t(3, 1), a.t(3, 1), new int[] {0, 1}, 2,
+                        6, 2, 3), "HD must be even, got 3"),
+                new Bad("swiglu x small", a -> a.be.swigluForward(a.t(3), a.t(7), 1, 4), "x has 7 elements"),
+                new Bad("swigluBackward dx small", a -> a.be.swigluBackward(a.t(4), a.t(4), a.t(8), 1, 4),
+                        "dx has 4 elements"));
     }
 
     /** The message of the bad call on {@code be}; asserts the type and that it names argument and value. */
