@@ -31,7 +31,9 @@ CONFIGS = {
     "small": (2, 2, 128, 4096, 16, 128),
     "medium": (4, 4, 256, 8192, 8, 256),
     "gpt2": (12, 12, 768, 50257, 4, 64),
+    "demo": (4, 4, 128, 4096, 8, 128),   # `flan4j demo`'s model (preset 1m) and batch; not in the default run
 }
+DEFAULT_CONFIGS = "small,medium,gpt2"
 
 
 class Flan4j:
@@ -139,6 +141,44 @@ def machine():
             "os": run(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"])}
 
 
+def emit(a, torch, device, started, results, final):
+    """Prints the table (final only) and writes the JSON and Markdown reports (after every config, so a run cut
+    short keeps what it measured)."""
+    commit = os.environ.get("FLAN4J_COMMIT") or run(["git", "rev-parse", "HEAD"])
+    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"])
+    header = {"tool": "cpu-vs-torch", "date": started, "commit": commit, "dirty": bool(dirty),
+              "machine": machine(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
+              "java": run(["sh", "-c", a.java + " -version 2>&1 | head -n 1"]),
+              "java_opts": a.java_opts, "flan4j_device": device, "baseline_jar": a.baseline_jar, "rounds": a.rounds, "steps_per_round": a.steps,
+              "warmup": a.warmup,
+              "step": "zero grads, forward, cross-entropy, backward, clip grad norm 1.0, AdamW (0.9, 0.95, 1e-8, wd 0.1)"}
+    lines = ["| config (L, NH, C, V, B x T) | PyTorch ms/step | flan4j ms/step | PyTorch tokens/s | flan4j tokens/s "
+             "| flan4j / PyTorch tokens/s | load avg (1 min) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        lines.append("| %s: %d, %d, %d, %d, %d x %d | %.1f | %.1f | %.0f | %.0f | %.2fx | %.1f |" % (
+            r["config"], r["L"], r["NH"], r["C"], r["V"], r["B"], r["T"], r["torch_median_ms"], r["flan4j_median_ms"],
+            r["torch_tokens_per_s"], r["flan4j_tokens_per_s"], r["ratio_tokens_per_s"], r["loadavg_1min_median"]))
+    if a.baseline_jar:
+        lines += ["", "| config | baseline flan4j ms/step | flan4j ms/step | speed-up |", "| --- | --- | --- | --- |"]
+        lines += ["| %s | %.1f | %.1f | %.2fx |" % (r["config"], r["baseline_median_ms"], r["flan4j_median_ms"],
+                                                  r["baseline_median_ms"] / r["flan4j_median_ms"]) for r in results]
+    table = "\n".join(lines) + "\n"
+    if final:
+        print()
+        print(table, end="")
+    if a.out:
+        os.makedirs(a.out, exist_ok=True)
+        common.write(json.dumps({"header": header, "results": results}, indent=2) + "\n",
+                     os.path.join(a.out, "cpu-vs-torch.json"))
+        md = ["# flan4j CPU step vs PyTorch, same run", ""]
+        md += ["- %s: %s" % (k, v) for k, v in header.items() if k != "machine"]
+        md += ["- machine: %s" % ", ".join("%s %s" % (k, v) for k, v in header["machine"].items() if v), "",
+               "Medians over %d rounds x %d steps, rounds alternating which side goes first." % (a.rounds, a.steps), "",
+               table]
+        common.write("\n".join(md), os.path.join(a.out, "cpu-vs-torch.md"))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jar", required=True, help="benchmarks/target/benchmarks.jar (flan4j + TrainStepServer)")
@@ -147,7 +187,8 @@ def main(argv=None):
     p.add_argument("--java", default="java")
     p.add_argument("--java-opts", default="--add-modules jdk.incubator.vector -Xmx8g",
                    help="JVM options (default: %(default)s)")
-    p.add_argument("--configs", default=",".join(CONFIGS), help="comma-separated of: " + ", ".join(CONFIGS))
+    p.add_argument("--configs", default=DEFAULT_CONFIGS,
+                   help="comma-separated of: %s (default %%(default)s)" % ", ".join(CONFIGS))
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds per config (default %(default)s)")
     p.add_argument("--steps", type=int, default=1, help="timed steps per side per round (default %(default)s)")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps per side before the first round")
@@ -167,7 +208,7 @@ def main(argv=None):
     base = Flan4j(a.java, a.java_opts.split(), a.baseline_jar) if a.baseline_jar else None
     th = Torch(torch)
     sides = {"torch": th.steps, "flan4j": f4.steps}
-    if base:
+    if a.baseline_jar:
         sides["baseline"] = base.steps
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
     results = []
@@ -204,43 +245,13 @@ def main(argv=None):
                             "torch_tokens_per_s": B * T / tm * 1e3, "flan4j_tokens_per_s": B * T / fm * 1e3,
                             "ratio_tokens_per_s": tm / fm, "loadavg_1min_median": statistics.median(loads),
                             "rounds": rounds})
+            emit(a, torch, device, started, results, final=False)
     finally:
         f4.close()
         if base:
             base.close()
 
-    commit = os.environ.get("FLAN4J_COMMIT") or run(["git", "rev-parse", "HEAD"])
-    dirty = run(["git", "status", "--porcelain", "--untracked-files=no"])
-    header = {"tool": "cpu-vs-torch", "date": started, "commit": commit, "dirty": bool(dirty),
-              "machine": machine(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
-              "java": run(["sh", "-c", a.java + " -version 2>&1 | head -n 1"]),
-              "java_opts": a.java_opts, "flan4j_device": device, "baseline_jar": a.baseline_jar, "rounds": a.rounds, "steps_per_round": a.steps,
-              "warmup": a.warmup,
-              "step": "zero grads, forward, cross-entropy, backward, clip grad norm 1.0, AdamW (0.9, 0.95, 1e-8, wd 0.1)"}
-    lines = ["| config (L, NH, C, V, B x T) | PyTorch ms/step | flan4j ms/step | PyTorch tokens/s | flan4j tokens/s "
-             "| flan4j / PyTorch tokens/s | load avg (1 min) |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in results:
-        lines.append("| %s: %d, %d, %d, %d, %d x %d | %.1f | %.1f | %.0f | %.0f | %.2fx | %.1f |" % (
-            r["config"], r["L"], r["NH"], r["C"], r["V"], r["B"], r["T"], r["torch_median_ms"], r["flan4j_median_ms"],
-            r["torch_tokens_per_s"], r["flan4j_tokens_per_s"], r["ratio_tokens_per_s"], r["loadavg_1min_median"]))
-    if base:
-        lines += ["", "| config | baseline flan4j ms/step | flan4j ms/step | speed-up |", "| --- | --- | --- | --- |"]
-        lines += ["| %s | %.1f | %.1f | %.2fx |" % (r["config"], r["baseline_median_ms"], r["flan4j_median_ms"],
-                                                  r["baseline_median_ms"] / r["flan4j_median_ms"]) for r in results]
-    table = "\n".join(lines) + "\n"
-    print()
-    print(table, end="")
-    if a.out:
-        os.makedirs(a.out, exist_ok=True)
-        common.write(json.dumps({"header": header, "results": results}, indent=2) + "\n",
-                     os.path.join(a.out, "cpu-vs-torch.json"))
-        md = ["# flan4j CPU step vs PyTorch, same run", ""]
-        md += ["- %s: %s" % (k, v) for k, v in header.items() if k != "machine"]
-        md += ["- machine: %s" % ", ".join("%s %s" % (k, v) for k, v in header["machine"].items() if v), "",
-               "Medians over %d rounds x %d steps, rounds alternating which side goes first." % (a.rounds, a.steps), "",
-               table]
-        common.write("\n".join(md), os.path.join(a.out, "cpu-vs-torch.md"))
+    emit(a, torch, device, started, results, final=True)
 
 
 if __name__ == "__main__":
