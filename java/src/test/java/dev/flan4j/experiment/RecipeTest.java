@@ -22,7 +22,11 @@ class RecipeTest {
         assertEquals(train(60, 4, 128, 1e-3, Schedule.Kind.CONSTANT, 6, 30, 1), m.tuneConfig(5));
         assertEquals(List.of("nli", "closed_book_qa", "commonsense"), m.heldOut());
         assertEquals(List.of(0, 1, 2), m.shots());
-        assertEquals(30, m.evalExamples());
+        assertEquals(0, m.evalExamples(), "every test example");
+        assertEquals(50, m.evalDev());
+        assertEquals(3, m.seeds());
+        assertEquals(3, Recipe.gpu().seeds());
+        assertEquals(1, Recipe.tiny().seeds());
         Recipe d = Recipe.demo();
         assertEquals(train(600, 8, 128, 3e-3, Schedule.Kind.COSINE, 1234, 150, 2), d.pretrain());
         assertEquals(train(400, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 1235, 100, 2), d.tune());
