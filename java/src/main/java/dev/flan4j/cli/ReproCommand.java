@@ -111,7 +111,7 @@ public final class ReproCommand implements Callable<Integer> {
                     for (Repro.Experiment e : todo) {
                         Repro.Result r = Repro.run(e, lab, o);
                         w.println();
-                        w.printf(Locale.ROOT, "%s (seed %d): %.0f s, written to %s%n", e.id, s, r.seconds(), r.dir().toAbsolutePath());
+                        w.printf(Locale.ROOT, "%s: %.0f s (seed %d), written to %s%n", e.id, r.seconds(), s, r.dir().toAbsolutePath());
                         if (i == 0) r.tables().forEach((name, t) -> {
                             w.println(name + ":");
                             w.print(t.text());
