@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "flan4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Instruction-tune GPT models on FLAN-style task mixtures and score them zero-shot.",
         subcommands = {DemoCommand.class, PretrainCommand.class, TuneCommand.class, EvalCommand.class,
-                GenerateCommand.class, DataCommand.class, ProfileCommand.class, ReproCommand.class, CommandLine.HelpCommand.class})
+                GenerateCommand.class, DataCommand.class, ModelsCommand.class, ProfileCommand.class, ReproCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
