@@ -5,6 +5,7 @@ import dev.flan4j.data.Corpus;
 import dev.flan4j.experiment.Demo;
 import dev.flan4j.experiment.Recipe;
 import dev.flan4j.model.Gpt;
+import dev.flan4j.model.PretrainedModels;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
                 + "(under 10 minutes on 2 CPU cores).")
 public final class DemoCommand implements Callable<Integer> {
     /** The shipped base the demo tunes by default. */
-    static final String DEFAULT_BASE = "mini-gpt-256";
+    static final String DEFAULT_BASE = "flan4j-base-1m";
 
     @Mixin BackendOption backend;
 
@@ -106,9 +107,10 @@ public final class DemoCommand implements Callable<Integer> {
     private static Demo.Base loadBase(String name, Backend be) throws java.io.IOException {
         String want = name != null ? name : DEFAULT_BASE;
         Path p = Path.of(want);
-        if (Files.isDirectory(p)) return new Demo.Base(ModelLoader.load(p, be), want);
+        if (Files.isDirectory(p) || PretrainedModels.find(want).isPresent()) return new Demo.Base(ModelLoader.load(p, be), want);
         if (name != null) {
-            throw new IllegalArgumentException("--base " + name + ": no model folder or shipped model of that name");
+            throw new IllegalArgumentException("--base " + name + ": no model folder or shipped model of that name (shipped: "
+                    + PretrainedModels.list().stream().map(PretrainedModels.Info::name).toList() + ")");
         }
         System.out.println("the shipped base '" + DEFAULT_BASE + "' is not in this build; pretraining one from scratch");
         return null;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code flan4j models}: the pretrained models shipped with the built-in data, and held-out loss of any model. */
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = "List the pretrained models shipped with flan4j (load them by name wherever a model folder is taken).",
-        subcommands = {ModelsCommand.Loss.class})
+        subcommands = {ModelsCommand.Loss.class, ModelsCommand.Pack.class})
 public final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -75,6 +75,132 @@ public final class ModelsCommand implements Callable<Integer> {
                         r.loss(), r.perplexity(), r.tokens(), split, r.windows(), T);
                 return 0;
             }
+        }
+    }
+
+    /**
+     * {@code flan4j models pack}: turns a finished pretraining run into a shipped model: the newest checkpoint exported
+     * as a Hugging Face GPT-2 folder (F16 by default), its held-out loss measured (and every kept checkpoint's, for the
+     * curve), the run's metrics (metrics.jsonl.gz), and a machine-readable card; the index of shipped models is updated.
+     */
+    @Command(name = "pack", mixinStandardHelpOptions = true,
+            description = "Pack a pretraining run folder as a shipped model (HF GPT-2 folder, card, metrics, held-out curve).")
+    static final class Pack implements Callable<Integer> {
+        @Mixin BackendOption backend;
+
+        @Option(names = "--run", paramLabel = "DIR", required = true, description = "The pretraining run folder.")
+        Path run;
+
+        @Option(names = "--name", paramLabel = "NAME", required = true, description = "Name to load the model by.")
+        String name;
+
+        @Option(names = "--into", paramLabel = "DIR", description = "Models folder (default: ${DEFAULT-VALUE}).")
+        Path into = Path.of("data/src/main/resources/mini-flan/models");
+
+        @Option(names = "--dtype", paramLabel = "DTYPE", description = "F16, BF16 or F32 (default: ${DEFAULT-VALUE}).")
+        String dtype = "F16";
+
+        @Option(names = "--summary", paramLabel = "TEXT", required = true, description = "One line: what the model is.")
+        String summary;
+
+        @Option(names = "--command", paramLabel = "TEXT", required = true, description = "The command line that trained it.")
+        String command;
+
+        @Option(names = "--commit", paramLabel = "SHA", required = true, description = "The commit that trained it.")
+        String commit;
+
+        @Option(names = "--machine", paramLabel = "TEXT", required = true, description = "Where it was trained.")
+        String machine;
+
+        @Option(names = "--tokenizer", paramLabel = "NAME", description = "Tokenizer (default: ${DEFAULT-VALUE}).")
+        String tokenizer = "mini-bpe";
+
+        @Override
+        public Integer call() throws Exception {
+            Tokenizer tok = Tokenizers.byName(tokenizer);
+            List<Corpus.Document> valid = Corpus.builtIn().split("valid");
+            java.util.List<Path> ckpts;
+            try (var s = java.nio.file.Files.list(run.resolve("checkpoints"))) {
+                ckpts = s.filter(p -> p.getFileName().toString().matches("step-\\d{8}")).sorted().toList();
+            }
+            if (ckpts.isEmpty()) throw new IllegalArgumentException("--run " + run + " holds no checkpoint");
+            List<String> metrics = java.nio.file.Files.readAllLines(run.resolve("metrics.jsonl"));
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var last = json.readTree(metrics.get(metrics.size() - 1));
+            java.util.Map<String, Object> card = new java.util.LinkedHashMap<>();
+            StringBuilder curve = new StringBuilder("step,tokens_seen,held_out_loss\n");
+            try (Backend be = backend.create()) {
+                Gpt fin = null;
+                double finalLoss = Double.NaN;
+                long tokensPerStep = 0;
+                for (Path c : ckpts) {
+                    var loaded = dev.flan4j.model.Checkpoint.load(c, be);
+                    Gpt m = loaded.model();
+                    ModelLoader.requireMatch(m, tok);
+                    int step = ((Number) loaded.state().get("step")).intValue();
+                    String tc = String.valueOf(loaded.state().get("train_config"));
+                    tokensPerStep = rowsTimesLength(tc);
+                    HeldOutLoss.Result r = HeldOutLoss.of(m, tok, valid, m.config().blockSize(), 8, 0);
+                    curve.append(step).append(',').append((long) step * tokensPerStep).append(',')
+                            .append(String.format(java.util.Locale.ROOT, "%.4f", r.loss())).append('\n');
+                    System.out.printf("step %d: held-out loss %.4f%n", step, r.loss());
+                    if (fin != null) fin.close();
+                    fin = m;
+                    finalLoss = r.loss();
+                    card.put("held_out_tokens", r.tokens());
+                }
+                int steps = last.path("step").asInt();
+                card.put("summary", summary);
+                card.put("architecture", "gpt2");
+                card.put("config", fin.config());
+                card.put("parameters", fin.numParameters());
+                card.put("tokenizer", tokenizer);
+                card.put("dtype", dtype);
+                card.put("steps", steps);
+                card.put("tokens_seen", (long) steps * tokensPerStep);
+                card.put("final_train_loss", last.path("loss").asDouble());
+                card.put("held_out_loss", finalLoss);
+                card.put("held_out_split", "valid (" + valid.size() + " documents of the built-in corpus, never trained on)");
+                card.put("wall_seconds", last.path("elapsed_s").asDouble());
+                card.put("machine", machine);
+                card.put("command", command);
+                card.put("commit", commit);
+                Path dir = into.resolve(name);
+                dev.flan4j.model.hf.HfGpt2.export(fin, dir, tok.eotToken(), dtype);
+                dev.flan4j.model.AtomicFiles.writeString(dir.resolve("card.json"),
+                        json.writerWithDefaultPrettyPrinter().writeValueAsString(card) + "\n");
+                dev.flan4j.model.AtomicFiles.writeString(dir.resolve("held_out.csv"), curve.toString());
+                java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+                try (var z = new java.util.zip.GZIPOutputStream(gz)) {   // no file name, mtime 0: reproducible bytes
+                    z.write((String.join("\n", metrics) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                dev.flan4j.model.AtomicFiles.write(dir.resolve("metrics.jsonl.gz"),
+                        ch -> {
+                            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(gz.toByteArray());
+                            while (b.hasRemaining()) ch.write(b);
+                        });
+                Path index = into.resolve("index.json");
+                java.util.List<String> names = new java.util.ArrayList<>();
+                if (java.nio.file.Files.exists(index)) json.readTree(index.toFile()).path("models").forEach(n -> names.add(n.asText()));
+                if (!names.contains(name)) names.add(name);
+                dev.flan4j.model.AtomicFiles.writeString(index, json.writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(java.util.Map.of("models", names)) + "\n");
+                System.out.printf("packed %s into %s: %d parameters, %d tokens seen, held-out loss %.4f nats/token%n",
+                        name, dir, fin.numParameters(), (long) steps * tokensPerStep, finalLoss);
+                fin.close();
+            }
+            return 0;
+        }
+
+        /** batchRows * seqLen * gradAccum from a recorded TrainConfig string. */
+        static long rowsTimesLength(String trainConfig) {
+            java.util.regex.Matcher b = java.util.regex.Pattern.compile("batchRows=(\\d+)").matcher(trainConfig);
+            java.util.regex.Matcher t = java.util.regex.Pattern.compile("seqLen=(\\d+)").matcher(trainConfig);
+            java.util.regex.Matcher g = java.util.regex.Pattern.compile("gradAccum=(\\d+)").matcher(trainConfig);
+            if (!b.find() || !t.find() || !g.find()) {
+                throw new IllegalArgumentException("checkpoint train_config lacks batchRows/seqLen/gradAccum: " + trainConfig);
+            }
+            return Long.parseLong(b.group(1)) * Long.parseLong(t.group(1)) * Long.parseLong(g.group(1));
         }
     }
 }

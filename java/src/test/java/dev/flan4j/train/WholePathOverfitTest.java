@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * an encoder whose training targets differ from the scored options), cannot pass.
  */
 class WholePathOverfitTest {
+    /** Enough AdamW steps for the tiny model to memorise 192 short reviews (about 12 passes over them). */
+    static final int STEPS = 300;
     @TempDir Path dir;
 
     @Test
@@ -35,7 +37,12 @@ class WholePathOverfitTest {
         Tokenizer tok = Tokenizers.byName("mini-bpe");
         Dataset yelp = Collection.builtIn().dataset("sentiment_yelp");
         Template t = PromptFormat.FLAN.templates(yelp).stream().filter(x -> !x.turnedAround()).findFirst().orElseThrow();
-        List<Example> train = yelp.examples("train").subList(0, 192);
+        PromptEncoder enc = new PromptEncoder(tok, false);
+        // examples whose whole sequence fits the block, so that no truncation rule is involved
+        List<Example> train = yelp.examples("train").stream()
+                .filter(e -> enc.sequence(PromptFormat.FLAN.render(yelp, e, t), true).tokens().length <= 64)
+                .limit(192).toList();
+        assertEquals(192, train.size());
         Dataset small = Dataset.of("yelp_small", yelp.cluster(), yelp.task(), yelp.metric(), yelp.options(), List.of(t),
                 train.stream().map(e -> new Example(e.id(), "train", e.fields(), e.answer(), e.options())).toList());
         Dataset asTest = Dataset.of("yelp_small", yelp.cluster(), yelp.task(), yelp.metric(), yelp.options(), List.of(t),
@@ -43,12 +50,12 @@ class WholePathOverfitTest {
         long positives = train.stream().filter(e -> e.answer().equals(yelp.options().get(1))).count();
 
         try (Backend be = new CpuBackend()) {
-            GptConfig cfg = GptConfig.preset("tiny").withVocabSize(tok.vocabSize()).withBlockSize(128);
+            GptConfig cfg = GptConfig.preset("tiny").withVocabSize(tok.vocabSize()).withBlockSize(64);
             Gpt model = Gpt.initialized(cfg, be, 7);
             MixtureSource src = new MixtureSource(new Mixture(List.of(small), PromptFormat.FLAN, Mixture.Config.FLAN),
-                    new PromptEncoder(tok, false), true, 3);
-            TrainConfig tc = TrainConfig.defaults().withSteps(400).withBatch(8, 128)
-                    .withLr(3e-3, 20, Schedule.Kind.CONSTANT).withSeed(3).withCheckpoints(0, 1);
+                    enc, true, 3);
+            TrainConfig tc = TrainConfig.builder().steps(STEPS).batch(8, 64)
+                    .lr(3e-3, 20, Schedule.Kind.CONSTANT).seed(3).checkpoints(0, 1).build();
             Trainer.Result r = new Trainer(tc, dir).quiet().train(model, src, tok.eotToken());
             double last = r.losses().subList(r.losses().size() - 20, r.losses().size()).stream()
                     .mapToDouble(Double::doubleValue).average().orElseThrow();

@@ -351,6 +351,14 @@ public final class HfGpt2 {
 
     /** {@link #export(Gpt, Path)} with a given bos/eos token id (the tokenizer's end of text), or null. */
     public static void export(Gpt model, Path dir, Integer eosTokenId) throws IOException {
+        export(model, dir, eosTokenId, "F32");
+    }
+
+    /**
+     * {@link #export(Gpt, Path, Integer)} storing the weights as {@code dtype}: F32, F16 or BF16 (rounded to nearest
+     * even, as torch's {@code .to()} does); F16 halves the folder and is how the shipped base models are stored.
+     */
+    public static void export(Gpt model, Path dir, Integer eosTokenId, String dtype) throws IOException {
         GptConfig c = model.config();
         if (eosTokenId != null && (eosTokenId < 0 || eosTokenId >= c.vocabSize())) {
             throw new IllegalArgumentException("eosTokenId " + eosTokenId + " is outside the vocabulary [0, "
@@ -361,7 +369,13 @@ public final class HfGpt2 {
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
         try {
-            AtomicFiles.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(configJson(c, eosTokenId)) + "\n");
+            Map<String, Object> config = new LinkedHashMap<>(configJson(c, eosTokenId));
+            config.put("torch_dtype", switch (dtype) {
+                case "F16" -> "float16";
+                case "BF16" -> "bfloat16";
+                default -> "float32";
+            });
+            AtomicFiles.writeString(tmp.resolve(CONFIG), JSON.writeValueAsString(config) + "\n");
             float[] all = model.backend().toArray(model.parameterData());
             Map<String, int[]> shapes = new LinkedHashMap<>();
             Map<String, float[]> data = new LinkedHashMap<>();
@@ -374,7 +388,7 @@ public final class HfGpt2 {
                 shapes.put(name, shape);
                 data.put(name, v);
             }
-            Safetensors.write(tmp.resolve(MODEL), shapes, data, Map.of("format", "pt"));
+            Safetensors.write(tmp.resolve(MODEL), shapes, data, Map.of("format", "pt"), dtype);
             AtomicFiles.replaceDir(tmp, dir);
         } finally {
             AtomicFiles.deleteTree(tmp);
