@@ -12,7 +12,7 @@ namespace flan4j {
 
 template <typename E, int CH, bool RMS>
 __global__ void __launch_bounds__(vec::LayerNormFwd<E, CH>::NT)
-layernorm_vec_forward_kernel(void* out, float* mean, float* rstd, const void* inp, const float* weight,
+layernorm_forward_vec_kernel(void* out, float* mean, float* rstd, const void* inp, const float* weight,
                              const float* bias, long long N, int C, float eps) {
     vec::LayerNormFwd<E, CH>::template run<RMS>(out, mean, rstd, inp, weight, bias, N, C, eps, blockIdx.x);
 }
@@ -59,9 +59,9 @@ template <typename E, int CH, bool RMS>
 int fwd(void* out, float* mean, float* rstd, const void* inp, const float* weight, const float* bias, long long N,
         int C, float eps, cudaStream_t s) {
     using K = vec::LayerNormFwd<E, CH>;
-    layernorm_vec_forward_kernel<E, CH, RMS><<<ceil_div(N, K::NW), K::NT, 0, s>>>(out, mean, rstd, inp, weight, bias,
+    layernorm_forward_vec_kernel<E, CH, RMS><<<ceil_div(N, K::NW), K::NT, 0, s>>>(out, mean, rstd, inp, weight, bias,
                                                                                    N, C, eps);
-    return check_launch(RMS ? "rmsnorm_vec_forward_kernel" : "layernorm_vec_forward_kernel");
+    return check_launch(RMS ? "rmsnorm_forward_vec_kernel" : "layernorm_forward_vec_kernel");
 }
 
 template <typename E, bool RMS>

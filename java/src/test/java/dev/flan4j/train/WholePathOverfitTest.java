@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * an encoder whose training targets differ from the scored options), cannot pass.
  */
 class WholePathOverfitTest {
-    /** Enough AdamW steps for the tiny model to memorise 192 short reviews (about 12 passes over them). */
-    static final int STEPS = 300;
+    /** Enough AdamW steps for the tiny model to memorise 192 short reviews (about 20 passes over them). */
+    static final int STEPS = 500;
     @TempDir Path dir;
 
     @Test
@@ -59,6 +59,8 @@ class WholePathOverfitTest {
             Trainer.Result r = new Trainer(tc, dir).quiet().train(model, src, tok.eotToken());
             double last = r.losses().subList(r.losses().size() - 20, r.losses().size()).stream()
                     .mapToDouble(Double::doubleValue).average().orElseThrow();
+            // targets are the label and the end-of-text after it: a model that ignores the review scores about
+            // ln(2) / 2 = 0.35 nats per target token, one that has memorised the labels close to 0
             assertTrue(last < 0.05, "target loss should be near zero after memorising, got " + last);
 
             Evaluator.Report rep = new Evaluator(model, tok,
