@@ -21,8 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Instruction-tune the shipped base LM (or one pretrained here with --from-scratch) with one cluster "
                 + "held out, and score base and tuned models zero-shot on the tuned clusters' classification datasets and "
-                + "on the held-out cluster, with majority baselines, 95% intervals, verdicts and a learning curve "
-                + "(under 10 minutes on 2 CPU cores).")
+                + "on the held-out cluster, with majority baselines, 95% intervals, verdicts and a learning curve.")
 public final class DemoCommand implements Callable<Integer> {
     /** The shipped base the demo tunes by default. */
     static final String DEFAULT_BASE = "flan4j-base-1m";
