@@ -411,42 +411,9 @@ public final class Gpt implements AutoCloseable {
      * (the rows past the new length are overwritten by the next {@link #decode}), so a shared prompt is decoded
      * once and each continuation decoded from it in turn.
      */
-    public static final class KvCache implements AutoCloseable {
-        private final Gpt owner;
-        private final Tensor[] k, v;   // per layer [blockSize, C]
-        private int length;
-
+    public static final class KvCache extends LayerKvCache {
         private KvCache(Gpt owner) {
-            this.owner = owner;
-            int L = owner.config.nLayer(), T = owner.config.blockSize(), C = owner.config.nEmbd();
-            k = new Tensor[L];
-            v = new Tensor[L];
-            for (int l = 0; l < L; l++) {
-                k[l] = owner.backend.zeros(T, C);
-                v[l] = owner.backend.zeros(T, C);
-            }
-        }
-
-        /** Tokens decoded so far; the next token decoded gets this position. */
-        public int length() { return length; }
-
-        /** The most tokens the cache holds: the model's block size. */
-        public int capacity() { return owner.config.blockSize(); }
-
-        /** Forgets every token after the first {@code newLength} (0 empties the cache). */
-        public void truncate(int newLength) {
-            if (newLength < 0 || newLength > length) {
-                throw new IllegalArgumentException("newLength=" + newLength + " must be in [0, " + length + "]");
-            }
-            length = newLength;
-        }
-
-        @Override
-        public void close() {
-            for (int l = 0; l < k.length; l++) {
-                k[l].close();
-                v[l].close();
-            }
+            super(owner, owner.backend, owner.config.nLayer(), owner.config.blockSize(), owner.config.nEmbd());
         }
     }
 
@@ -476,7 +443,7 @@ public final class Gpt implements AutoCloseable {
 
     private Tensor decode(int[] tokens, KvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
-        int n = tokens.length, start = cache.length;
+        int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
         if (dacts == null || dacts.n < n) {
             closeDecodeBuffers();
@@ -494,11 +461,11 @@ public final class Gpt implements AutoCloseable {
                 proj, x);
         backend.embeddingForward(x, tokens, pos, pw.wte(), pw.wpe(), n, C);               // residual [n, C]
         for (int l = 0; l < config.nLayer(); l++) {
-            Tensor k = cache.k[l], v = cache.v[l];
+            Tensor k = cache.keys(l), v = cache.values(l);
             block(a, x, pw.blocks().get(l), n,
                     (out, lse, qkv) -> backend.attentionDecode(out, qkv, k, v, start, n, NH, HD, scale));
         }
-        cache.length = start + n;
+        cache.advance(n);
         int rows = lastOnly ? 1 : n;
         Tensor logits = d.logits.view(0, rows, Vp);
         head(logits, ln.view(0, rows, C), mean.view(0, rows), rstd.view(0, rows), x.view((long) (n - rows) * C, rows, C),
@@ -508,14 +475,14 @@ public final class Gpt implements AutoCloseable {
 
     private void checkDecode(int[] tokens, KvCache cache) {
         if (cache == null) throw new IllegalArgumentException("cache is null");
-        if (cache.owner != this) throw new IllegalArgumentException("cache was made by another model");
+        if (cache.owner() != this) throw new IllegalArgumentException("cache was made by another model");
         if (tokens == null || tokens.length == 0) {
             throw new IllegalArgumentException("tokens must hold at least one token, got "
                     + (tokens == null ? "null" : "an empty array"));
         }
         int V = config.vocabSize(), T = config.blockSize();
-        if (cache.length + tokens.length > T) {
-            throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length
+        if (cache.length() + tokens.length > T) {
+            throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length()
                     + " would exceed the block size " + T);
         }
         for (int i = 0; i < tokens.length; i++) {

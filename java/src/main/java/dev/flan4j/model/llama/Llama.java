@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
+import dev.flan4j.model.LayerKvCache;
 import dev.flan4j.tensor.Shapes;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -484,42 +485,9 @@ public final class Llama implements AutoCloseable {
      * The keys and values one sequence has decoded so far: per layer k and v [blockSize, NH*HD] (GQA heads repeated).
      * {@link #truncate} rewinds it for free, as {@link Gpt.KvCache} does.
      */
-    public static final class KvCache implements AutoCloseable {
-        private final Llama owner;
-        private final Tensor[] k, v;
-        private int length;
-
+    public static final class KvCache extends LayerKvCache {
         private KvCache(Llama owner) {
-            this.owner = owner;
-            int L = owner.config.nLayer(), T = owner.config.blockSize(), QD = owner.config.qDim();
-            k = new Tensor[L];
-            v = new Tensor[L];
-            for (int l = 0; l < L; l++) {
-                k[l] = owner.backend.zeros(T, QD);
-                v[l] = owner.backend.zeros(T, QD);
-            }
-        }
-
-        /** Tokens decoded so far; the next token decoded gets this position. */
-        public int length() { return length; }
-
-        /** The most tokens the cache holds: the model's block size. */
-        public int capacity() { return owner.config.blockSize(); }
-
-        /** Forgets every token after the first {@code newLength}. */
-        public void truncate(int newLength) {
-            if (newLength < 0 || newLength > length) {
-                throw new IllegalArgumentException("newLength=" + newLength + " must be in [0, " + length + "]");
-            }
-            length = newLength;
-        }
-
-        @Override
-        public void close() {
-            for (int l = 0; l < k.length; l++) {
-                k[l].close();
-                v[l].close();
-            }
+            super(owner, owner.backend, owner.config.nLayer(), owner.config.blockSize(), owner.config.qDim());
         }
     }
 
@@ -539,7 +507,7 @@ public final class Llama implements AutoCloseable {
 
     private Tensor decode(int[] tokens, KvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
-        int n = tokens.length, start = cache.length;
+        int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
         if (dacts == null || dacts.n < n) {
             closeDecodeBuffers();
@@ -552,11 +520,11 @@ public final class Llama implements AutoCloseable {
         Tensor x = a.res3();
         backend.embeddingForward(x, tokens, new int[n], pw.embed(), zeroPos, n, C);
         for (int l = 0; l < config.nLayer(); l++) {
-            Tensor k = cache.k[l], v = cache.v[l];
+            Tensor k = cache.keys(l), v = cache.values(l);
             block(a, x, pw.blocks().get(l), n, pos,
                     (out, lse, qkv) -> backend.attentionDecode(out, qkv, k, v, start, n, NH, HD, scale));
         }
-        cache.length = start + n;
+        cache.advance(n);
         int rows = lastOnly ? 1 : n;
         Tensor logits = dacts.logits.view(0, rows, Vp);
         head(logits, a.h1().view(0, rows, C), a.rstd1().view(0, rows), x.view((long) (n - rows) * C, rows, C), rows);
@@ -565,14 +533,14 @@ public final class Llama implements AutoCloseable {
 
     private void checkDecode(int[] tokens, KvCache cache) {
         if (cache == null) throw new IllegalArgumentException("cache is null");
-        if (cache.owner != this) throw new IllegalArgumentException("cache was made by another model");
+        if (cache.owner() != this) throw new IllegalArgumentException("cache was made by another model");
         if (tokens == null || tokens.length == 0) {
             throw new IllegalArgumentException("tokens must hold at least one token, got "
                     + (tokens == null ? "null" : "an empty array"));
         }
         int V = config.vocabSize(), T = config.blockSize();
-        if (cache.length + tokens.length > T) {
-            throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length
+        if (cache.length() + tokens.length > T) {
+            throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length()
                     + " would exceed the block size " + T);
         }
         for (int i = 0; i < tokens.length; i++) {
