@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Instruction-tune the shipped base LM (or one pretrained here with --from-scratch) with one cluster "
                 + "held out, and score base and tuned models zero-shot on the tuned clusters' classification datasets and "
-                + "on the held-out cluster, with majority baselines, 95% intervals, verdicts and a learning curve.")
+                + "on the held-out cluster, with majority baselines, 95%% intervals, verdicts and a learning curve.")
 public final class DemoCommand implements Callable<Integer> {
     /** The shipped base the demo tunes by default. */
     static final String DEFAULT_BASE = "flan4j-base-1m";
@@ -53,6 +53,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--templates", paramLabel = "N", description = "Templates scored per dataset (0 = all).") Integer templates;
     @Option(names = "--curve", paramLabel = "POINTS", description = "Learning-curve checkpoints during tuning (0 = no curve).") Integer curvePoints;
     @Option(names = "--curve-examples", paramLabel = "N", description = "Test examples per dataset at each curve point.") Integer curveExamples;
+    @Option(names = "--mixing-cap", paramLabel = "N",
+            description = "Mixing cap of the tuning mixture: rates follow min(train size, N) (FLAN and default: the recipe's).")
+    Integer mixingCap;
+    @Option(names = "--turned-around", negatable = true, description = "Tune on the turned-around templates too "
+            + "(FLAN does; the CPU demo recipe does not, see the README).")
+    Boolean turnedAround;
     @Option(names = "--seed", paramLabel = "N") Long seed;
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;
 
@@ -72,6 +78,10 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (curvePoints != null || curveExamples != null) {
                 b.curve(curvePoints != null ? curvePoints : d.curvePoints(), curveExamples != null ? curveExamples : d.curveExamples());
+            }
+            if (mixingCap != null || turnedAround != null) {
+                b.mixture(d.mixture().withMaxExamples(mixingCap != null ? mixingCap : d.mixture().maxExamples())
+                        .withTurnedAround(turnedAround != null ? turnedAround : d.mixture().turnedAround()));
             }
             if (seed != null) b.seed(seed);
             d = b.build();

@@ -64,6 +64,14 @@ public final class TuneCommand implements Callable<Integer> {
     @Option(names = "--loss-on", paramLabel = "WHAT", description = "targets (default) or all tokens.")
     String lossOn = "targets";
 
+    @Option(names = "--mixing-cap", paramLabel = "N",
+            description = "Mixing cap: a dataset's rate follows min(train size, N) (default: FLAN's ${DEFAULT-VALUE}).")
+    int mixingCap = Mixture.Config.FLAN.maxExamples();
+
+    @Option(names = "--turned-around", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Train on the turned-around templates too (default: yes, as FLAN).")
+    boolean turnedAround;
+
     @Option(names = "--export-hf", paramLabel = "DIR", description = "Also export the tuned model in Hugging Face GPT-2 layout.")
     Path exportHf;
 
@@ -94,7 +102,8 @@ public final class TuneCommand implements Callable<Integer> {
                         ? Splits.explicit(c, clusters, List.of())
                         : Splits.leaveOut(c, (heldOut == null ? List.of("nli") : heldOut).toArray(String[]::new));
                 System.out.println("tuning clusters: " + split.tuneClusters());
-                src = () -> Stages.mixtureSource(tok, split.tune(), fmt, Mixture.Config.FLAN, targetsOnly, cfg.seed());
+                Mixture.Config mix = Mixture.Config.FLAN.withMaxExamples(mixingCap).withTurnedAround(turnedAround);
+                src = () -> Stages.mixtureSource(tok, split.tune(), fmt, mix, targetsOnly, cfg.seed());
             }
             Stages.Stage s = Stages.tune(base, src, tok.eotToken(), cfg, out, !train.noProgress);
             try (Gpt model = s.model()) {

@@ -18,32 +18,44 @@ import java.util.Random;
  * {@code i mod nTemplates} (templates rotate over consecutive examples) and keeps it in every epoch. With
  * {@link Config#rotateTemplates()} an example instead moves on to the next template each time it comes round again
  * (template {@code (i + epoch) mod nTemplates}), which shows each example under more templates in multi-epoch runs.
+ * With {@link Config#turnedAround()} false the turned-around templates are left out of training (FLAN keeps them).
  */
 public final class Mixture {
     /**
      * Mixture settings.
      *
+     * @param trainCap        training examples taken from each dataset (its first ones)
+     * @param maxExamples     mixing cap: a dataset's rate is proportional to min(n, maxExamples)^(1/temperature)
+     * @param temperature     mixing temperature (1 = examples-proportional)
      * @param rotateTemplates whether an example's template advances every epoch (false in FLAN: one template per
      *                        example for the whole run)
+     * @param turnedAround    whether the turned-around templates are trained on (true in FLAN). Their targets are the
+     *                        long inputs of the original task (a review for "write a positive review"), so at small
+     *                        scale they carry most of the per-token loss; see the demo recipe.
      */
-    public record Config(int trainCap, int maxExamples, double temperature, boolean rotateTemplates) {
-        /** FLAN's settings: 30,000 examples per dataset, mixing cap 3,000, temperature 1, fixed templates. */
-        public static final Config FLAN = new Config(30_000, 3_000, 1.0, false);
+    public record Config(int trainCap, int maxExamples, double temperature, boolean rotateTemplates,
+                         boolean turnedAround) {
+        /** FLAN's settings: 30,000 examples per dataset, mixing cap 3,000, temperature 1, fixed templates, all templates. */
+        public static final Config FLAN = new Config(30_000, 3_000, 1.0, false, true);
 
-        /** Settings with FLAN's fixed template assignment. */
+        /** Settings with FLAN's fixed template assignment and every template. */
         public Config(int trainCap, int maxExamples, double temperature) {
-            this(trainCap, maxExamples, temperature, false);
+            this(trainCap, maxExamples, temperature, false, true);
         }
 
         public Config {
-            if (trainCap <= 0 || maxExamples <= 0 || !(temperature > 0)) {
-                throw new IllegalArgumentException("trainCap, maxExamples and temperature must be positive");
-            }
+            if (trainCap <= 0) throw new IllegalArgumentException("mixture trainCap must be > 0, got " + trainCap);
+            if (maxExamples <= 0) throw new IllegalArgumentException("mixture maxExamples (mixing cap) must be > 0, got " + maxExamples);
+            if (!(temperature > 0)) throw new IllegalArgumentException("mixture temperature must be > 0, got " + temperature);
         }
 
-        public Config withTemperature(double t) { return new Config(trainCap, maxExamples, t, rotateTemplates); }
+        public Config withTemperature(double t) { return new Config(trainCap, maxExamples, t, rotateTemplates, turnedAround); }
 
-        public Config withTemplateRotation(boolean rotate) { return new Config(trainCap, maxExamples, temperature, rotate); }
+        public Config withMaxExamples(int cap) { return new Config(trainCap, cap, temperature, rotateTemplates, turnedAround); }
+
+        public Config withTemplateRotation(boolean rotate) { return new Config(trainCap, maxExamples, temperature, rotate, turnedAround); }
+
+        public Config withTurnedAround(boolean keep) { return new Config(trainCap, maxExamples, temperature, rotateTemplates, keep); }
     }
 
     private final PromptFormat format;
@@ -62,7 +74,8 @@ public final class Mixture {
         for (Dataset d : datasets) {
             List<Example> train = d.examples("train");
             List<Example> pool = train.subList(0, Math.min(train.size(), config.trainCap()));
-            List<Template> ts = format.templates(d);
+            List<Template> ts = config.turnedAround() ? format.templates(d)
+                    : format.templates(d).stream().filter(t -> !t.turnedAround()).toList();
             if (pool.isEmpty() || ts.isEmpty()) continue;
             double w = weight(pool.size(), config.maxExamples(), config.temperature());
             this.datasets.add(d);

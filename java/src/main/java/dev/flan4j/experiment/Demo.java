@@ -7,7 +7,6 @@ import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
 import dev.flan4j.data.Metric;
-import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.data.TaskType;
@@ -97,7 +96,7 @@ public final class Demo {
         }
         Path tuneDir = out.resolve("tune-" + heldOut);
         t = System.nanoTime();
-        Stages.Stage tuned = Stages.tune(base.model(), tok, split.tune(), PromptFormat.FLAN, Mixture.Config.FLAN, true,
+        Stages.Stage tuned = Stages.tune(base.model(), tok, split.tune(), PromptFormat.FLAN, c.mixture(), true,
                 tuneCfg, tuneDir, progress);
         secs.put("tune", since(t));
         run.put("tune", summary(tuned));

@@ -1,5 +1,6 @@
 package dev.flan4j.experiment;
 
+import dev.flan4j.data.Mixture;
 import dev.flan4j.experiment.repro.Paper;
 import dev.flan4j.train.Schedule;
 import dev.flan4j.train.TrainConfig;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param scaleLadder      model presets of the scale experiment, smallest first
  * @param pretrain         pretraining settings (seed = the recipe's seed); seqLen is also the models' block size
  * @param tune             instruction-tuning settings (seed = the recipe's seed + 1)
+ * @param mixture          the instruction-tuning mixture (FLAN's unless the recipe says otherwise)
  * @param evalExamples     test examples per template (0 = all)
  * @param evalDev          dev examples per template for the best-dev template (0 = skip: best = best on test)
  * @param maxTemplates     instruction templates scored per dataset, the first ones (0 = all)
@@ -34,7 +36,7 @@ import java.util.Map;
  * @param seed             seed of model init, data order and exemplars
  */
 public record Recipe(String name, String model, List<String> scaleLadder, TrainConfig pretrain, TrainConfig tune,
-                     int evalExamples, int evalDev, int maxTemplates, int maxNewTokens, List<String> heldOut,
+                     Mixture.Config mixture, int evalExamples, int evalDev, int maxTemplates, int maxNewTokens, List<String> heldOut,
                      int maxTuneClusters, int baselineShots, List<Integer> shots, int curvePoints, int curveExamples,
                      int seeds, long seed) {
 
@@ -44,6 +46,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         scaleLadder = List.copyOf(scaleLadder);
         heldOut = List.copyOf(heldOut);
         shots = List.copyOf(shots);
+        if (mixture == null) throw new IllegalArgumentException("recipe " + name + ": mixture settings missing");
         if (pretrain == null || tune == null) throw new IllegalArgumentException("recipe " + name + ": training settings missing");
         if (scaleLadder.isEmpty()) throw new IllegalArgumentException("recipe " + name + ": empty scale ladder");
         if (heldOut.isEmpty()) throw new IllegalArgumentException("recipe " + name + ": no held-out cluster");
@@ -158,6 +161,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         private int evalExamples = 0, evalDev = 50, maxTemplates = 0, maxNewTokens = 32;
         private int maxTuneClusters = Paper.CLUSTER_ORDER.size(), baselineShots = 1, curvePoints = 0, curveExamples = 40;
         private List<Integer> shots = List.of(0, 1);
+        private Mixture.Config mixture = Mixture.Config.FLAN;
         private int seeds = 1;
         private long seed = 1234;
 
@@ -170,6 +174,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
             evalExamples = r.evalExamples; evalDev = r.evalDev; maxTemplates = r.maxTemplates; maxNewTokens = r.maxNewTokens;
             maxTuneClusters = r.maxTuneClusters; baselineShots = r.baselineShots; shots = r.shots;
             curvePoints = r.curvePoints; curveExamples = r.curveExamples; seeds = r.seeds; seed = r.seed;
+            mixture = r.mixture;
         }
 
         public Builder name(String v) { name = v; return this; }
@@ -185,6 +190,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         public Builder eval(int examples, int dev, int templates, int newTokens) {
             evalExamples = examples; evalDev = dev; maxTemplates = templates; maxNewTokens = newTokens; return this;
         }
+        public Builder mixture(Mixture.Config v) { mixture = v; return this; }
         public Builder heldOut(String... v) { heldOut = List.of(v); return this; }
         public Builder maxTuneClusters(int v) { maxTuneClusters = v; return this; }
         public Builder baselineShots(int v) { baselineShots = v; return this; }
@@ -196,7 +202,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         public Recipe build() {
             TrainConfig p = train(pretrain, pretrainSteps).seed(seed).build();
             TrainConfig t = train(tune, tuneSteps).seed(seed + 1).build();
-            return new Recipe(name, model, scaleLadder == null ? List.of(model) : scaleLadder, p, t, evalExamples, evalDev,
+            return new Recipe(name, model, scaleLadder == null ? List.of(model) : scaleLadder, p, t, mixture, evalExamples, evalDev,
                     maxTemplates, maxNewTokens, heldOut, maxTuneClusters, baselineShots, shots, curvePoints,
                     curveExamples, seeds, seed);
         }

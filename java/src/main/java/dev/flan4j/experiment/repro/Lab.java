@@ -6,7 +6,6 @@ import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
 import dev.flan4j.data.Example;
-import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Template;
 import dev.flan4j.eval.Evaluator;
@@ -109,11 +108,11 @@ public final class Lab implements AutoCloseable {
         var train = p.tuneConfig(seed);
         List<Dataset> data = coll.datasetsIn(clusters);
         String id = "tune-" + preset + "-" + format.name().toLowerCase().replace('_', '-') + "-" + clusters.size() + "c-"
-                + hash(base.id() + "|" + clusters + "|" + format + "|" + train + "|" + Mixture.Config.FLAN);
+                + hash(base.id() + "|" + clusters + "|" + format + "|" + train + "|" + p.mixture());
         Model m = models.get(id);
         if (m != null) return m;
         long t0 = System.nanoTime();
-        Stages.Stage s = Stages.tune(base.gpt(), tok, data, format, Mixture.Config.FLAN, true, train, runs.resolve(id),
+        Stages.Stage s = Stages.tune(base.gpt(), tok, data, format, p.mixture(), true, train, runs.resolve(id),
                 progress);
         record(id, "tune", preset, clusters, format, s, t0);
         m = new Model(id, preset, runs.resolve(id), s.model(), List.copyOf(clusters), format);
