@@ -59,6 +59,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--turned-around", negatable = true, description = "Tune on the turned-around templates too "
             + "(FLAN does; the CPU demo recipe does not, see the README).")
     Boolean turnedAround;
+    @Option(names = "--loss-norm", paramLabel = "HOW", description = "Tuning loss: token (every target token weighs "
+            + "the same, as FLAN) or sequence (every example weighs the same; default: the recipe's).") String lossNorm;
     @Option(names = "--seed", paramLabel = "N") Long seed;
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;
 
@@ -83,6 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
                 b.mixture(d.mixture().withMaxExamples(mixingCap != null ? mixingCap : d.mixture().maxExamples())
                         .withTurnedAround(turnedAround != null ? turnedAround : d.mixture().turnedAround()));
             }
+            if (lossNorm != null) b.tune(t -> t.lossNorm(dev.flan4j.train.TrainConfig.LossNorm.parse(lossNorm)));
             if (seed != null) b.seed(seed);
             d = b.build();
             Tokenizer tok = Tokenizers.byName("mini-bpe");

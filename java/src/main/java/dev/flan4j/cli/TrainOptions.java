@@ -19,6 +19,8 @@ final class TrainOptions {
     @Option(names = "--seed", paramLabel = "N") Long seed;
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "Steps between checkpoints (0 = end only).") Integer every;
     @Option(names = "--keep", paramLabel = "N", description = "Checkpoints to keep.") Integer keep;
+    @Option(names = "--loss-norm", paramLabel = "HOW", description = "token (every target token weighs the same; "
+            + "the default) or sequence (every sequence weighs the same, whatever its target length).") String lossNorm;
     @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
 
     /** The stage's defaults {@code c} with the options given on the command line applied. */
@@ -35,6 +37,7 @@ final class TrainOptions {
         if (weightDecay != null) b.weightDecay(weightDecay);
         if (gradClip != null) b.gradClip(gradClip);
         if (seed != null) b.seed(seed);
+        if (lossNorm != null) b.lossNorm(TrainConfig.LossNorm.parse(lossNorm));
         if (every != null || keep != null) b.checkpoints(every != null ? every : c.checkpointEvery(), keep != null ? keep : c.keepCheckpoints());
         return b.build();
     }

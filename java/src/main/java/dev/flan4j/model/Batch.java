@@ -1,5 +1,7 @@
 package dev.flan4j.model;
 
+import dev.flan4j.backend.Backend;
+import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -9,8 +11,10 @@ import java.util.Arrays;
  * @param targets    [N] next-token targets, {@link #IGNORE} where no loss is taken (padding, prompts)
  * @param positions  [N] position ids, restarting at 0 for each document
  * @param cuSeqlens  document start offsets in [0, N], first 0, last N (attention never crosses them)
+ * @param docWeights per document (cuSeqlens.length - 1 of them), the weight of its target tokens in the loss's
+ *                   gradient; null = every target token weighs 1
  */
-public record Batch(int[] tokens, int[] targets, int[] positions, int[] cuSeqlens) {
+public record Batch(int[] tokens, int[] targets, int[] positions, int[] cuSeqlens, float[] docWeights) {
     /** The ignore index of targets. */
     public static final int IGNORE = -100;
 
@@ -26,6 +30,34 @@ public record Batch(int[] tokens, int[] targets, int[] positions, int[] cuSeqlen
         if (cuSeqlens.length < 2 || cuSeqlens[0] != 0 || cuSeqlens[cuSeqlens.length - 1] != tokens.length) {
             throw new IllegalArgumentException("cuSeqlens must run from 0 to N=" + tokens.length + ", got "
                     + Arrays.toString(cuSeqlens));
+        }
+        if (docWeights != null) {
+            if (docWeights.length != cuSeqlens.length - 1) {
+                throw new IllegalArgumentException("docWeights has " + docWeights.length + " entries for "
+                        + (cuSeqlens.length - 1) + " documents");
+            }
+            for (int d = 0; d < docWeights.length; d++) {
+                if (!(docWeights[d] >= 0) || Float.isInfinite(docWeights[d])) {
+                    throw new IllegalArgumentException("docWeights[" + d + "] must be finite and >= 0, got " + docWeights[d]);
+                }
+            }
+        }
+    }
+
+    /** A batch whose target tokens all weigh 1. */
+    public Batch(int[] tokens, int[] targets, int[] positions, int[] cuSeqlens) {
+        this(tokens, targets, positions, cuSeqlens, null);
+    }
+
+    /**
+     * Applies {@link #docWeights} to a gradient of the loss wrt the logits ([N, Vp] rows, one per token): each
+     * document's rows are scaled by its weight, one {@code scale} op per document whose weight is not 1.
+     */
+    public void weightRows(Backend be, Tensor dlogits, int Vp) {
+        if (docWeights == null) return;
+        for (int d = 0; d < docWeights.length; d++) {
+            int lo = cuSeqlens[d], n = cuSeqlens[d + 1] - lo;
+            if (docWeights[d] != 1f && n > 0) be.scale(dlogits.view((long) lo * Vp, n, Vp), docWeights[d]);
         }
     }
 

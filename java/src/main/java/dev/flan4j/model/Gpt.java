@@ -216,7 +216,9 @@ public final class Gpt implements AutoCloseable {
         }
         Tensor logits = a.logits.view(0, N, Vp);
         head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);
-        return backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
+        double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
+        if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
+        return loss;
     }
 
     private float attentionScale() { return (float) (1.0 / Math.sqrt(config.headDim())); }

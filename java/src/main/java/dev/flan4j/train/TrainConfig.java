@@ -21,10 +21,26 @@ import java.util.Locale;
  * @param seed            seed of model init and data order
  * @param checkpointEvery steps between checkpoints (0 = only at the end)
  * @param keepCheckpoints how many checkpoints to keep (the newest)
+ * @param lossNorm        how target tokens are weighted in the loss: {@link LossNorm#TOKEN} (every target token
+ *                        counts the same, FLAN's packed setup) or {@link LossNorm#SEQUENCE} (every sequence counts the
+ *                        same, whatever its target length)
  */
 public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, double lr, int warmup,
                           Schedule.Kind schedule, double minLrFraction, String optimizer, double weightDecay,
-                          double gradClip, long seed, int checkpointEvery, int keepCheckpoints) {
+                          double gradClip, long seed, int checkpointEvery, int keepCheckpoints, LossNorm lossNorm) {
+
+    /**
+     * Loss normalisation. TOKEN: the mean over every target token of the batch. SEQUENCE: each sequence's target tokens
+     * share one unit of weight (as T5X's per-sequence averaging), so a one-token label counts as much as a
+     * forty-token translation; weights are normalised per micro-batch so the mean weight per target token is 1.
+     */
+    public enum LossNorm { TOKEN, SEQUENCE;
+        /** The setting named {@code s} (case-insensitive), or an exception naming the choices. */
+        public static LossNorm parse(String s) {
+            for (LossNorm n : values()) if (n.name().equalsIgnoreCase(s)) return n;
+            throw new IllegalArgumentException("loss normalisation must be token or sequence, got '" + s + "'");
+        }
+    }
 
     public TrainConfig {
         positive("steps", steps);
@@ -45,6 +61,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         if (!(gradClip >= 0)) throw new IllegalArgumentException("gradClip must be >= 0, got " + gradClip);
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + checkpointEvery);
         positive("keepCheckpoints", keepCheckpoints);
+        if (lossNorm == null) throw new IllegalArgumentException("lossNorm is null");
     }
 
     private static void positive(String name, long v) {
@@ -61,7 +78,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
     public Builder toBuilder() {
         return builder().steps(steps).batch(batchRows, seqLen).gradAccum(gradAccum).lr(lr).warmup(warmup)
                 .schedule(schedule).minLrFraction(minLrFraction).optimizer(optimizer).weightDecay(weightDecay)
-                .gradClip(gradClip).seed(seed).checkpoints(checkpointEvery, keepCheckpoints);
+                .gradClip(gradClip).seed(seed).checkpoints(checkpointEvery, keepCheckpoints).lossNorm(lossNorm);
     }
 
     /** The learning-rate schedule these settings describe. */
@@ -74,6 +91,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         private Schedule.Kind schedule = Schedule.Kind.COSINE;
         private String optimizer = "adamw";
         private long seed = 1234;
+        private LossNorm lossNorm = LossNorm.TOKEN;
 
         private Builder() {}
 
@@ -90,6 +108,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder gradClip(double v) { gradClip = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
+        public Builder lossNorm(LossNorm v) { lossNorm = v; return this; }
         public Builder checkpoints(int every, int keepNewest) { checkpointEvery = every; keep = keepNewest; return this; }
 
         /** Learning rate, warmup and schedule together. */
@@ -97,7 +116,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
 
         public TrainConfig build() {
             return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer,
-                    weightDecay, gradClip, seed, checkpointEvery, keep);
+                    weightDecay, gradClip, seed, checkpointEvery, keep, lossNorm);
         }
     }
 }

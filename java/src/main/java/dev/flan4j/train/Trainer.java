@@ -106,7 +106,7 @@ public final class Trainer {
     }
 
     private Result trainLocked(Gpt model, DataSource source, int padToken) throws IOException {
-        Packer packer = new Packer(cfg.batchRows(), cfg.seqLen(), padToken);
+        Packer packer = new Packer(cfg.batchRows(), cfg.seqLen(), padToken, cfg.lossNorm());
         Path metricsFile = runDir.resolve("metrics.jsonl");
         try (Optimizer opt = cfg.optimizer().equals("adafactor")
                 ? new Adafactor(model, (float) cfg.weightDecay())

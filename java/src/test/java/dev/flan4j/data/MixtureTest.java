@@ -72,4 +72,17 @@ class MixtureTest {
         long turned = Mixture.flan(List.of(nli)).sample(3, 60).stream().filter(i -> !i.isClassification()).count();
         assertEquals(20, turned);
     }
+
+    @Test
+    void withoutTurnedAroundTemplatesEveryClassificationTargetIsAnOption() {
+        Collection c = Collection.builtIn();
+        List<Dataset> ds = c.datasetsIn(List.of("sentiment"));
+        Mixture all = new Mixture(ds, PromptFormat.FLAN, Mixture.Config.FLAN);
+        Mixture kept = new Mixture(ds, PromptFormat.FLAN, Mixture.Config.FLAN.withTurnedAround(false));
+        assertTrue(all.firstEpoch().stream().anyMatch(in -> !in.options().contains(in.target())),
+                "FLAN's mixture has turned-around instances (their targets are reviews, not options)");
+        assertTrue(kept.firstEpoch().stream().allMatch(in -> in.options().contains(in.target())),
+                "without turned-around templates every target is one of the options");
+        assertEquals(all.sizes(), kept.sizes());
+    }
 }

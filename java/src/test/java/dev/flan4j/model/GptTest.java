@@ -70,6 +70,37 @@ class GptTest {
     }
 
     @Test
+    void documentWeightsScaleEachDocumentsGradient() {
+        // The gradient is linear in the per-token loss weights: with weights (a, b, c) on the three documents of the
+        // batch it must equal a * grad(only doc 0's targets) + b * grad(doc 1's) + c * grad(doc 2's).
+        GptConfig cfg = new GptConfig(37, 8, 2, 2, 8);
+        Gpt m = Gpt.initialized(cfg, be, 4);
+        Batch b = packedBatch(cfg.vocabSize());
+        float[] w = {1.5f, 0.25f, 2f};
+        m.zeroGrad();
+        m.forwardBackward(new Batch(b.tokens(), b.targets(), b.positions(), b.cuSeqlens(), w), 1f);
+        float[] weighted = be.toArray(m.gradientData());
+        float[] expect = new float[weighted.length];
+        for (int d = 0; d < 3; d++) {
+            int[] only = b.targets().clone();
+            for (int i = 0; i < only.length; i++) if (i < b.cuSeqlens()[d] || i >= b.cuSeqlens()[d + 1]) only[i] = Batch.IGNORE;
+            m.zeroGrad();
+            m.forwardBackward(new Batch(b.tokens(), only, b.positions(), b.cuSeqlens()), 1f);
+            float[] g = be.toArray(m.gradientData());
+            for (int i = 0; i < g.length; i++) expect[i] += w[d] * g[i];
+        }
+        double maxDiff = 0, maxAbs = 0;
+        for (int i = 0; i < expect.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(expect[i] - weighted[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(expect[i]));
+        }
+        assertTrue(maxAbs > 1e-3, "the gradient is not trivially zero");
+        assertTrue(maxDiff <= 1e-5 * maxAbs + 1e-7, "max |weighted - sum of weighted parts| = " + maxDiff + " of " + maxAbs);
+        assertThrows(IllegalArgumentException.class, () -> new Batch(b.tokens(), b.targets(), b.positions(), b.cuSeqlens(), new float[]{1f, 1f}));
+        assertThrows(IllegalArgumentException.class, () -> new Batch(b.tokens(), b.targets(), b.positions(), b.cuSeqlens(), new float[]{1f, -1f, 1f}));
+    }
+
+    @Test
     void paddedVocabularyRowsGetNoGradient() {
         GptConfig cfg = new GptConfig(37, 8, 1, 2, 8);   // Vp = 64
         Gpt m = Gpt.initialized(cfg, be, 3);

@@ -50,6 +50,19 @@ class PackerTest {
     }
 
     @Test
+    void sequenceNormalisationGivesEverySequenceTheSameWeight() {
+        // Row of 10: doc [5 6 7 8] with 2 targets, doc [9 10 11 12 13] with 4 targets, one padding token. The batch
+        // holds 6 targets in 2 sequences: weights 6/2/2 = 1.5 and 6/2/4 = 0.75 (each sequence's targets sum to 3, the
+        // mean weight per target is 1), padding 0.
+        DataSource src = listSource(List.of(new Sequence(new int[]{5, 6, 7, 8}, 2), new Sequence(new int[]{9, 10, 11, 12, 13}, 1)));
+        Batch b = new Packer(1, 10, 0, TrainConfig.LossNorm.SEQUENCE).next(src);
+        assertArrayEquals(new int[]{0, 4, 9, 10}, b.cuSeqlens());
+        assertArrayEquals(new float[]{1.5f, 0.75f, 0f}, b.docWeights());
+        assertEquals(null, new Packer(1, 10, 0).next(listSource(List.of(new Sequence(new int[]{5, 6, 7, 8}, 2)))).docWeights(),
+                "token normalisation needs no weights");
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertThrows(IllegalArgumentException.class, () -> new Packer(0, 8, 0));
         assertThrows(IllegalArgumentException.class, () -> new Sequence(new int[]{1}, 1));

@@ -9,16 +9,16 @@ import org.junit.jupiter.api.Test;
 class TrainConfigTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
-        assertEquals(new TrainConfig(1000, 8, 256, 1, 1e-3, 50, Schedule.Kind.COSINE, 0.1, "adamw", 0.1, 1.0, 1234, 0, 2),
+        assertEquals(new TrainConfig(1000, 8, 256, 1, 1e-3, 50, Schedule.Kind.COSINE, 0.1, "adamw", 0.1, 1.0, 1234, 0, 2, TrainConfig.LossNorm.TOKEN),
                 TrainConfig.defaults());
     }
 
     @Test
     void toBuilderCopiesEveryFieldAndChangesOnlyWhatIsSet() {
-        TrainConfig a = new TrainConfig(7, 3, 64, 2, 5e-4, 3, Schedule.Kind.CONSTANT, 0.2, "adafactor", 0.0, 0.5, 99, 4, 3);
+        TrainConfig a = new TrainConfig(7, 3, 64, 2, 5e-4, 3, Schedule.Kind.CONSTANT, 0.2, "adafactor", 0.0, 0.5, 99, 4, 3, TrainConfig.LossNorm.SEQUENCE);
         assertEquals(a, a.toBuilder().build());
         TrainConfig b = a.toBuilder().steps(8).seqLen(32).build();
-        assertEquals(new TrainConfig(8, 3, 32, 2, 5e-4, 3, Schedule.Kind.CONSTANT, 0.2, "adafactor", 0.0, 0.5, 99, 4, 3), b);
+        assertEquals(new TrainConfig(8, 3, 32, 2, 5e-4, 3, Schedule.Kind.CONSTANT, 0.2, "adafactor", 0.0, 0.5, 99, 4, 3, TrainConfig.LossNorm.SEQUENCE), b);
         assertEquals(a, a.toBuilder().build(), "the source is unchanged");
     }
 

@@ -255,7 +255,9 @@ public final class Llama implements AutoCloseable {
         }
         Tensor logits = a.logits.view(0, N, Vp);
         head(logits, a.xf, a.rstdf, a.layers[L - 1].res3(), N);
-        return backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, Reduction.MEAN, dlogitsScale);
+        double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, Reduction.MEAN, dlogitsScale);
+        if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
+        return loss;
     }
 
     @FunctionalInterface
