@@ -95,6 +95,8 @@ public final class Demo {
             tuneCfg = tuneCfg.toBuilder().checkpoints(Math.max(1, tuneCfg.steps() / c.curvePoints()), c.curvePoints() + 1).build();
         }
         Path tuneDir = out.resolve("tune-" + heldOut);
+        claim(tuneDir, JSON.writeValueAsString(Map.of("base", given == null ? "pretrained from scratch" : given.name(),
+                "base_config", base.model().config(), "tune", tuneCfg, "mixture", c.mixture(), "held_out", heldOut)));
         t = System.nanoTime();
         Stages.Stage tuned = Stages.tune(base.model(), tok, split.tune(), PromptFormat.FLAN, c.mixture(), true,
                 tuneCfg, tuneDir, progress);
@@ -139,6 +141,26 @@ public final class Demo {
         if (given == null) base.model().close();
         tuned.model().close();
         return new Result(table, rows, clusters, verdicts, curve, baseReport, tunedReport, secs, total);
+    }
+
+    /**
+     * Makes sure a tuning folder is resumed or reused only by a run with the same settings: the first run writes them
+     * to {@code settings.json}; a later run with other settings (or a folder holding checkpoints but no settings) is
+     * refused with the way out, instead of silently scoring a model tuned another way.
+     */
+    static void claim(Path dir, String settings) throws IOException {
+        Path stamp = dir.resolve("settings.json");
+        if (Files.exists(stamp)) {
+            if (Files.readString(stamp).equals(settings)) return;
+            throw new IllegalArgumentException(dir + " holds a tuning run with other settings (see " + stamp
+                    + "); use another --out, or delete that folder to tune again");
+        }
+        if (Files.isDirectory(dir.resolve("checkpoints"))) {
+            throw new IllegalArgumentException(dir + " holds checkpoints of a run whose settings are not recorded; use "
+                    + "another --out, or delete that folder to tune again");
+        }
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(stamp, settings);
     }
 
     private static double since(long t) { return (System.nanoTime() - t) / 1e9; }

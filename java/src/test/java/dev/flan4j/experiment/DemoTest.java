@@ -2,6 +2,7 @@ package dev.flan4j.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,6 +80,19 @@ class DemoTest {
         assertEquals(a.table(), again.table());
         assertEquals(a.curve(), again.curve());
         assertTrue(new ObjectMapper().readTree(dir.resolve("run.json").toFile()).path("base").path("pretrain").path("reused_checkpoint").asBoolean());
+    }
+
+    @Test
+    void aTuningFolderIsReusedOnlyWithTheSameSettings() throws Exception {
+        Path dir = tmp.resolve("tune-nli");
+        Demo.claim(dir, "{\"steps\":4}");
+        Demo.claim(dir, "{\"steps\":4}");   // same settings: resume or reuse
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Demo.claim(dir, "{\"steps\":8}"));
+        assertTrue(e.getMessage().contains("other settings") && e.getMessage().contains("--out"), e.getMessage());
+        Path old = tmp.resolve("old");
+        Files.createDirectories(old.resolve("checkpoints"));
+        e = assertThrows(IllegalArgumentException.class, () -> Demo.claim(old, "{}"));
+        assertTrue(e.getMessage().contains("not recorded"), e.getMessage());
     }
 
     @Test
