@@ -61,6 +61,10 @@ public final class DemoCommand implements Callable<Integer> {
     Boolean turnedAround;
     @Option(names = "--loss-norm", paramLabel = "HOW", description = "Tuning loss: token (every target token weighs "
             + "the same, as FLAN) or sequence (every example weighs the same; default: the recipe's).") String lossNorm;
+    @Option(names = "--tune-tasks", paramLabel = "WHICH", description = "Task types tuned on: classification or all "
+            + "(default: the recipe's; FLAN tunes on all).") String tuneTasks;
+    @Option(names = "--tune-clusters", paramLabel = "CLUSTER", split = ",", description = "Clusters tuned on "
+            + "(default: the recipe's; 'all' = every cluster FLAN allows with the held-out one out).") java.util.List<String> tuneClusters;
     @Option(names = "--seed", paramLabel = "N") Long seed;
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;
 
@@ -86,6 +90,17 @@ public final class DemoCommand implements Callable<Integer> {
                         .withTurnedAround(turnedAround != null ? turnedAround : d.mixture().turnedAround()));
             }
             if (lossNorm != null) b.tune(t -> t.lossNorm(dev.flan4j.train.TrainConfig.LossNorm.parse(lossNorm)));
+            if (tuneTasks != null) {
+                switch (tuneTasks.toLowerCase(Locale.ROOT)) {
+                    case "all" -> b.tuneTasks(dev.flan4j.data.TaskType.values());
+                    case "classification" -> b.tuneTasks(dev.flan4j.data.TaskType.CLASSIFICATION);
+                    default -> throw new IllegalArgumentException("--tune-tasks must be classification or all, got '" + tuneTasks + "'");
+                }
+            }
+            if (tuneClusters != null) {
+                b.tuneClusters(tuneClusters.equals(java.util.List.of("all")) ? new String[0]
+                        : tuneClusters.stream().map(x -> x.toLowerCase(Locale.ROOT)).toArray(String[]::new));
+            }
             if (seed != null) b.seed(seed);
             d = b.build();
             Tokenizer tok = Tokenizers.byName("mini-bpe");
@@ -94,7 +109,9 @@ public final class DemoCommand implements Callable<Integer> {
             try {
                 Demo.Result r = Demo.run(be, tok, Common.collection(null), Corpus.builtIn(), d, given, out, !noProgress);
                 System.out.println();
-                System.out.println("Zero-shot, tuned on every cluster but '" + d.heldOut().get(0) + "' (scores 0-100):");
+                System.out.println("Zero-shot, tuned on " + (d.tuneClusters().isEmpty() ? "every cluster but '" + d.heldOut().get(0) + "'"
+                        : String.join(", ", d.tuneClusters())) + (d.tuneTasks().size() == 1 ? " (" + d.tuneTasks().iterator().next()
+                        .name().toLowerCase(Locale.ROOT) + " datasets)" : "") + ", '" + d.heldOut().get(0) + "' held out (scores 0-100):");
                 System.out.print(r.table().text());
                 System.out.println(Demo.footnote(d));
                 System.out.println();

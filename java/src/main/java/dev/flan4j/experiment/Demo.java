@@ -72,7 +72,7 @@ public final class Demo {
         run.put("recipe", c);
         run.put("tokenizer", tok.name());
         String heldOut = c.heldOut().get(0);
-        Splits.Split split = Splits.leaveOut(coll, heldOut);
+        Splits.Split split = tuneSplit(coll, c);
         run.put("tune_clusters", split.tuneClusters());
         run.put("eval_clusters", split.evalClusters());
 
@@ -96,9 +96,11 @@ public final class Demo {
         }
         Path tuneDir = out.resolve("tune-" + heldOut);
         claim(tuneDir, JSON.writeValueAsString(Map.of("base", given == null ? "pretrained from scratch" : given.name(),
-                "base_config", base.model().config(), "tune", tuneCfg, "mixture", c.mixture(), "held_out", heldOut)));
+                "base_config", base.model().config(), "tune", tuneCfg, "mixture", c.mixture(), "tune_tasks", c.tuneTasks(), "tune_clusters", split.tuneClusters(), "held_out", heldOut)));
         t = System.nanoTime();
-        Stages.Stage tuned = Stages.tune(base.model(), tok, split.tune(), PromptFormat.FLAN, c.mixture(), true,
+        List<Dataset> tuneData = c.tunable(split.tune());
+        run.put("tune_datasets", tuneData.stream().map(Dataset::name).toList());
+        Stages.Stage tuned = Stages.tune(base.model(), tok, tuneData, PromptFormat.FLAN, c.mixture(), true,
                 tuneCfg, tuneDir, progress);
         secs.put("tune", since(t));
         run.put("tune", summary(tuned));
@@ -161,6 +163,23 @@ public final class Demo {
         }
         Files.createDirectories(dir);
         AtomicFiles.writeString(stamp, settings);
+    }
+
+    /**
+     * Every cluster FLAN allows with the held-out one out, or the recipe's tuning clusters, which must be among
+     * those (so FLAN's exclusions still hold).
+     */
+    static Splits.Split tuneSplit(Collection coll, Recipe c) {
+        String heldOut = c.heldOut().get(0);
+        Splits.Split all = Splits.leaveOut(coll, heldOut);
+        if (c.tuneClusters().isEmpty()) return all;
+        for (String t : c.tuneClusters()) {
+            if (!all.tuneClusters().contains(t)) {
+                throw new IllegalArgumentException("tuning cluster '" + t + "' is not allowed with '" + heldOut
+                        + "' held out; allowed: " + all.tuneClusters() + " (--tune-clusters, or 'all')");
+            }
+        }
+        return Splits.explicit(coll, c.tuneClusters(), List.of(heldOut));
     }
 
     private static double since(long t) { return (System.nanoTime() - t) / 1e9; }

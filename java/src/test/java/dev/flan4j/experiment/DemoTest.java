@@ -11,6 +11,7 @@ import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.data.Collection;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
+import dev.flan4j.data.Splits;
 import dev.flan4j.eval.Stats;
 import dev.flan4j.experiment.repro.Scores;
 import dev.flan4j.tokenizer.Tokenizers;
@@ -93,6 +94,19 @@ class DemoTest {
         Files.createDirectories(old.resolve("checkpoints"));
         e = assertThrows(IllegalArgumentException.class, () -> Demo.claim(old, "{}"));
         assertTrue(e.getMessage().contains("not recorded"), e.getMessage());
+    }
+
+    @Test
+    void tuningClustersMustBeAllowedWithTheHeldOutOne() {
+        Collection coll = Collection.builtIn();
+        Recipe all = Recipe.builder("t").heldOut("nli").build();
+        assertFalse(Demo.tuneSplit(coll, all).tuneClusters().contains("paraphrase"), "FLAN drops paraphrase with NLI");
+        Splits.Split two = Demo.tuneSplit(coll, all.toBuilder().tuneClusters("sentiment", "coreference").build());
+        assertEquals(List.of("sentiment", "coreference"), two.tuneClusters());
+        assertEquals(List.of("nli"), two.evalClusters());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Demo.tuneSplit(coll, all.toBuilder().tuneClusters("sentiment", "paraphrase").build()));
+        assertTrue(e.getMessage().contains("'paraphrase' is not allowed with 'nli' held out"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.flan4j.experiment;
 
+import dev.flan4j.data.Mixture;
+import dev.flan4j.data.TaskType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +32,18 @@ class RecipeTest {
         assertEquals(1, Recipe.tiny().seeds());
         Recipe d = Recipe.demo();
         assertEquals(train(600, 8, 128, 3e-3, Schedule.Kind.COSINE, 1234, 150, 2), d.pretrain());
-        assertEquals(train(400, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 1235, 100, 2), d.tune());
+        assertEquals(train(1500, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 1235, 375, 2).toBuilder()
+                .lossNorm(TrainConfig.LossNorm.SEQUENCE).build(), d.tune());
+        assertEquals(Mixture.Config.FLAN.withMaxExamples(500).withTurnedAround(false), d.mixture());
+        assertEquals(java.util.Set.of(TaskType.CLASSIFICATION), d.tuneTasks());
+        assertEquals(List.of("sentiment", "coreference"), d.tuneClusters());
+        for (String r : List.of("cpu-mini", "gpu", "demo-gpu")) {
+            Recipe p = Recipe.byName(r);
+            assertEquals(Mixture.Config.FLAN, p.mixture(), r + " keeps FLAN's mixture");
+            assertEquals(java.util.Set.of(TaskType.values()), p.tuneTasks(), r);
+            assertEquals(List.of(), p.tuneClusters(), r);
+            assertEquals(TrainConfig.LossNorm.TOKEN, p.tune().lossNorm(), r);
+        }
         assertEquals("1m", d.model());
         assertEquals(128, d.seqLen());
         assertEquals(8, d.batchRows());

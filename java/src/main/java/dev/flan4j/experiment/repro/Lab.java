@@ -106,9 +106,9 @@ public final class Lab implements AutoCloseable {
     public Model tuned(String preset, List<String> clusters, PromptFormat format) throws IOException {
         Model base = base(preset);
         var train = p.tuneConfig(seed);
-        List<Dataset> data = coll.datasetsIn(clusters);
+        List<Dataset> data = p.tunable(coll.datasetsIn(clusters));
         String id = "tune-" + preset + "-" + format.name().toLowerCase().replace('_', '-') + "-" + clusters.size() + "c-"
-                + hash(base.id() + "|" + clusters + "|" + format + "|" + train + "|" + p.mixture());
+                + hash(base.id() + "|" + clusters + "|" + format + "|" + train + "|" + p.mixture() + "|" + p.tuneTasks());
         Model m = models.get(id);
         if (m != null) return m;
         long t0 = System.nanoTime();
