@@ -6,6 +6,10 @@
 # Besides the real check, it builds the same program with deliberate bugs (FLAN4J_TC_MUTATION 1: P fragment
 # registers swapped, 2: causal mask off by one, 3: wrong ldmatrix rows for K) and requires each of them
 # to FAIL: a check that cannot fail proves nothing.
+#
+# flan4j_hostcheck_llama does the same for the RoPE and SwiGLU bodies (src/rope.cuh, src/swiglu.cuh), with
+# its own mutants (FLAN4J_OP_MUTATION 4: rotation sign swapped, 5: position ids ignored, 6: SwiGLU gate
+# gradient without the sigmoid derivative).
 option(FLAN4J_HOST_CHECK "Build and run the host check of the tensor-core kernels" ON)
 
 function(flan4j_add_host_check)
@@ -26,11 +30,25 @@ function(flan4j_add_host_check)
     target_compile_options(flan4j_hostcheck_mutant${m} PRIVATE -O1 -w)
     list(APPEND _mutants "$<TARGET_FILE:flan4j_hostcheck_mutant${m}>")
   endforeach()
+  set(_llama "${CMAKE_CURRENT_SOURCE_DIR}/test/hostcheck_llama.cpp")
+  add_executable(flan4j_hostcheck_llama "${_llama}")
+  target_include_directories(flan4j_hostcheck_llama PRIVATE ${_incs})
+  target_compile_options(flan4j_hostcheck_llama PRIVATE -O2 -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas)
+  set(_mutant_targets flan4j_hostcheck_mutant1 flan4j_hostcheck_mutant2 flan4j_hostcheck_mutant3)
+  foreach(m 4 5 6)
+    add_executable(flan4j_hostcheck_llama_mutant${m} "${_llama}")
+    target_include_directories(flan4j_hostcheck_llama_mutant${m} PRIVATE ${_incs})
+    target_compile_definitions(flan4j_hostcheck_llama_mutant${m} PRIVATE FLAN4J_OP_MUTATION=${m})
+    target_compile_options(flan4j_hostcheck_llama_mutant${m} PRIVATE -O1 -w)
+    list(APPEND _mutants "$<TARGET_FILE:flan4j_hostcheck_llama_mutant${m}>")
+    list(APPEND _mutant_targets flan4j_hostcheck_llama_mutant${m})
+  endforeach()
+  set(_checks "$<TARGET_FILE:flan4j_hostcheck>" "$<TARGET_FILE:flan4j_hostcheck_llama>")
   set(_stamp "${CMAKE_CURRENT_BINARY_DIR}/hostcheck.passed")
   add_custom_command(OUTPUT "${_stamp}"
-    COMMAND "${CMAKE_COMMAND}" "-DCHECK=$<TARGET_FILE:flan4j_hostcheck>" "-DMUTANTS=${_mutants}"
+    COMMAND "${CMAKE_COMMAND}" "-DCHECKS=${_checks}" "-DMUTANTS=${_mutants}"
             "-DSTAMP=${_stamp}" -P "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
-    DEPENDS flan4j_hostcheck flan4j_hostcheck_mutant1 flan4j_hostcheck_mutant2 flan4j_hostcheck_mutant3
+    DEPENDS flan4j_hostcheck flan4j_hostcheck_llama ${_mutant_targets}
             "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
     COMMENT "flan4j: host check of the tensor-core kernels (emulated warp primitives vs fp64)"
     VERBATIM)
@@ -41,5 +59,10 @@ function(flan4j_add_host_check)
   foreach(m 1 2 3)
     add_test(NAME hostcheck_mutant${m} COMMAND flan4j_hostcheck_mutant${m} --quick)
     set_tests_properties(hostcheck_mutant${m} PROPERTIES WILL_FAIL TRUE)
+  endforeach()
+  add_test(NAME hostcheck_llama COMMAND flan4j_hostcheck_llama)
+  foreach(m 4 5 6)
+    add_test(NAME hostcheck_llama_mutant${m} COMMAND flan4j_hostcheck_llama_mutant${m})
+    set_tests_properties(hostcheck_llama_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()
 endfunction()

@@ -1,10 +1,12 @@
-# cmake -DCHECK=<exe> -DMUTANTS=<exe;exe;...> -DSTAMP=<file> -P Flan4jRunHostCheck.cmake
-# Runs the host check (must pass) and each mutant with --quick (must fail); writes STAMP on success.
+# cmake -DCHECKS=<exe;exe;...> -DMUTANTS=<exe;exe;...> -DSTAMP=<file> -P Flan4jRunHostCheck.cmake
+# Runs each host check (must pass) and each mutant with --quick (must fail); writes STAMP on success.
 file(REMOVE "${STAMP}")
-execute_process(COMMAND "${CHECK}" RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "flan4j: host check FAILED (exit ${rc}); see the lines marked FAIL above")
-endif()
+foreach(c IN LISTS CHECKS)
+  execute_process(COMMAND "${c}" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "flan4j: host check ${c} FAILED (exit ${rc}); see the lines marked FAIL above")
+  endif()
+endforeach()
 foreach(m IN LISTS MUTANTS)
   execute_process(COMMAND "${m}" --quick RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   if(rc EQUAL 0)

@@ -222,6 +222,72 @@ FLAN4J_API int flan4j_rmsnorm_backward(int dtype, void* dinp, float* dweight, co
                                    accumulate_dinp, as_stream(stream));
 }
 
+// ====================================================================== RoPE, SwiGLU
+
+namespace {
+
+int check_rope(const char* fn, int dtype, const void* x, const float* cos, const float* sin, const int* positions,
+               int N, int row_width, int n_heads, int head_dim, int t_max) {
+    CHECK_DTYPE(fn, dtype, kF32 | kBF16);
+    REQUIRE_PTR(fn, x);
+    REQUIRE_PTR(fn, cos);
+    REQUIRE_PTR(fn, sin);
+    REQUIRE_PTR(fn, positions);
+    REQUIRE_POS(fn, N);
+    REQUIRE_POS(fn, n_heads);
+    REQUIRE_POS(fn, head_dim);
+    REQUIRE_POS(fn, t_max);
+    REQUIRE(head_dim % 2 == 0, "%s: argument 'head_dim' must be even, got %d", fn, head_dim);
+    REQUIRE((long long)n_heads * head_dim <= row_width,
+            "%s: argument 'row_width' must be >= n_heads*head_dim = %lld, got %d", fn, (long long)n_heads * head_dim,
+            row_width);
+    return FLAN4J_OK;
+}
+
+#define CHECK_ROPE(fn, ...)                              \
+    do {                                                 \
+        int _st = check_rope(fn, __VA_ARGS__);           \
+        if (_st != FLAN4J_OK) return _st;                \
+    } while (0)
+
+}  // namespace
+
+FLAN4J_API int flan4j_rope_forward(int dtype, void* x, const float* cos, const float* sin, const int* positions,
+                                   int N, int row_width, int n_heads, int head_dim, int t_max, void* stream) {
+    CHECK_ROPE("flan4j_rope_forward", dtype, x, cos, sin, positions, N, row_width, n_heads, head_dim, t_max);
+    return launch_rope(dtype, x, cos, sin, positions, N, row_width, n_heads, head_dim, t_max, 0, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_rope_backward(int dtype, void* dx, const float* cos, const float* sin, const int* positions,
+                                    int N, int row_width, int n_heads, int head_dim, int t_max, void* stream) {
+    CHECK_ROPE("flan4j_rope_backward", dtype, dx, cos, sin, positions, N, row_width, n_heads, head_dim, t_max);
+    return launch_rope(dtype, dx, cos, sin, positions, N, row_width, n_heads, head_dim, t_max, 1, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_swiglu_forward(int dtype, void* out, const void* inp, int N, int I, void* stream) {
+    static const char* fn = "flan4j_swiglu_forward";
+    CHECK_DTYPE(fn, dtype, kF32 | kBF16);
+    REQUIRE_PTR(fn, out);
+    REQUIRE_PTR(fn, inp);
+    REQUIRE_POS(fn, N);
+    REQUIRE_POS(fn, I);
+    REQUIRE(out != inp, "%s: argument 'out' must not alias 'inp' (both %p)", fn, out);
+    return launch_swiglu_forward(dtype, out, inp, N, I, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_swiglu_backward(int dtype, void* dinp, const void* dout, const void* inp, int N, int I,
+                                      void* stream) {
+    static const char* fn = "flan4j_swiglu_backward";
+    CHECK_DTYPE(fn, dtype, kF32 | kBF16);
+    REQUIRE_PTR(fn, dinp);
+    REQUIRE_PTR(fn, dout);
+    REQUIRE_PTR(fn, inp);
+    REQUIRE_POS(fn, N);
+    REQUIRE_POS(fn, I);
+    REQUIRE(dinp != dout, "%s: argument 'dinp' must not alias 'dout' (both %p)", fn, dinp);
+    return launch_swiglu_backward(dtype, dinp, dout, inp, N, I, as_stream(stream));
+}
+
 // ====================================================================== cross-entropy
 
 FLAN4J_API int flan4j_cross_entropy(int dtype, void* logits, float* losses, float* reduced, const int* targets,

@@ -52,6 +52,15 @@ int launch_attention_backward(const flan4j_attention_params& p, int max_len, cud
 int launch_gelu_forward(int dtype, void* out, const void* inp, long long N, cudaStream_t s);
 int launch_gelu_backward(int dtype, void* dinp, const void* inp, const void* dout, long long N, cudaStream_t s);
 
+// rope.cu (in place; inverse != 0 is the backward)
+int launch_rope(int dtype, void* x, const float* cos, const float* sin, const int* positions, long long N,
+                long long row_width, int n_heads, int head_dim, int t_max, int inverse, cudaStream_t s);
+
+// swiglu.cu
+int launch_swiglu_forward(int dtype, void* out, const void* inp, long long N, int I, cudaStream_t s);
+int launch_swiglu_backward(int dtype, void* dinp, const void* dout, const void* inp, long long N, int I,
+                           cudaStream_t s);
+
 // embedding.cu
 int launch_embedding_forward(int dtype, void* out, const int* tokens, const int* positions, const float* wte,
                              const float* wpe, long long BT, int T, int C, int V, int maxT, cudaStream_t s);

@@ -17,9 +17,11 @@
 #include "attention_tc.cuh"
 #include "gelu_vec.cuh"
 #include "layernorm_vec.cuh"
+#include "hostcheck.h"
 
 using namespace flan4j;
 using namespace flan4j::warp;
+using namespace flan4j::hostcheck;
 
 namespace {
 
@@ -51,37 +53,6 @@ std::string describe(const Case& c) {
 
 uint16_t to16(bool bf16, float f) { return bf16 ? host_float_to_bf16(f) : host_float_to_f16(f); }
 double from16(bool bf16, uint16_t h) { return bf16 ? host_bf16_to_float(h) : host_f16_to_float(h); }
-
-// Emulated grid launch of a block body: one call per block, fresh shared memory, and every cp.async retired.
-template <typename F>
-bool launch(int gx, int gy, int gz, int smem_bytes, F body) {
-    std::vector<uint64_t> smem((smem_bytes + 7) / 8);
-    for (int z = 0; z < gz; z++)
-        for (int y = 0; y < gy; y++)
-            for (int x = 0; x < gx; x++) {
-                std::memset(smem.data(), 0xff, smem.size() * 8);  // garbage-filled shared memory
-                body(x, y, z, reinterpret_cast<unsigned char*>(smem.data()));
-                auto& q = HostAsyncCopies::get();
-                for (size_t t = 0; t < q.open.size(); t++)
-                    if (!q.open[t].empty() || !q.committed[t].empty()) {
-                        fprintf(stderr, "block (%d,%d,%d): thread %zu ends with cp.async copies not waited for\n", x, y, z, t);
-                        return false;
-                    }
-            }
-    return true;
-}
-
-struct Err {
-    double max_abs = 0, max_ref = 0;
-    bool nan = false;
-    void add(double x, double ref) {
-        if (!std::isfinite(x)) nan = true;
-        max_abs = std::max(max_abs, std::fabs(x - ref));
-        max_ref = std::max(max_ref, std::fabs(ref));
-    }
-    // relative to the largest reference value; gradients that vanish (T = 1: dS = 0) are judged against 0.01
-    double rel() const { return nan ? INFINITY : max_abs / std::max(max_ref, 1e-2); }
-};
 
 template <typename E, int HD, bool CAUSAL>
 void run_kernels(flan4j_attention_params& p, int max_len) {
@@ -272,30 +243,6 @@ bool check_conversions() {
 
 #if !FLAN4J_TC_MUTATION
 // ---------------------------------------------------------------- layer norm / RMSNorm (layernorm_vec.cuh)
-
-template <typename E>
-struct Store;  // element storage and rounding on the host side of the check
-template <>
-struct Store<F32> {
-    using T = float;
-    static T put(float f) { return f; }
-    static double get(T v) { return v; }
-    static constexpr const char* name = "fp32";
-};
-template <>
-struct Store<BF16> {
-    using T = uint16_t;
-    static T put(float f) { return host_float_to_bf16(f); }
-    static double get(T v) { return host_bf16_to_float(v); }
-    static constexpr const char* name = "bf16";
-};
-template <>
-struct Store<F16> {
-    using T = uint16_t;
-    static T put(float f) { return host_float_to_f16(f); }
-    static double get(T v) { return host_f16_to_float(v); }
-    static constexpr const char* name = "fp16";
-};
 
 template <typename E, int CH, bool RMS>
 bool run_ln_case(long long N, int C, bool accumulate, unsigned seed) {

@@ -116,6 +116,31 @@ FLAN4J_API int flan4j_rmsnorm_backward(int dtype, void* dinp, float* dweight, co
                                        const float* weight, const float* rstd, int B, int T, int C,
                                        int accumulate_dinp, void* stream);
 
+/* ---------------------------------------------------------------- rotary position embeddings, SwiGLU (Llama family)
+ * RoPE in the Hugging Face (Llama) rotate-half layout, in place on x [N, row_width] dtype (F32 or BF16):
+ * heads h < n_heads of head_dim columns each start at column h*head_dim of every row; in a head, column j of the
+ * first half x1 pairs with column head_dim/2 + j of the second half x2 (not 2j with 2j+1), and with p = positions[i]
+ * for row i (device int[N]):
+ *   x1' = x1 cos - x2 sin,  x2' = x2 cos + x1 sin,  cos = cos[p, j], sin = sin[p, j]
+ * cos, sin [t_max, head_dim/2] fp32 hold cos(p * inv_freq[j]), sin(p * inv_freq[j]) (rope_theta and any rope
+ * scaling are the caller's, in the tables). head_dim is even; n_heads*head_dim <= row_width. With x = qkv [N, 3C]
+ * and n_heads = 2*NH this rotates q and k and leaves v. A position outside [0, t_max) writes NaN into that row's
+ * heads. The backward rotates dx by minus the angle (the rotation is orthogonal), also in place.
+ */
+FLAN4J_API int flan4j_rope_forward(int dtype, void* x, const float* cos, const float* sin, const int* positions,
+                                   int N, int row_width, int n_heads, int head_dim, int t_max, void* stream);
+FLAN4J_API int flan4j_rope_backward(int dtype, void* dx, const float* cos, const float* sin, const int* positions,
+                                    int N, int row_width, int n_heads, int head_dim, int t_max, void* stream);
+
+/* SwiGLU: inp [N, 2I] dtype holds per row the gate g (columns [0, I)) then the up projection u ([I, 2I));
+ *   out [N, I] = silu(g) * u,  silu(g) = g / (1 + exp(-g))     (out must not alias inp)
+ * Backward writes (overwrites) dinp [N, 2I] from dout [N, I] and inp, with sig = 1 / (1 + exp(-g)):
+ *   dinp[:, j] = dout * u * sig * (1 + g (1 - sig)),  dinp[:, I + j] = dout * g * sig
+ * dinp may alias inp (in place), not dout. */
+FLAN4J_API int flan4j_swiglu_forward(int dtype, void* out, const void* inp, int N, int I, void* stream);
+FLAN4J_API int flan4j_swiglu_backward(int dtype, void* dinp, const void* dout, const void* inp, int N, int I,
+                                      void* stream);
+
 /* ---------------------------------------------------------------- cross-entropy
  * Fused softmax cross-entropy over B*T rows of logits with row stride Vp (V real classes, columns
  * [V, Vp) are padding: ignored in the loss, given zero gradient). One block per row, online max/sum:

@@ -320,6 +320,7 @@ public abstract class AbstractBackend implements Backend {
     public final void rmsNormBackward(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
                                       int N, int C) {
         OpChecks.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
+        if (dx == dout) throw new IllegalArgumentException("rmsNormBackward: dx must not alias dout (dx is accumulated into)");
         rmsNormBackwardImpl(dx, dweight, dout, x, weight, rstd, N, C);
     }
 

@@ -65,6 +65,22 @@ public final class Flan4jNative {
             @Cast("const float*") long weight, @Cast("const float*") long rstd, int B, int T, int C,
             int accumulate_dinp, @Cast("void*") long stream);
 
+    // ------------------------------------------------------------------ RoPE, SwiGLU
+
+    public static native int flan4j_rope_forward(int dtype, @Cast("void*") long x, @Cast("const float*") long cos,
+            @Cast("const float*") long sin, @Cast("const int*") long positions, int N, int row_width, int n_heads,
+            int head_dim, int t_max, @Cast("void*") long stream);
+
+    public static native int flan4j_rope_backward(int dtype, @Cast("void*") long dx, @Cast("const float*") long cos,
+            @Cast("const float*") long sin, @Cast("const int*") long positions, int N, int row_width, int n_heads,
+            int head_dim, int t_max, @Cast("void*") long stream);
+
+    public static native int flan4j_swiglu_forward(int dtype, @Cast("void*") long out, @Cast("const void*") long inp,
+            int N, int I, @Cast("void*") long stream);
+
+    public static native int flan4j_swiglu_backward(int dtype, @Cast("void*") long dinp,
+            @Cast("const void*") long dout, @Cast("const void*") long inp, int N, int I, @Cast("void*") long stream);
+
     // ------------------------------------------------------------------ cross-entropy
 
     public static native int flan4j_cross_entropy(int dtype, @Cast("void*") long logits, @Cast("float*") long losses,

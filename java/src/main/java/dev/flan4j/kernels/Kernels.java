@@ -137,6 +137,35 @@ public final class Kernels {
                 accumulateDinp ? 1 : 0, stream));
     }
 
+    // ------------------------------------------------------------------ RoPE, SwiGLU (Llama family)
+
+    /**
+     * RoPE in place on x [N, rowWidth] (rotate-half layout): nHeads heads of headDim from column 0, row i turned by
+     * position positions[i] (device int[N]) with the fp32 tables cos, sin [tMax, headDim/2].
+     */
+    public static void ropeForward(KernelDType dtype, long x, long cos, long sin, long positions, int N, int rowWidth,
+            int nHeads, int headDim, int tMax, long stream) {
+        call(() -> Flan4jNative.flan4j_rope_forward(code(dtype), x, cos, sin, positions, N, rowWidth, nHeads, headDim,
+                tMax, stream));
+    }
+
+    /** Backward of {@link #ropeForward} in place on dx (the rotation by minus the angle). */
+    public static void ropeBackward(KernelDType dtype, long dx, long cos, long sin, long positions, int N,
+            int rowWidth, int nHeads, int headDim, int tMax, long stream) {
+        call(() -> Flan4jNative.flan4j_rope_backward(code(dtype), dx, cos, sin, positions, N, rowWidth, nHeads,
+                headDim, tMax, stream));
+    }
+
+    /** out [N, I] = silu(gate) * up for inp [N, 2I] (each row the gate, then the up projection). */
+    public static void swigluForward(KernelDType dtype, long out, long inp, int N, int I, long stream) {
+        call(() -> Flan4jNative.flan4j_swiglu_forward(code(dtype), out, inp, N, I, stream));
+    }
+
+    /** dinp [N, 2I] written (overwritten) from dout [N, I] and the forward's inp. */
+    public static void swigluBackward(KernelDType dtype, long dinp, long dout, long inp, int N, int I, long stream) {
+        call(() -> Flan4jNative.flan4j_swiglu_backward(code(dtype), dinp, dout, inp, N, I, stream));
+    }
+
     // ------------------------------------------------------------------ cross-entropy
 
     /**

@@ -108,6 +108,10 @@ class BackendContractTest {
                         "x has 5 elements"),
                 new Bad("rmsNorm eps NaN", a -> a.be.rmsNormForward(a.t(2, 4), a.t(2), a.t(2, 4), a.t(4), 2, 4, Float.NaN),
                         "eps must be finite and > 0, got NaN"),
+                new Bad("rmsNormBackward dx is dout", a -> {
+                    Tensor d = a.t(2, 4);
+                    a.be.rmsNormBackward(d, a.t(4), d, a.t(2, 4), a.t(4), a.t(2), 2, 4);
+                }, "dx must not alias dout"),
                 new Bad("rope position", a -> a.be.ropeForward(a.t(2, 8), a.t(3, 2), a.t(3, 2), new int[] {0, 3}, 2, 8, 2,
                         4), "positions[1]=3 is outside the RoPE tables [0, 3)"),
                 new Bad("ropeBackward odd HD", a -> a.be.ropeBackward(a.t(2, 6), a.t(3, 1), a.t(3, 1), new int[] {0, 1}, 2,

@@ -150,6 +150,29 @@ class KernelsValidationTest {
     }
 
     @Test
+    void ropeAndSwigluRejectBadArguments() {
+        assertNativeRejects(Flan4jNative.flan4j_rope_forward(0, P, P, P, P, 4, 48, 2, 7, 16, S),
+                "flan4j_rope_forward", "'head_dim'", "even", "7");
+        assertNativeRejects(Flan4jNative.flan4j_rope_backward(0, P, P, P, P, 4, 47, 3, 16, 16, S),
+                "flan4j_rope_backward", "'row_width'", "48", "47");
+        assertNativeRejects(Flan4jNative.flan4j_rope_forward(0, P, P, P, 0L, 4, 48, 2, 8, 16, S), "'positions'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_rope_forward(1, P, P, P, P, 4, 48, 2, 8, 0, S), "'t_max'", "got 0");
+        assertNativeRejects(Flan4jNative.flan4j_swiglu_forward(0, P, P, 3, 8, S), "flan4j_swiglu_forward", "'out'",
+                "alias");
+        assertNativeRejects(Flan4jNative.flan4j_swiglu_backward(0, P, P, P + 64, 3, 8, S), "'dinp'", "'dout'");
+        assertNativeRejects(Flan4jNative.flan4j_swiglu_backward(1, P, P + 64, P + 128, 3, -8, S), "'I'", "-8");
+        assertWrapperRejects(() -> Kernels.swigluForward(KernelDType.F32, P, P + 64, 0, 8, S), "flan4j_swiglu_forward",
+                "'N'", "0");
+        assertWrapperRejects(() -> Kernels.ropeForward(KernelDType.F32, P, 0L, P, P, 4, 48, 2, 8, 16, S), "'cos'");
+        KernelException e = assertThrows(KernelException.class,
+                () -> Kernels.swigluForward(KernelDType.F16, P, P + 64, 3, 8, S));
+        assertEquals(KernelStatus.UNSUPPORTED, e.status(), e.getMessage());
+        e = assertThrows(KernelException.class,
+                () -> Kernels.ropeBackward(KernelDType.F16, P, P, P, P, 4, 48, 2, 8, 16, S));
+        assertEquals(KernelStatus.UNSUPPORTED, e.status(), e.getMessage());
+    }
+
+    @Test
     void smallOpsRejectBadArguments() {
         assertNativeRejects(Flan4jNative.flan4j_gelu_forward(0, P, P, -3L, S), "flan4j_gelu_forward", "'N'", "-3");
         assertNativeRejects(Flan4jNative.flan4j_embedding_forward(0, P, P, 0L, P, P, 2, 40, 8, 10, 32, S),
@@ -243,6 +266,12 @@ class KernelsValidationTest {
         assertTrue(e.isNoDevice(), e.getMessage());
         e = assertThrows(KernelException.class, () -> Kernels.crossEntropy(KernelDType.F32, P, P, P, P, 1, 2, 10, 16,
                 -100, Reduction.MEAN, 0f, 0f, 1f, true, S));
+        assertTrue(e.isNoDevice(), e.getMessage());
+        e = assertThrows(KernelException.class, () -> Kernels.ropeForward(KernelDType.F32, P, P, P, P, 4, 48, 2, 8, 16,
+                S));
+        assertTrue(e.isNoDevice(), e.getMessage());
+        e = assertThrows(KernelException.class, () -> Kernels.swigluBackward(KernelDType.BF16, P, P + 64, P + 128, 3,
+                8, S));
         assertTrue(e.isNoDevice(), e.getMessage());
     }
 

@@ -18,7 +18,8 @@ import java.util.Arrays;
  *
  * <p>Ops that take host int arrays (token ids, targets, cuSeqlens) upload them with a synchronous copy ordered after
  * the queued work (see {@link CudaDevice}), so they are not fully asynchronous; the training step has three such
- * uploads per micro-batch (tokens+positions, cuSeqlens, targets) plus one scalar readback (the loss).
+ * uploads per micro-batch (tokens+positions, cuSeqlens, targets) plus one scalar readback (the loss); a Llama-family
+ * model adds one (RoPE positions) per layer in the forward and in the backward.
  *
  * <h2>Attention and the lse layout</h2>
  * {@link Backend} defines {@code lse} as [N, NH]. The fused kernels (head dims 32, 64, 128) use [NH, N]: the forward
@@ -26,6 +27,12 @@ import java.util.Arrays;
  * lse back. So the tensor passed as lse always holds the Backend layout and works with either backend's backward.
  * Other head dims (1..256, e.g. 16 in the tiny preset) use simple one-warp-per-(token, head) kernels that read and
  * write [N, NH] directly. {@link #attentionDecode} (KV cache) uses the same simple kernel family for every head dim.
+ *
+ * <h2>Llama family</h2>
+ * RMSNorm runs on the layer-norm family's kernels (dx accumulated, like the CPU), RoPE and SwiGLU on their own
+ * ({@code rope.cu}, {@code swiglu.cu}); RoPE's position ids are uploaded like token ids. Grouped-query attention
+ * needs no kernel of its own here: the model expands the key/value projections to one per query head before the
+ * attention op.
  *
  * <h2>Precision</h2>
  * Everything is fp32 today: activations, parameters, gradients, optimizer state; GEMMs use full fp32 (no TF32)
@@ -341,37 +348,45 @@ public final class CudaBackend extends AbstractBackend {
         return reduced.read(1)[0];
     }
 
-    // Llama-family ops: no CUDA kernels yet, so Llama-family models run on the CPU backend.
-
-    private UnsupportedOperationException noKernel(String op) {
-        return new UnsupportedOperationException("the cuda backend has no " + op + " kernel yet; run Llama-family"
-                + " models with --backend cpu");
-    }
+    // ------------------------------------------------------------------------------------------------ Llama family
 
     @Override
     protected void rmsNormForwardImpl(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps) {
-        throw noKernel("rmsNormForward");
+        Kernels.rmsNormForward(F32, addr("out", out), addr("rstd", rstd), addr("x", x), addr("weight", weight), 1, N,
+                C, eps, s);
     }
 
     @Override
     protected void rmsNormBackwardImpl(Tensor dx, Tensor dweight, Tensor dout, Tensor x, Tensor weight, Tensor rstd,
                                        int N, int C) {
-        throw noKernel("rmsNormBackward");
+        if (addr("dx", dx) == addr("dout", dout)) {
+            throw new IllegalArgumentException("rmsNormBackward: dx must not alias dout (dx is accumulated into)");
+        }
+        Kernels.rmsNormBackward(F32, addr("dx", dx), addr("dweight", dweight), addr("dout", dout), addr("x", x),
+                addr("weight", weight), addr("rstd", rstd), 1, N, C, true, s);
     }
 
+    /** Uploads the positions (a synchronous copy, like the token ids) and rotates in place. */
     @Override
     protected void ropeImpl(Tensor x, Tensor cos, Tensor sin, int[] positions, int N, int rowWidth, int nHeads, int HD,
                             boolean inverse) {
-        throw noKernel(inverse ? "ropeBackward" : "ropeForward");
+        int tMax = (int) (cos.size() / (HD / 2));
+        long pos = ids.ints(positions.length == N ? positions : Arrays.copyOf(positions, N));
+        long xa = addr("x", x), ca = addr("cos", cos), sa = addr("sin", sin);
+        if (inverse) {
+            Kernels.ropeBackward(F32, xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
+        } else {
+            Kernels.ropeForward(F32, xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
+        }
     }
 
     @Override
     protected void swigluForwardImpl(Tensor out, Tensor x, int N, int I) {
-        throw noKernel("swigluForward");
+        Kernels.swigluForward(F32, addr("out", out), addr("x", x), N, I, s);
     }
 
     @Override
     protected void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I) {
-        throw noKernel("swigluBackward");
+        Kernels.swigluBackward(F32, addr("dx", dx), addr("dout", dout), addr("x", x), N, I, s);
     }
 }
