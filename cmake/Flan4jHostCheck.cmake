@@ -9,7 +9,7 @@
 #
 # flan4j_hostcheck_llama does the same for the RoPE and SwiGLU bodies (src/rope.cuh, src/swiglu.cuh), with
 # its own mutants (FLAN4J_OP_MUTATION 4: rotation sign swapped, 5: position ids ignored, 6: SwiGLU gate
-# gradient without the sigmoid derivative).
+# gradient without the sigmoid derivative, 7: interleaved RoPE pairs instead of rotate-half).
 option(FLAN4J_HOST_CHECK "Build and run the host check of the tensor-core kernels" ON)
 
 function(flan4j_add_host_check)
@@ -35,7 +35,7 @@ function(flan4j_add_host_check)
   target_include_directories(flan4j_hostcheck_llama PRIVATE ${_incs})
   target_compile_options(flan4j_hostcheck_llama PRIVATE -O2 -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas)
   set(_mutant_targets flan4j_hostcheck_mutant1 flan4j_hostcheck_mutant2 flan4j_hostcheck_mutant3)
-  foreach(m 4 5 6)
+  foreach(m 4 5 6 7)
     add_executable(flan4j_hostcheck_llama_mutant${m} "${_llama}")
     target_include_directories(flan4j_hostcheck_llama_mutant${m} PRIVATE ${_incs})
     target_compile_definitions(flan4j_hostcheck_llama_mutant${m} PRIVATE FLAN4J_OP_MUTATION=${m})
@@ -61,7 +61,7 @@ function(flan4j_add_host_check)
     set_tests_properties(hostcheck_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()
   add_test(NAME hostcheck_llama COMMAND flan4j_hostcheck_llama)
-  foreach(m 4 5 6)
+  foreach(m 4 5 6 7)
     add_test(NAME hostcheck_llama_mutant${m} COMMAND flan4j_hostcheck_llama_mutant${m})
     set_tests_properties(hostcheck_llama_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()

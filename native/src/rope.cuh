@@ -15,7 +15,8 @@
 
 // Test hook for the host check only (never defined in the library build): a deliberate bug, to show the
 // check fails. 4: the forward rotates by minus the angle (sign convention swapped); 5: position ids ignored
-// (row index used, as if every row were a new token at position i).
+// (row index used, as if every row were a new token at position i); 7: interleaved pairs (2j, 2j+1), the
+// GPT-J / original Meta layout, instead of rotate-half (one-element path only).
 #ifndef FLAN4J_OP_MUTATION
 #define FLAN4J_OP_MUTATION 0
 #endif
@@ -73,7 +74,12 @@ struct Rope {
 #else
                 const int p = a.positions[row];
 #endif
+#if FLAN4J_OP_MUTATION == 7
+                const long long o1 = row * a.row_width + (long long)h * a.head_dim + (V == 1 ? 2 * j : j),
+                                o2 = V == 1 ? o1 + 1 : o1 + half;
+#else
                 const long long o1 = row * a.row_width + (long long)h * a.head_dim + j, o2 = o1 + half;
+#endif
                 float x1[V], x2[V], c[V], s[V];
                 load(x1, a.x, o1);
                 load(x2, a.x, o2);

@@ -2,7 +2,7 @@
 // nvcc compiles for the GPU) through the host emulation of the warp-primitive layer and compares them with an
 // fp64 reference: the rotate-half pair layout, per-token position ids, the head/row index math, the grid-stride
 // loop, both vector widths (one element, one 16-byte vector), fp32 and bf16. Exit status 0 when every case is
-// within tolerance. Built with FLAN4J_OP_MUTATION = 4, 5, 6 (deliberate bugs, see the headers) it must fail.
+// within tolerance. Built with FLAN4J_OP_MUTATION = 4, 5, 6, 7 (deliberate bugs, see the headers) it must fail.
 #include <cmath>
 #include <cstdio>
 #include <random>
