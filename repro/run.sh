@@ -3,7 +3,7 @@
 #   repro/run.sh <zero-shot|clusters|scale|instructions|few-shot|all> [cpu-mini|gpu|tiny] [extra flan4j repro options...]
 # Results: repro/results/<preset>/<experiment>/ (tables, figures, run.json, REPORT.md) and repro/results/<preset>/REPORT.md.
 # Checkpoints and cached evaluations: runs/repro/<preset>/ (gitignored), shared by the experiments of a preset.
-# Builds the java module offline first (mvn compile; never install). Set FLAN4J_SKIP_BUILD=1 to skip it.
+# Builds the app module offline first (mvn compile; never install). Set FLAN4J_SKIP_BUILD=1 to skip it.
 set -euo pipefail
 if [[ $# -lt 1 || "$1" == "-h" || "$1" == "--help" ]]; then
   sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
@@ -15,12 +15,12 @@ shift $(( $# >= 2 ? 2 : 1 ))
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 if [[ "${FLAN4J_SKIP_BUILD:-0}" != "1" ]]; then
-  mvn -B -q -o -pl java -am compile
+  mvn -B -q -o -pl app -am compile
 fi
-cpfile="$root/java/target/repro-classpath.txt"
-if [[ ! -s "$cpfile" || "$root/java/pom.xml" -nt "$cpfile" ]]; then
-  (cd java && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$cpfile")
+cpfile="$root/app/target/repro-classpath.txt"
+if [[ ! -s "$cpfile" || "$root/app/pom.xml" -nt "$cpfile" || "$root/java/pom.xml" -nt "$cpfile" ]]; then
+  (cd "$root" && mvn -B -q -o -pl app -am dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=runtime)
 fi
-cp="$root/java/target/classes:$root/data/target/classes:$(cat "$cpfile")"
+cp="$root/app/target/classes:$root/java/target/classes:$root/java/target/natives:$root/data/target/classes:$(grep -v "^$" "$cpfile" | tr "\n" ":" )"
 exec java ${JAVA_OPTS:-} -cp "$cp" dev.flan4j.cli.ReproCommand "$experiment" --preset "$preset" \
   --out "repro/results/$preset" --runs "runs/repro/$preset" "$@"

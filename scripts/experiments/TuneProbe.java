@@ -11,7 +11,7 @@ import java.util.*;
  * Diagnosis probe for the demo's one-answer outcome: tunes a base checkpoint on a mixture of some clusters and scores
  * the sentiment datasets (every test example, the first two scorable templates), printing accuracy and how many
  * prompts got option 0. Run from the repository root after a build:
- *   java --add-modules jdk.incubator.vector -cp java/target/flan4j-*-all.jar scripts/experiments/TuneProbe.java \
+ *   java --add-modules jdk.incubator.vector -cp app/target/flan4j-app-*-all.jar scripts/experiments/TuneProbe.java \
  *        CHECKPOINT OUT SPACE STEPS LR CAP CLUSTERS [noturn]
  * SPACE 1 encodes targets and scored options with a leading space; CAP is the mixture's examples cap; noturn drops the
  * turned-around templates. Results of 2026-12-01: repro/results/diagnosis-2026-12-01/.

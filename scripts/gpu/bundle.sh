@@ -27,11 +27,11 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   archs=()
   [ -n "${FLAN4J_CUDA_ARCHS:-}" ] && archs=("-Dflan4j.cuda.architectures=$FLAN4J_CUDA_ARCHS")
   log "mvn package (tests compiled, not run) ${archs[*]:-}"
-  mvn -B -q $offline -pl java -am package -DskipTests "${archs[@]}"
+  mvn -B -q $offline -pl app -am package -DskipTests "${archs[@]}"
 fi
-jar_all="$(ls java/target/flan4j-*-all.jar | head -1)"
-[ -f "$jar_all" ] || { echo "error: java/target/flan4j-*-all.jar not found; run without SKIP_BUILD" >&2; exit 1; }
-grep -q 'cuda.compiled=true' java/target/classes/dev/flan4j/kernels/native-build.properties 2>/dev/null || {
+jar_all="$(ls app/target/flan4j-app-*-all.jar | head -1)"
+[ -f "$jar_all" ] || { echo "error: app/target/flan4j-app-*-all.jar not found; run without SKIP_BUILD" >&2; exit 1; }
+grep -q 'cuda.compiled=true' java/target/natives/dev/flan4j/kernels/linux-x86_64/native-build.properties 2>/dev/null || {
   echo "error: this build has no CUDA kernels (nvcc was not found); a GPU bundle needs them" >&2; exit 1; }
 
 rm -rf "$stage" "$archive" "$out/flan4j-gpu-bundle.tar.gz"
@@ -80,7 +80,7 @@ fi
   echo "commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)"
   echo "uncommitted_changes=$(git status --porcelain 2>/dev/null | wc -l | tr -d ' ')"
   echo "built=$(date -u +%FT%TZ) on $(hostname)"
-  cat java/target/classes/dev/flan4j/kernels/native-build.properties
+  cat java/target/natives/dev/flan4j/kernels/linux-x86_64/native-build.properties
   echo "cuda_architectures=${FLAN4J_CUDA_ARCHS:-default}"
   echo "jre_modules=$mods"
 } > "$stage/MANIFEST.txt"

@@ -22,8 +22,8 @@ log="$out/run.log"
 : > "$log"
 say() { echo "$@" | tee -a "$log"; }
 
-(cd "$root" && nice -n 5 mvn -B -q -o -Dflan4j.nvcc=none -Dmaven.test.skip=true -pl java -am package)
-jar=$(ls "$root"/java/target/flan4j-*-all.jar | head -n 1)
+(cd "$root" && nice -n 5 mvn -B -q -o -Dflan4j.nvcc=none -Dmaven.test.skip=true -pl app -am package)
+jar=$(ls "$root"/app/target/flan4j-app-*-all.jar | head -n 1)
 J="nice -n 5 java -Xmx3g"
 say "flan4j $(cd "$root" && git rev-parse --short HEAD), work folder $work"
 $J -jar "$jar" pretrain --preset tiny --out "$work/pretrain" --steps "${PRETRAIN_STEPS:-300}" --batch 8 --seq-len 128 \

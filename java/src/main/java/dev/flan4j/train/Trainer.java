@@ -18,9 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +38,7 @@ public final class Trainer {
 
     private final TrainConfig cfg;
     private final Path runDir;
-    private boolean progress = true;
+    private TrainProgress progress = TrainProgress.log();
 
     /** The outcome of a run. */
     public record Result(int steps, double finalLoss, double tokensPerSecond, double seconds, List<Double> losses,
@@ -69,7 +66,13 @@ public final class Trainer {
 
     /** Turns the progress display off (tests, nested runs). */
     public Trainer quiet() {
-        this.progress = false;
+        return progress(TrainProgress.NONE);
+    }
+
+    /** Where the run's progress goes; {@link TrainProgress#log()} unless set. */
+    public Trainer progress(TrainProgress progress) {
+        if (progress == null) throw new IllegalArgumentException("progress is null (use TrainProgress.NONE for none)");
+        this.progress = progress;
         return this;
     }
 
@@ -124,7 +127,7 @@ public final class Trainer {
             long t0 = System.nanoTime();
             double loss = Double.NaN;
             try (BufferedWriter metrics = openMetrics(metricsFile);
-                 ProgressBar bar = progressBar(start)) {
+                 TrainProgress bar = startProgress(start)) {
                 for (int step = start; step < cfg.steps(); step++) {
                     double lr = sched.at(step);
                     model.zeroGrad();
@@ -165,10 +168,7 @@ public final class Trainer {
                     } catch (IOException e) {
                         throw AtomicFiles.named("writing " + metricsFile, e);
                     }
-                    if (bar != null) {
-                        bar.step();
-                        bar.setExtraMessage(String.format(" loss %.4f | %.0f tok/s", loss, tokens / Math.max(secs, 1e-9)));
-                    }
+                    bar.step(step + 1, loss, tokens / Math.max(secs, 1e-9));
                     boolean lastStep = step + 1 == cfg.steps();
                     if (lastStep || (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0)) {
                         last = save(model, opt, packer.consumed(source), step + 1);
@@ -261,10 +261,9 @@ public final class Trainer {
         return temps.size();
     }
 
-    private ProgressBar progressBar(int start) {
-        if (!progress) return null;
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(cfg.steps()).startsFrom(start, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed().build();
+    private TrainProgress startProgress(int start) {
+        progress.start(start, cfg.steps());
+        return progress;
     }
 
     private int resume(Gpt model, Optimizer opt, DataSource source) throws IOException {

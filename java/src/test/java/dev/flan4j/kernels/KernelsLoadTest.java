@@ -16,7 +16,7 @@ class KernelsLoadTest {
     @Test
     void markerWrittenByBuild() {
         assertTrue(NativeBuild.markerPresent(),
-                "target/classes/dev/flan4j/kernels/native-build.properties missing: the antrun native step did not run");
+                "target/natives/dev/flan4j/kernels/" + NativeBuild.MARKER + " missing: the antrun native step did not run");
     }
 
     @Test
