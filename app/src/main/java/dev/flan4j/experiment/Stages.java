@@ -14,6 +14,7 @@ import dev.flan4j.train.DataSource;
 import dev.flan4j.train.MixtureSource;
 import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.TrainConfig;
+import dev.flan4j.train.TrainProgress;
 import dev.flan4j.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class Stages {
         Gpt model = Gpt.initialized(cfg, be, train.seed());
         CorpusSource src = new CorpusSource(corpus.split("train"), tok, train.seqLen(), train.seed());
         Trainer t = new Trainer(train, runDir);
-        if (!progress) t.quiet();
+        t.progress(progress ? new ProgressBarProgress() : TrainProgress.NONE);
         LOG.info("pretraining {} parameters for {} steps in {}", model.numParameters(), train.steps(), runDir);
         return new Stage(model, t.train(model, src, tok.eotToken()), false);
     }
@@ -69,7 +70,7 @@ public final class Stages {
         Gpt model = new Gpt(base.config(), be);
         model.loadParameters(be.toArray(base.parameterData()));
         Trainer t = new Trainer(train, runDir);
-        if (!progress) t.quiet();
+        t.progress(progress ? new ProgressBarProgress() : TrainProgress.NONE);
         LOG.info("instruction tuning for {} steps in {}", train.steps(), runDir);
         try {
             return new Stage(model, t.train(model, data.get(), padToken), false);
