@@ -5,7 +5,7 @@
 # and packs it into one archive: ${BUNDLE_OUT:-<repo>/target/gpu-bundle}/flan4j-gpu-bundle.tar.xz
 #
 # Env: FLAN4J_CUDA_ARCHS  CMake CUDA architectures (default: the build's default, 80;86;89;90 SASS + 90 PTX)
-#      SKIP_BUILD=1       reuse java/target from an earlier `mvn package` (must have been built with nvcc)
+#      SKIP_BUILD=1       reuse java/ and app/target from an earlier `mvn package` (must have been built with nvcc)
 #      MVN_OFFLINE=-o     passed to mvn (default -o; set empty to let Maven download)
 #      BUNDLE_OUT         output folder
 # Fails when the archive reaches 60 MiB.
