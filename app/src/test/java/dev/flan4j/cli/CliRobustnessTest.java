@@ -80,7 +80,8 @@ class CliRobustnessTest {
             String help = run(sub.getCommandName(), "--help").out();
             for (OptionSpec o : sub.getCommandSpec().options()) {
                 Object v = o.defaultValue() != null ? o.defaultValue() : o.initialValue();
-                if (v == null || o.usageHelp() || o.versionHelp() || v instanceof Boolean || v instanceof java.util.Collection<?>) continue;
+                if (v == null || o.usageHelp() || o.versionHelp() || v instanceof Boolean || o.type() == boolean.class
+                        || o.type() == Boolean.class || v instanceof java.util.Collection<?>) continue;
                 if (!help.contains("Default: " + v) && !help.contains("default " + v)) missing.add(sub.getCommandName() + " " + o.longestName() + " (" + v + ")");
             }
         }
