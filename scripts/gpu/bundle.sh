@@ -24,8 +24,9 @@ cd "$root"
 
 # 1. Build: the runnable jar (with libflan4j + JNI library) and the compiled tests.
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  archs=()
-  [ -n "${FLAN4J_CUDA_ARCHS:-}" ] && archs=("-Dflan4j.cuda.architectures=$FLAN4J_CUDA_ARCHS")
+  # device line info: compute-sanitizer and profiler reports name source lines (the published platform jar has none)
+  archs=("-Dflan4j.cuda.lineinfo=ON")
+  [ -n "${FLAN4J_CUDA_ARCHS:-}" ] && archs+=("-Dflan4j.cuda.architectures=$FLAN4J_CUDA_ARCHS")
   log "mvn package (tests compiled, not run) ${archs[*]:-}"
   mvn -B -q $offline -pl app -am package -DskipTests "${archs[@]}"
 fi
