@@ -95,8 +95,15 @@ public final class Demo {
             tuneCfg = tuneCfg.toBuilder().checkpoints(Math.max(1, tuneCfg.steps() / c.curvePoints()), c.curvePoints() + 1).build();
         }
         Path tuneDir = out.resolve("tune-" + heldOut);
-        claim(tuneDir, JSON.writeValueAsString(Map.of("base", given == null ? "pretrained from scratch" : given.name(),
-                "base_config", base.model().config(), "tune", tuneCfg, "mixture", c.mixture(), "tune_tasks", c.tuneTasks(), "tune_clusters", split.tuneClusters(), "held_out", heldOut)));
+        Map<String, Object> settings = new LinkedHashMap<>();   // ordered, so equal settings write equal text
+        settings.put("base", given == null ? "pretrained from scratch" : given.name());
+        settings.put("base_config", base.model().config());
+        settings.put("tune", tuneCfg);
+        settings.put("mixture", c.mixture());
+        settings.put("tune_tasks", c.tuneTasks());
+        settings.put("tune_clusters", split.tuneClusters());
+        settings.put("held_out", heldOut);
+        claim(tuneDir, JSON.writeValueAsString(settings));
         t = System.nanoTime();
         List<Dataset> tuneData = c.tunable(split.tune());
         run.put("tune_datasets", tuneData.stream().map(Dataset::name).toList());
