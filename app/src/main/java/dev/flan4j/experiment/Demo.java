@@ -318,9 +318,10 @@ public final class Demo {
 
     /** What the numbers are, in one footnote. */
     public static String footnote(Recipe c) {
-        return "Scores 0-100, zero-shot, mean over the first " + (c.maxTemplates() == 0 ? "all" : c.maxTemplates())
-                + " instruction templates of each dataset (base: continuation prompts; tuned: FLAN instructions) on the "
-                + "first " + (c.evalExamples() == 0 ? "all" : "n") + " test examples. 95% CI: Wilson score interval with "
+        return "Scores 0-100, zero-shot, mean over " + (c.maxTemplates() == 0 ? "every instruction template"
+                : "the first " + c.maxTemplates() + " instruction templates")
+                + " of each dataset (base: continuation prompts; tuned: FLAN instructions) on "
+                + (c.evalExamples() == 0 ? "every test example" : "the first n test examples") + ". 95% CI: Wilson score interval with "
                 + "n = test examples (templates share examples, so n is not examples x templates). majority: always the "
                 + "most frequent gold answer of those n examples (most frequent gold option position where options "
                 + "differ per example). [cluster] rows pool the cluster's datasets (n-weighted).";
