@@ -39,21 +39,8 @@ struct RopeArgs {
 template <typename E, int V>
 struct Rope {
     static constexpr int NW = 8, NT = 256;
-    static constexpr int kElemBytes = 16 / Vec16<E>::N;
-    static_assert(V == 1 || V == Vec16<E>::N, "V is 1 or one 16-byte vector");
-
-    F4_HD static void load(float* v, const void* base, long long i) {
-        if (V == 1)
-            v[0] = Vec16<E>::load1(base, i);
-        else
-            Vec16<E>::load(v, static_cast<const unsigned char*>(base) + i * kElemBytes);
-    }
-    F4_HD static void store(void* base, long long i, const float* v) {
-        if (V == 1)
-            Vec16<E>::store1(base, i, v[0]);
-        else
-            Vec16<E>::store(static_cast<unsigned char*>(base) + i * kElemBytes, v);
-    }
+    F4_HD static void load(float* v, const void* base, long long i) { VecIO<E, V>::load(v, base, i); }
+    F4_HD static void store(void* base, long long i, const float* v) { VecIO<E, V>::store(base, i, v); }
     F4_HD static void load_table(float* v, const float* t) {
         if (V == 1)
             v[0] = t[0];

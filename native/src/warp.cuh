@@ -216,6 +216,26 @@ struct Vec16<F32> {
     F4_HD static void store1(void* p, long long i, float x) { static_cast<float*>(p)[i] = x; }
 };
 
+// V consecutive elements of E from element index i: one element (V = 1, any alignment) or one 16-byte vector
+// (V = Vec16<E>::N; the caller guarantees the alignment), widened to / narrowed from fp32.
+template <typename E, int V>
+struct VecIO {
+    static_assert(V == 1 || V == Vec16<E>::N, "V is 1 or one 16-byte vector");
+    static constexpr int kElemBytes = 16 / Vec16<E>::N;
+    F4_HD static void load(float* v, const void* base, long long i) {
+        if (V == 1)
+            v[0] = Vec16<E>::load1(base, i);
+        else
+            Vec16<E>::load(v, static_cast<const unsigned char*>(base) + i * kElemBytes);
+    }
+    F4_HD static void store(void* base, long long i, const float* v) {
+        if (V == 1)
+            Vec16<E>::store1(base, i, v[0]);
+        else
+            Vec16<E>::store(static_cast<unsigned char*>(base) + i * kElemBytes, v);
+    }
+};
+
 // ------------------------------------------------------------------ per-thread registers
 
 // N values of type T per thread. Device: this thread's N registers. Host: all NT threads' values.
