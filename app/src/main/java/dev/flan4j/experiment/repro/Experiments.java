@@ -134,8 +134,8 @@ public final class Experiments {
         return new Outcome(tables, figs, f, List.of(
                 "Each held-out cluster has its own tuned model (leave-one-cluster-out with FLAN's extra exclusions), as in "
                         + "the paper; the base few-shot baseline uses continuation prompts with " + k + " exemplar(s), "
-                        + "fitted to the " + p.seqLen() + "-token block by dropping whole exemplars (the count kept is "
-                        + "in run.json) and trimming the end of the query's input, never its start or OPTIONS."), numbers);
+                        + "fitted to the " + p.seqLen() + "-token block by dropping whole exemplars and trimming the end "
+                        + "of the query's input, never its start or OPTIONS."), numbers);
     }
 
     private record Set3(double base0, double baseK, double tunedMean, double tunedBest) {}
@@ -365,7 +365,7 @@ public final class Experiments {
         f.add("Paper: exemplars help every cluster (most for long or structured outputs) and shrink the spread across templates.");
         return new Outcome(tables, figs, f, List.of("Few-shot prompts fit the " + p.seqLen()
                 + "-token block (FLAN allows 960 tokens of exemplars) by dropping whole exemplars, so at this block "
-                + "size long prompts keep fewer than k (the count kept per dataset is in run.json); exemplars come from the "
+                + "size long prompts keep fewer than k (Evaluator.Report.exemplarsKept counts them); exemplars come from the "
                 + "train split and the model is the held-out cluster's leave-one-out model of the zero-shot experiment."),
                 numbers);
     }
