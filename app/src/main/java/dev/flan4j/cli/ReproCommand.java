@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
                 "models and cached evaluations go to RUNS, shared by the experiments of a preset and seed.",
                 "Presets: cpu-mini (2 CPU cores, 3 seeds), gpu (one H100-class GPU, 3 seeds), tiny (seconds; tests).",
                 "With several seeds the first seed's folders are OUT/<experiment>/, the others OUT/seed-<n>/, and",
-                "OUT/<experiment>/seeds.md holds every number's mean and 95% interval across seeds."})
+                "OUT/<experiment>/seeds.md holds every number's mean and 95%% interval across seeds."})
 public final class ReproCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +55,7 @@ public final class ReproCommand implements Callable<Integer> {
     long seed = 1234;
 
     @Option(names = "--seeds", paramLabel = "N",
-            description = "Seeds to run (seed, seed+1, ...; default: the preset's, 3 for cpu-mini and gpu); means and 95% intervals across them.")
+            description = "Seeds to run (seed, seed+1, ...; default: the preset's, 3 for cpu-mini and gpu); means and 95%% intervals across them.")
     Integer seeds;
 
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;

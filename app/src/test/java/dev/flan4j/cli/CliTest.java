@@ -1,6 +1,7 @@
 package dev.flan4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -30,9 +31,18 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"demo", "pretrain", "tune", "eval", "generate", "data", "profile", "repro"})
     void everyCommandHasHelp(String cmd) {
-        Run r = run(cmd, "--help");
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream trace = new java.io.ByteArrayOutputStream();
+        Run r;
+        try {
+            System.setErr(new java.io.PrintStream(trace, true));   // picocli's own warnings (e.g. a stray % in a description)
+            r = run(cmd, "--help");
+        } finally {
+            System.setErr(stderr);
+        }
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Usage: flan4j " + cmd), r.out());
+        assertFalse(trace.toString().contains("picocli WARN"), trace.toString());
     }
 
     @ParameterizedTest
