@@ -10,7 +10,6 @@ import dev.flan4j.experiment.Table;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tokenizer.Tokenizer;
-import dev.flan4j.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +28,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin BackendOption backend;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
-    Path model;
-
-    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe, gpt2, or a tokenizer folder.")
-    String tokenizer = "mini-bpe";
+    @Mixin ModelOptions modelOptions;
 
     @Option(names = "--clusters", paramLabel = "CLUSTER", split = ",", required = true, description = "Clusters to score.")
     List<String> clusters;
@@ -51,19 +46,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--collection", paramLabel = "DIR", description = "A collection folder (default: built-in mini-FLAN).")
     Path collection;
     @Option(names = "--out", paramLabel = "DIR", description = "Also write eval.md / eval.csv here.") Path out;
-    @Option(names = "--allow-non-finite", description = "Load weights holding NaN or infinity (debugging only).")
-    boolean allowNonFinite;
     @Option(names = "--no-progress", description = "No progress lines on stderr.") boolean noProgress;
 
     @Override
     public Integer call() throws Exception {
         PromptFormat fmt = TuneCommand.parseFormat(format);
-        Tokenizer tok = Tokenizers.byName(tokenizer);
+        Tokenizer tok = modelOptions.tokenizer();
         Collection c = Common.collection(collection);
         List<Dataset> datasets = c.datasetsIn(clusters);
         if (out != null) AtomicFiles.createDirectories(out);   // fail before scoring, not after
-        try (Backend be = backend.create(); Gpt m = Common.loadModel(model, be, allowNonFinite)) {
-            ModelLoader.requireMatch(m, tok);
+        try (Backend be = backend.create(); Gpt m = modelOptions.load(be, tok)) {
             Evaluator e = new Evaluator(m, tok, new Evaluator.Options(fmt, shots, maxExamples, maxDev, maxNewTokens, seed));
             if (!noProgress) e.onProgress(ProgressLine.to(spec.commandLine().getErr(), "eval"));
             Evaluator.Report r = e.evaluate(datasets);

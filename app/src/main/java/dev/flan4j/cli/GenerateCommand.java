@@ -4,9 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.eval.Greedy;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tokenizer.Tokenizer;
-import dev.flan4j.tokenizer.Tokenizers;
 import dev.flan4j.train.PromptEncoder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,25 +19,19 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin BackendOption backend;
 
-    @Option(names = "--model", paramLabel = "DIR", required = true, description = "Checkpoint, run folder or Hugging Face GPT-2 folder.")
-    Path model;
-    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe, gpt2, or a tokenizer folder.")
-    String tokenizer = "mini-bpe";
+    @Mixin ModelOptions modelOptions;
     @Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "The instruction or text to continue.")
     String prompt;
     @Option(names = "--max-tokens", paramLabel = "N", description = "Most tokens to generate (at most what the model's block leaves after the prompt).")
     int maxTokens = 64;
     @Option(names = "--stop", paramLabel = "TEXT", description = "Stop string (repeatable).") List<String> stops = List.of();
     @Option(names = "--continuation", description = "Plain continuation (no end-of-text between prompt and answer).") boolean continuation;
-    @Option(names = "--allow-non-finite", description = "Load weights holding NaN or infinity (debugging only).")
-    boolean allowNonFinite;
 
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
-        Tokenizer tok = Tokenizers.byName(tokenizer);
-        try (Backend be = backend.create(); Gpt m = Common.loadModel(model, be, allowNonFinite); Greedy g = new Greedy(m, tok::decode)) {
-            ModelLoader.requireMatch(m, tok);
+        Tokenizer tok = modelOptions.tokenizer();
+        try (Backend be = backend.create(); Gpt m = modelOptions.load(be, tok); Greedy g = new Greedy(m, tok::decode)) {
             int[] p = new PromptEncoder(tok, continuation).prompt(prompt);
             int n = clampMaxTokens(maxTokens, p.length, m.config().blockSize());
             if (n != maxTokens) {
