@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,49 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every Backend op on CudaBackend against CpuBackend and an fp64 reference (see {@link Compare} for the rule). */
 @Tag("gpu")
-class CudaBackendOpsGpuTest {
-    private static CudaBackend gpu;
-    private static CpuBackend cpu;
-    private final List<Tensor> owned = new ArrayList<>();
+class CudaBackendOpsGpuTest extends CudaVsCpuTest {
     private SplittableRandom rng;
-
-    /** Per test (not @BeforeAll) so that each test reports its own visible skip reason without a device. */
-    @BeforeEach
-    void open() {
-        GpuAssume.device();
-        if (gpu == null) {
-            gpu = new CudaBackend();
-            cpu = new CpuBackend();
-        }
-    }
-
-    @AfterAll
-    static void closeAll() {
-        if (gpu != null) gpu.close();
-    }
 
     @BeforeEach
     void seed() {
         rng = new SplittableRandom(42);
-    }
-
-    @AfterEach
-    void free() {
-        for (Tensor t : owned) t.close();
-        owned.clear();
-        if (gpu != null) gpu.synchronize();   // surfaces asynchronous kernel errors in the test that caused them
-    }
-
-    private Tensor g(float[] data, int... shape) {
-        Tensor t = gpu.fromArray(data, shape);
-        owned.add(t);
-        return t;
-    }
-
-    private Tensor c(float[] data, int... shape) {
-        Tensor t = cpu.fromArray(data, shape);
-        owned.add(t);
-        return t;
     }
 
     // ------------------------------------------------------------------ memory

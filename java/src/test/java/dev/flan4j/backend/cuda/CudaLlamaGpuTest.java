@@ -13,13 +13,9 @@ import dev.flan4j.model.Gpt;
 import dev.flan4j.model.llama.Llama;
 import dev.flan4j.model.llama.LlamaConfig;
 import dev.flan4j.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,44 +29,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the whole Llama model (forward, backward, KV-cache decode) on CUDA against the CPU.
  */
 @Tag("gpu")
-class CudaLlamaGpuTest {
-    private static CudaBackend gpu;
-    private static CpuBackend cpu;
-    private final List<Tensor> owned = new ArrayList<>();
+class CudaLlamaGpuTest extends CudaVsCpuTest {
     private SplittableRandom rng;
 
     @BeforeEach
-    void open() {
-        GpuAssume.device();
-        if (gpu == null) {
-            gpu = new CudaBackend();
-            cpu = new CpuBackend();
-        }
+    void seed() {
         rng = new SplittableRandom(43);
-    }
-
-    @AfterAll
-    static void closeAll() {
-        if (gpu != null) gpu.close();
-    }
-
-    @AfterEach
-    void free() {
-        for (Tensor t : owned) t.close();
-        owned.clear();
-        if (gpu != null) gpu.synchronize();
-    }
-
-    private Tensor g(float[] data, int... shape) {
-        Tensor t = gpu.fromArray(data, shape);
-        owned.add(t);
-        return t;
-    }
-
-    private Tensor c(float[] data, int... shape) {
-        Tensor t = cpu.fromArray(data, shape);
-        owned.add(t);
-        return t;
     }
 
     // ------------------------------------------------------------------ RMSNorm
