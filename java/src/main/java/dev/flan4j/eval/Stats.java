@@ -46,6 +46,33 @@ public final class Stats {
     }
 
     /**
+     * The 95% interval of a weighted sum {@code sum_i w[i] * p[i]} of independent accuracies {@code p[i]} (fractions)
+     * measured on {@code n[i]} examples: an average over datasets (w = 1/D) or over clusters of dataset averages.
+     * With one accuracy of weight 1 it is that accuracy's Wilson interval; otherwise the normal approximation with
+     * variance {@code sum_i w[i]^2 * q[i] (1 - q[i]) / n[i]}, where {@code q[i] = (p[i] n[i] + 2) / (n[i] + 4)}
+     * (Agresti-Coull's adjustment, so a 0% or 100% component still has width), clamped to [0, sum w].
+     */
+    public static Interval weightedAccuracies95(double[] w, double[] p, int[] n) {
+        if (w.length != p.length || p.length != n.length || p.length == 0) {
+            throw new IllegalArgumentException("w, p and n must have the same non-zero length, got " + w.length + ", "
+                    + p.length + ", " + n.length);
+        }
+        if (p.length == 1 && w[0] == 1) return wilson95(p[0], n[0]);
+        double mean = 0, var = 0, total = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (!(p[i] >= 0 && p[i] <= 1)) throw new IllegalArgumentException("p[" + i + "] must be in [0, 1], got " + p[i]);
+            if (n[i] <= 0) throw new IllegalArgumentException("n[" + i + "] must be > 0, got " + n[i]);
+            if (!(w[i] >= 0)) throw new IllegalArgumentException("w[" + i + "] must be >= 0, got " + w[i]);
+            double q = (p[i] * n[i] + 2) / (n[i] + 4.0);
+            mean += w[i] * p[i];
+            var += w[i] * w[i] * q * (1 - q) / n[i];
+            total += w[i];
+        }
+        double half = Z95 * Math.sqrt(var);
+        return new Interval(Math.max(0, mean - half), Math.min(total, mean + half));
+    }
+
+    /**
      * The share of the most frequent label: the accuracy of always answering it. Ties do not matter (the share is
      * the same).
      */

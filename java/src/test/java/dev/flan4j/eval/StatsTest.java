@@ -71,4 +71,24 @@ class StatsTest {
         assertEquals(3.0, Stats.percentile(new double[]{1, 2, 3, 4, 5}, 0.5), 1e-12);
         assertEquals(1.5, Stats.percentile(new double[]{1, 2}, 0.5), 1e-12);
     }
+    @Test
+    void weightedAccuraciesIntervalMatchesTheHandWorkedNormalApproximation() {
+        // two datasets averaged (w = 1/2): 60% of 96 each; q = (57.6 + 2) / 100 = 0.596,
+        // var = 2 * 0.25 * 0.596 * 0.404 / 96, half = 1.96 * sqrt(var) = 0.069408
+        Stats.Interval i = Stats.weightedAccuracies95(new double[]{0.5, 0.5}, new double[]{0.6, 0.6}, new int[]{96, 96});
+        assertEquals(0.530592, i.low(), 1e-6);
+        assertEquals(0.669408, i.high(), 1e-6);
+        // 0% of 46 and 100% of 96: the adjustment keeps a width although each p(1-p) is 0
+        Stats.Interval e = Stats.weightedAccuracies95(new double[]{0.5, 0.5}, new double[]{0, 1}, new int[]{46, 96});
+        assertEquals(0.468412, e.low(), 1e-6);
+        assertEquals(0.531588, e.high(), 1e-6);
+        // one accuracy of weight 1: its Wilson interval
+        assertEquals(Stats.wilson95(0.78, 100), Stats.weightedAccuracies95(new double[]{1}, new double[]{0.78}, new int[]{100}));
+        // clamped to [0, sum of weights]
+        assertEquals(0.0, Stats.weightedAccuracies95(new double[]{0.5, 0.5}, new double[]{0, 0}, new int[]{5, 5}).low());
+        assertThrows(IllegalArgumentException.class, () -> Stats.weightedAccuracies95(new double[]{1}, new double[]{0.5, 0.5}, new int[]{3, 3}));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Stats.weightedAccuracies95(new double[]{0.5, 0.5}, new double[]{0.5, 0.5}, new int[]{3, 0}));
+        assertTrue(bad.getMessage().contains("n[1]"), bad.getMessage());
+    }
 }

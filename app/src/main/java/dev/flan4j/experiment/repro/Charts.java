@@ -23,8 +23,13 @@ public final class Charts {
 
     private Charts() {}
 
-    /** One named series of a bar chart: a value per category, NaN where there is none. */
-    public record Bars(String name, List<Double> values) {}
+    /**
+     * One named series of a bar chart: a value per category, NaN where there is none, and optionally the half-width
+     * of each value's 95% interval, drawn as an error bar (null = none; NaN = none for that category).
+     */
+    public record Bars(String name, List<Double> values, List<Double> errors) {
+        public Bars(String name, List<Double> values) { this(name, values, null); }
+    }
 
     /**
      * One named line: x and y values (NaN points are dropped), and optionally the low and high ends of each point's
@@ -43,12 +48,20 @@ public final class Charts {
         c.getStyler().setYAxisMin(0.0);
         c.getStyler().setYAxisDecimalPattern("#0.#");
         c.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 20 : 0);
+        c.getStyler().setErrorBarsColorSeriesColor(true);
         int i = 0;
         for (Bars b : series) {
-            List<Double> ys = new ArrayList<>();
-            for (Double v : b.values()) ys.add(v == null || v.isNaN() ? null : v);
+            List<Double> ys = new ArrayList<>(), es = new ArrayList<>();
+            for (int k = 0; k < b.values().size(); k++) {
+                Double v = b.values().get(k);
+                ys.add(v == null || v.isNaN() ? null : v);
+                Double e = b.errors() == null ? null : b.errors().get(k);
+                es.add(e == null || e.isNaN() || ys.get(k) == null ? 0.0 : e);
+            }
             if (ys.stream().allMatch(v -> v == null)) continue;
-            c.addSeries(b.name(), categories, ys).setFillColor(color(b.name(), i++));
+            java.awt.Color col = color(b.name(), i++);
+            (b.errors() == null ? c.addSeries(b.name(), categories, ys) : c.addSeries(b.name(), categories, ys, es))
+                    .setFillColor(col);
         }
         return c;
     }

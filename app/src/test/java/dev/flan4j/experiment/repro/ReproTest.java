@@ -96,13 +96,19 @@ class ReproTest {
     void tablesHoldThePapersNumbersBesideOurs() throws IOException {
         String clusters = Files.readString(out.resolve("clusters/clusters.csv"));
         assertTrue(clusters.contains("49.9") && clusters.contains("55.0"), clusters);
-        assertEquals(1 + 1 + Recipe.tiny().maxTuneClusters(), clusters.strip().split("\n").length, clusters);
+        // header, untuned base, one row per tuning-cluster count, the majority and best-heuristic rows
+        assertEquals(1 + 1 + Recipe.tiny().maxTuneClusters() + 2, clusters.strip().split("\n").length, clusters);
+        assertTrue(clusters.contains("baseline,majority class,") && clusters.contains("baseline,best heuristic,"), clusters);
+        assertTrue(clusters.lines().skip(1).limit(1 + Recipe.tiny().maxTuneClusters())
+                .allMatch(l -> l.matches(".*\\d \\[\\d+\\.\\d, \\d+\\.\\d\\].*")), "every score row carries 95% CIs: " + clusters);
         String instr = Files.readString(out.resolve("instructions/instructions.csv"));
         for (String v : List.of("37.3", "46.6", "47.0", "55.2")) assertTrue(instr.contains(v), instr);
         String zs = Files.readString(out.resolve("zero-shot/zero_shot_clusters.csv"));
         assertTrue(zs.contains("42.9") && zs.contains("53.2") && zs.contains("56.2"), zs);
         String scale = Files.readString(out.resolve("scale/scale.csv"));
-        assertEquals(1 + Recipe.tiny().scaleLadder().size(), scale.strip().split("\n").length, scale);
+        assertEquals(1 + Recipe.tiny().scaleLadder().size() + 2, scale.strip().split("\n").length, scale);
+        assertTrue(instr.contains("baseline: majority class") && scale.contains("baseline: best heuristic"), instr + scale);
+        assertTrue(zs.lines().skip(1).allMatch(l -> l.contains(" [")), "zero-shot cluster rows carry CIs: " + zs);
         String fs = Files.readString(out.resolve("few-shot/few_shot.csv"));
         assertEquals(1 + Recipe.tiny().shots().size() * Recipe.tiny().heldOut().size(),
                 fs.strip().split("\n").length, fs);
@@ -216,7 +222,17 @@ class ReproTest {
         for (dev.flan4j.data.Example x : cloze.examples("test")) at.merge(cloze.optionsFor(x).indexOf(x.answer()), 1, Integer::sum);
         double top = at.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertEquals(100 * top / cloze.examples("test").size(), Scores.majority(cloze, 0), 1e-9, "per-example options: gold position");
-        assertTrue(Double.isNaN(Scores.majority(coll.dataset("trivia_qa"), 10)));
+        Dataset qa = coll.dataset("trivia_qa");
+        Map<String, Integer> answers = new LinkedHashMap<>();
+        for (dev.flan4j.data.Example x : qa.examples("train")) {
+            answers.merge(dev.flan4j.eval.metrics.ExactMatch.normalizeAnswer(x.answer()), 1, Integer::sum);
+        }
+        String topAnswer = answers.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        long hits = qa.examples("test").stream()
+                .filter(x -> dev.flan4j.eval.metrics.ExactMatch.normalizeAnswer(x.answer()).equals(topAnswer)).count();
+        assertEquals(100.0 * hits / qa.examples("test").size(), Scores.majority(qa, 0), 1e-9, "most frequent train answer");
+        assertEquals(Scores.majority(qa, 0), Scores.heuristic(qa), 1e-9);
+        assertTrue(Double.isNaN(Scores.majority(coll.dataset("debian_summaries"), 10)), "no majority for ROUGE");
         assertEquals("[40.4, 59.6]", Scores.wilsonCell("accuracy", 50, 100));
         assertEquals("[0.0, 27.8]", Scores.wilsonCell("exact_match", 0, 10));
         assertEquals("-", Scores.wilsonCell("bleu", 20, 100));
@@ -227,5 +243,30 @@ class ReproTest {
     void chanceIsOneOverTheOptions() {
         assertEquals(50.0, Scores.chance(coll.dataset("sentiment_amazon"), 10), 1e-9);
         assertEquals(0.0, Scores.chance(coll.dataset("trivia_qa"), 10), 1e-9);
+    }
+    @Test
+    void heuristicIsTheBestCueBaselineAndClusterIntervalsCoverTheirScores() {
+        Dataset nli = coll.dataset("wordnet_nli");
+        dev.flan4j.data.Baselines.Row b = dev.flan4j.data.Baselines.of(nli);
+        double best = Math.max(Math.max(b.position(), b.length()), Math.max(b.overlap(), b.lastFieldNb()));
+        assertEquals(100 * best, Scores.heuristic(nli), 1e-9);
+        assertEquals(Scores.heuristic(nli), Scores.heuristic(coll, "nli") * coll.cluster("nli").datasets().size()
+                - coll.cluster("nli").datasets().stream().filter(d -> d != nli).mapToDouble(Scores::heuristic).sum(), 1e-9);
+        // two datasets of 100 test examples, 60 and 40: cluster 50, interval from the normal approximation
+        dev.flan4j.eval.Evaluator.Report r = new dev.flan4j.eval.Evaluator.Report(
+                List.of(new dev.flan4j.eval.Evaluator.TemplateScore("a", "c", "t0", "test", "accuracy", 60, 60, 60, 100),
+                        new dev.flan4j.eval.Evaluator.TemplateScore("b", "c", "t0", "test", "accuracy", 40, 40, 40, 100),
+                        new dev.flan4j.eval.Evaluator.TemplateScore("g", "d", "t0", "test", "bleu", 10, 10, 10, 100)),
+                List.of(new dev.flan4j.eval.Evaluator.DatasetScore("a", "c", "accuracy", 60, 60, "t0", 60, 60, 1),
+                        new dev.flan4j.eval.Evaluator.DatasetScore("b", "c", "accuracy", 40, 40, "t0", 40, 40, 1),
+                        new dev.flan4j.eval.Evaluator.DatasetScore("g", "d", "bleu", 10, 10, "t0", 10, 10, 1)),
+                Map.of("c", 50.0, "d", 10.0), Map.of("c", 50.0, "d", 10.0));
+        dev.flan4j.eval.Stats.Interval ci = Scores.interval(r, "c", false);
+        assertEquals(dev.flan4j.eval.Stats.weightedAccuracies95(new double[]{0.5, 0.5}, new double[]{0.6, 0.4},
+                new int[]{100, 100}).scaled(100), ci);
+        assertTrue(ci.contains(50) && ci.low() > 40 && ci.high() < 60, ci.toString());
+        assertEquals("50.0 [" + Table.num(ci.low()) + ", " + Table.num(ci.high()) + "]", Scores.cell(50, ci));
+        assertEquals(null, Scores.interval(r, List.of("c", "d"), false), "no interval over a BLEU score");
+        assertEquals("10.0", Scores.cell(10, Scores.interval(r, "d", false)));
     }
 }
