@@ -171,7 +171,7 @@ public final class Experiments {
     /** What the baseline columns and intervals of every table mean. */
     static final String BASELINES_NOTE = "Baselines and intervals: majority = always the most frequent gold answer of the "
             + "scored test examples (its gold position where options differ per example); best heuristic = the best of the "
-            + "position, length, word-overlap and last-field naive-Bayes baselines (`flan4j data baselines`: fitted on train, "
+            + "answer-prior, position, length, word-overlap and last-field naive-Bayes baselines (`flan4j data baselines`: fitted on train, "
             + "scored on the whole test split, the best chosen on test, so an optimistic bar); a cluster's baseline is the "
             + "mean of its datasets' as its score is, and '-' where a dataset generates text. 95% intervals: Wilson for "
             + "one dataset, otherwise the normal approximation over the independent datasets of the average "

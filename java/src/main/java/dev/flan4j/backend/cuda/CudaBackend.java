@@ -35,8 +35,11 @@ import java.util.Arrays;
  * attention op.
  *
  * <h2>Precision</h2>
- * Everything is fp32 today: activations, parameters, gradients, optimizer state; GEMMs use full fp32 (no TF32)
- * unless the system property {@code flan4j.cuda.tf32=true} is set. {@link #sumOfSquares} accumulates in fp32 on the
+ * Everything is fp32 today: activations, parameters, gradients, optimizer state. GEMMs may use TF32 tensor cores
+ * (10-bit mantissa inputs, fp32 accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default,
+ * off with {@code new CudaBackend(false)}, the system property {@code flan4j.cuda.tf32=false} or the CLI's
+ * {@code --no-tf32}; {@link #device()} says which. The GPU tests run with it off to compare with the CPU at fp32
+ * tolerances. {@link #sumOfSquares} accumulates in fp32 on the
  * device (the CPU backend accumulates in double): relative error about 1e-6 for the sizes of a model.
  * <p>Where bf16 mixed precision would plug in: the kernels already take {@link KernelDType#BF16} activations with fp32
  * statistics, parameter gradients and accumulation (layer norm, GELU, bias, add, embedding output, cross-entropy
@@ -46,7 +49,7 @@ import java.util.Arrays;
  * fused kernels gain bf16. Not implemented: the Backend interface is fp32 and no test covers it yet.
  */
 public final class CudaBackend extends AbstractBackend {
-    /** System property: let fp32 GEMMs use TF32 tensor cores (default false). */
+    /** System property: let fp32 GEMMs use TF32 tensor cores (default true; "false" turns it off). */
     public static final String TF32_PROPERTY = "flan4j.cuda.tf32";
     /** The message for machines without a driver or device. */
     public static final String NO_DEVICE = "no CUDA device";
@@ -71,11 +74,16 @@ public final class CudaBackend extends AbstractBackend {
      * Check {@link #unavailableReason()} first.
      */
     public CudaBackend() {
+        this(tf32Default());
+    }
+
+    /** Opens device 0 as {@link #CudaBackend()} does; {@code tf32}: whether fp32 GEMMs may use TF32 tensor cores. */
+    public CudaBackend(boolean tf32) {
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException("CUDA backend unavailable: " + why);
         this.d = new CudaDevice();
         this.s = d.s;
-        this.gemmFlags = Boolean.getBoolean(TF32_PROPERTY) ? Kernels.GEMM_ALLOW_TF32 : 0;
+        this.gemmFlags = tf32 ? Kernels.GEMM_ALLOW_TF32 : 0;
         this.ids = d.scratch("ids");              // tokens + positions, or targets
         this.cu = d.scratch("cuSeqlens");         // cuSeqlens / doc bounds
         this.lseT = d.scratch("lse [NH, N]");     // fused attention's lse layout
@@ -93,7 +101,19 @@ public final class CudaBackend extends AbstractBackend {
     /** The raw stream handle the kernels run on. */
     public long stream() { return s; }
 
-    boolean tf32() { return gemmFlags != 0; }
+    /** Whether fp32 GEMMs may use TF32 tensor cores. */
+    public boolean tf32() { return gemmFlags != 0; }
+
+    /**
+     * The TF32 setting of {@link #CudaBackend()}: {@link #TF32_PROPERTY} ("true" or "false", case-insensitive),
+     * true when unset; anything else is an error naming the property and its value.
+     */
+    public static boolean tf32Default() {
+        String v = System.getProperty(TF32_PROPERTY);
+        if (v == null || v.equalsIgnoreCase("true")) return true;
+        if (v.equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException("system property " + TF32_PROPERTY + " must be true or false, got '" + v + "'");
+    }
 
     @Override
     public ProfilingHooks profiling() { return new CudaProfilingHooks(d, tf32()); }

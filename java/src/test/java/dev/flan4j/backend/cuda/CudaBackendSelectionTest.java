@@ -3,6 +3,7 @@ package dev.flan4j.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -103,6 +104,24 @@ class CudaBackendSelectionTest {
             String m = assertThrows(IllegalArgumentException.class,
                     () -> cpu.crossEntropy(losses, logits, targets, 3, 5, 8, -100, Reduction.MEAN, 0f)).getMessage();
             assertEquals(m, t.getMessage());
+        }
+    }
+    @Test
+    void tf32IsOnUnlessThePropertySaysFalse() {
+        String saved = System.getProperty(CudaBackend.TF32_PROPERTY);
+        try {
+            System.clearProperty(CudaBackend.TF32_PROPERTY);
+            assertTrue(CudaBackend.tf32Default());
+            System.setProperty(CudaBackend.TF32_PROPERTY, "FALSE");
+            assertFalse(CudaBackend.tf32Default());
+            System.setProperty(CudaBackend.TF32_PROPERTY, "true");
+            assertTrue(CudaBackend.tf32Default());
+            System.setProperty(CudaBackend.TF32_PROPERTY, "maybe");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, CudaBackend::tf32Default);
+            assertTrue(e.getMessage().contains(CudaBackend.TF32_PROPERTY) && e.getMessage().contains("'maybe'"), e.getMessage());
+        } finally {
+            if (saved == null) System.clearProperty(CudaBackend.TF32_PROPERTY);
+            else System.setProperty(CudaBackend.TF32_PROPERTY, saved);
         }
     }
 }

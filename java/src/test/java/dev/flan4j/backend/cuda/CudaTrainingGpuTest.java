@@ -35,7 +35,7 @@ class CudaTrainingGpuTest {
         assertEquals(HD, cfg.headDim());
         Batch[] batches = batches(cfg, 4);
         double[] cpuLoss = run(new CpuBackend(), cfg, batches);
-        double[] gpuLoss = run(new CudaBackend(), cfg, batches);
+        double[] gpuLoss = run(new CudaBackend(false), cfg, batches);
         StringBuilder curve = new StringBuilder();
         for (int s = 0; s < cpuLoss.length; s++) {
             curve.append(String.format(java.util.Locale.ROOT, "%n step %2d cpu %.7f cuda %.7f", s + 1, cpuLoss[s], gpuLoss[s]));
@@ -96,7 +96,7 @@ class CudaTrainingGpuTest {
             m.decode(java.util.Arrays.copyOf(prompt, 4), kv);
             cpuLogits = be.toArray(m.decode(java.util.Arrays.copyOfRange(prompt, 4, 7), kv));
         }
-        try (Backend be = new CudaBackend(); Gpt m = Gpt.initialized(cfg, be, 99); Gpt.KvCache kv = m.newCache()) {
+        try (Backend be = new CudaBackend(false); Gpt m = Gpt.initialized(cfg, be, 99); Gpt.KvCache kv = m.newCache()) {
             m.decode(java.util.Arrays.copyOf(prompt, 4), kv);
             Tensor t = m.decode(java.util.Arrays.copyOfRange(prompt, 4, 7), kv);
             gpuLogits = be.toArray(t);

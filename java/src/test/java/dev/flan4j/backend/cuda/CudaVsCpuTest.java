@@ -23,7 +23,7 @@ abstract class CudaVsCpuTest {
     void openBackends() {
         GpuAssume.device();
         if (gpu == null) {
-            gpu = new CudaBackend();
+            gpu = new CudaBackend(false);   // full fp32 GEMMs: CPU tolerances (CudaTf32GpuTest checks TF32)
             cpu = new CpuBackend();
         }
     }
