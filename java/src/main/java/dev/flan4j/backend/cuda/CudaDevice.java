@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * (allocation, host transfers, copies) and device scratch buffers that grow on demand.
  *
  * <p>All kernels run on one stream created here ({@code cudaStreamCreate}, a blocking stream); {@link #synchronize()}
- * waits for it. Host-to-device uploads (tensors, token ids, targets, cuSeqlens) and downloads use the synchronous
- * {@code cudaMemcpy}, i.e. the legacy default stream, which the driver orders after all earlier work on our blocking
- * stream: an upload into a scratch buffer therefore never overwrites ids that a queued kernel still reads, and a
- * download sees every queued result.
+ * waits for it. Small host-to-device uploads (token ids, targets, cuSeqlens, tensors up to {@link Staging#MAX_BYTES})
+ * go through {@link Staging}: the data is copied into a pinned host slot and {@code cudaMemcpyAsync} on our stream
+ * moves it, so an upload never waits for the GPU; stream order puts it after every queued kernel, so it never
+ * overwrites a scratch buffer that a queued kernel still reads. A slot is rewritten only after the event recorded
+ * behind its last copy has fired. Larger uploads and every download use the synchronous {@code cudaMemcpy} (the
+ * legacy default stream, which the driver orders after all earlier work on our blocking stream), so a download sees
+ * every queued result.
  */
 final class CudaDevice implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CudaDevice.class);
@@ -33,6 +36,7 @@ final class CudaDevice implements AutoCloseable {
     /** The raw stream handle the kernels run on. */
     final long s;
     private final List<Scratch> scratch = new ArrayList<>();
+    private final Staging staging = new Staging();
     private boolean closed;
 
     /** Why CUDA cannot run here, or null; never throws. */
@@ -99,7 +103,9 @@ final class CudaDevice implements AutoCloseable {
 
     CudaTensor upload(float[] data, int[] shape) {
         CudaTensor t = allocate(shape);
-        JCuda.cudaMemcpy(t.pointer(), Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+        if (!staging.upload(t.pointer(), data)) {
+            JCuda.cudaMemcpy(t.pointer(), Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+        }
         return t;
     }
 
@@ -150,6 +156,7 @@ final class CudaDevice implements AutoCloseable {
             JCuda.cudaStreamSynchronize(stream);
         } finally {
             for (Scratch sc : scratch) sc.free();
+            staging.free();
             JCuda.cudaStreamDestroy(stream);
             Kernels.releaseThreadResources();
         }
@@ -190,10 +197,12 @@ final class CudaDevice implements AutoCloseable {
             return ptr.address();
         }
 
-        /** Uploads {@code data} (synchronous cudaMemcpy, ordered after queued work) and returns its address. */
+        /** Uploads {@code data} on the stream (ordered after queued work, see {@link Staging}) and returns its address. */
         long ints(int[] data) {
             long a = ensure(4L * data.length);
-            JCuda.cudaMemcpy(ptr, Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+            if (!staging.upload(ptr, data)) {
+                JCuda.cudaMemcpy(ptr, Pointer.to(data), 4L * data.length, cudaMemcpyKind.cudaMemcpyHostToDevice);
+            }
             return a;
         }
 
@@ -220,6 +229,86 @@ final class CudaDevice implements AutoCloseable {
                 JCuda.cudaFree(ptr);
                 ptr = null;
                 bytes = 0;
+            }
+        }
+    }
+    // ------------------------------------------------------------------------------------------------ staging
+
+    /**
+     * Pinned host memory for asynchronous uploads: a ring of {@link #SLOTS} slots ({@code cudaMallocHost}, grown on
+     * demand up to {@link #MAX_BYTES}), each with an event recorded on the stream behind the copy that last read it.
+     * Writing a slot first waits for that event, which with 16 slots in turn has long fired: uploads do not stall the
+     * host unless 16 of them are queued behind unfinished kernels.
+     */
+    final class Staging {
+        static final int SLOTS = 16;
+        /** Uploads larger than this go through the synchronous path (no pinned buffer that large is kept). */
+        static final long MAX_BYTES = 8L << 20;
+        private final Pointer[] host = new Pointer[SLOTS];
+        private final long[] bytes = new long[SLOTS];
+        private final JCudaInterop.Event[] done = new JCudaInterop.Event[SLOTS];
+        private final boolean[] pending = new boolean[SLOTS];
+        private int next;
+
+        /** Queues a copy of {@code data} to {@code dst}; false (nothing queued) when it is larger than MAX_BYTES. */
+        boolean upload(Pointer dst, int[] data) {
+            long n = 4L * data.length;
+            if (n > MAX_BYTES) return false;
+            int i = slot(n);
+            host[i].getByteBuffer(0, n).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer().put(data);
+            queue(i, dst, n);
+            return true;
+        }
+
+        /** As {@link #upload(Pointer, int[])} for floats. */
+        boolean upload(Pointer dst, float[] data) {
+            long n = 4L * data.length;
+            if (n > MAX_BYTES) return false;
+            int i = slot(n);
+            host[i].getByteBuffer(0, n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(data);
+            queue(i, dst, n);
+            return true;
+        }
+
+        /** The next slot, its last copy finished, holding at least {@code n} bytes. */
+        private int slot(long n) {
+            checkOpen();
+            int i = next;
+            next = (next + 1) % SLOTS;
+            if (pending[i]) {
+                JCuda.cudaEventSynchronize(done[i]);
+                pending[i] = false;
+            }
+            if (done[i] == null) {
+                done[i] = new JCudaInterop.Event();
+                JCuda.cudaEventCreateWithFlags(done[i], jcuda.runtime.JCuda.cudaEventDisableTiming);
+            }
+            if (n > bytes[i]) {
+                if (host[i] != null) JCuda.cudaFreeHost(host[i]);
+                long grown = Math.min(MAX_BYTES, Math.max(Math.max(n, 4096), bytes[i] * 2));
+                host[i] = new Pointer();
+                JCuda.cudaMallocHost(host[i], grown);
+                bytes[i] = grown;
+            }
+            return i;
+        }
+
+        private void queue(int i, Pointer dst, long n) {
+            if (n == 0) return;
+            JCuda.cudaMemcpyAsync(dst, host[i], n, cudaMemcpyKind.cudaMemcpyHostToDevice, stream);
+            JCuda.cudaEventRecord(done[i], stream);
+            pending[i] = true;
+        }
+
+        /** Frees the pinned slots and events (the stream has been synchronized). */
+        void free() {
+            for (int i = 0; i < SLOTS; i++) {
+                if (host[i] != null) JCuda.cudaFreeHost(host[i]);
+                if (done[i] != null) JCuda.cudaEventDestroy(done[i]);
+                host[i] = null;
+                done[i] = null;
+                bytes[i] = 0;
+                pending[i] = false;
             }
         }
     }
