@@ -2,15 +2,15 @@
 # Pretrains the shipped base model with flan4j's own CLI and packs it into the built-in data (flan4j-data):
 # an HF GPT-2 folder in F16, card.json (parameters, tokens seen, held-out loss, wall time, machine, command, commit),
 # the run's metrics.jsonl and the held-out loss of every kept checkpoint (held_out.csv).
-#   scripts/models/make-base.sh            # about 30 minutes of two idle CPU cores
+#   scripts/models/make-base.sh            # about 30 minutes of two idle CPU cores (2,000 steps, 8.2M tokens)
 # The run folder resumes if interrupted (rerun the script). Set RUN to put it elsewhere.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 name=flan4j-base-1m
 run=${RUN:-runs/$name}
-cmd=(./flan4j pretrain --backend cpu --preset 1m --tokenizer mini-bpe --seq-len 256 --batch 16 --steps 600 --lr 2e-3
-     --warmup 60 --schedule cosine --seed 1234 --checkpoint-every 50 --keep 13 --no-progress --out "$run")
+cmd=(./flan4j pretrain --backend cpu --preset 1m --tokenizer mini-bpe --seq-len 256 --batch 16 --steps 2000 --lr 2e-3
+     --warmup 100 --schedule cosine --seed 1234 --checkpoint-every 100 --keep 21 --no-progress --out "$run")
 commit=${COMMIT:-$(git rev-parse HEAD)}
 "${cmd[@]}"
 machine="$(nproc) x $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/Mem:/ {print $2}') GiB"
