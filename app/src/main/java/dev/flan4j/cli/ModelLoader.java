@@ -1,8 +1,8 @@
 package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
-import dev.flan4j.model.Gpt;
 import dev.flan4j.model.PretrainedModels;
 import dev.flan4j.model.hf.HfGpt2;
 import dev.flan4j.tokenizer.Tokenizer;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
 final class ModelLoader {
     private ModelLoader() {}
 
-    static Gpt load(Path path, Backend be) throws IOException {
+    static CausalLm load(Path path, Backend be) throws IOException {
         if (!Files.exists(path) && PretrainedModels.find(path.toString()).isPresent()) {
             return PretrainedModels.load(path.toString(), be);
         }
@@ -39,7 +39,7 @@ final class ModelLoader {
     }
 
     /** Throws unless the tokenizer's vocabulary is the model's. */
-    static void requireMatch(Gpt model, Tokenizer tok) {
+    static void requireMatch(CausalLm model, Tokenizer tok) {
         if (model.config().vocabSize() != tok.vocabSize()) {
             throw new IllegalArgumentException("the model has a vocabulary of " + model.config().vocabSize()
                     + " tokens but tokenizer '" + tok.name() + "' has " + tok.vocabSize() + "; pass the matching --tokenizer");

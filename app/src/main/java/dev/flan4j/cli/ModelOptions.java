@@ -1,7 +1,7 @@
 package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -22,8 +22,8 @@ final class ModelOptions {
     Tokenizer tokenizer() { return Tokenizers.byName(tokenizer); }
 
     /** The model on {@code be}, checked against {@code tok}'s vocabulary. */
-    Gpt load(Backend be, Tokenizer tok) throws IOException {
-        Gpt m = Common.loadModel(model, be, allowNonFinite);
+    CausalLm load(Backend be, Tokenizer tok) throws IOException {
+        CausalLm m = Common.loadModel(model, be, allowNonFinite);
         try {
             ModelLoader.requireMatch(m, tok);
             return m;

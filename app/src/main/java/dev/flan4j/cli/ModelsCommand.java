@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.eval.HeldOutLoss;
 import dev.flan4j.experiment.Table;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.PretrainedModels;
 import dev.flan4j.tokenizer.Tokenizer;
@@ -67,7 +68,7 @@ public final class ModelsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Tokenizer tok = Tokenizers.byName(tokenizer);
             Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
-            try (Backend be = backend.create(); Gpt m = ModelLoader.load(model, be)) {
+            try (Backend be = backend.create(); CausalLm m = ModelLoader.load(model, be)) {
                 ModelLoader.requireMatch(m, tok);
                 int T = seqLen == null ? m.config().blockSize() : seqLen;
                 HeldOutLoss.Result r = HeldOutLoss.of(m, tok, c.split(split), T, 8, maxTokens);
@@ -135,7 +136,12 @@ public final class ModelsCommand implements Callable<Integer> {
                 long tokensPerStep = 0;
                 for (Path c : ckpts) {
                     var loaded = dev.flan4j.model.Checkpoint.load(c, be);
-                    Gpt m = loaded.model();
+                    if (!(loaded.model() instanceof Gpt m)) {
+                        loaded.model().close();
+                        if (fin != null) fin.close();
+                        throw new IllegalArgumentException("--run " + run + ": " + c + " holds a "
+                                + loaded.model().config().family() + " model; shipped models are GPT-2");
+                    }
                     ModelLoader.requireMatch(m, tok);
                     int step = ((Number) loaded.state().get("step")).intValue();
                     String tc = String.valueOf(loaded.state().get("train_config"));

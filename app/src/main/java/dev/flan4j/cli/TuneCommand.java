@@ -8,6 +8,7 @@ import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.data.io.InstanceReader;
 import dev.flan4j.experiment.Stages;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.hf.HfGpt2;
 import dev.flan4j.tokenizer.Tokenizer;
@@ -88,7 +89,7 @@ public final class TuneCommand implements Callable<Integer> {
         PromptFormat fmt = parseFormat(format);
         Tokenizer tok = Tokenizers.byName(tokenizer);
         TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).lr(1e-3, 20, Schedule.Kind.CONSTANT).build());
-        try (Backend be = backend.create(); Gpt base = ModelLoader.load(from, be)) {
+        try (Backend be = backend.create(); CausalLm base = ModelLoader.load(from, be)) {
             ModelLoader.requireMatch(base, tok);
             Supplier<DataSource> src;
             if (data != null) {
@@ -106,10 +107,14 @@ public final class TuneCommand implements Callable<Integer> {
                 src = () -> Stages.mixtureSource(tok, split.tune(), fmt, mix, targetsOnly, cfg.seed());
             }
             Stages.Stage s = Stages.tune(base, src, tok.eotToken(), cfg, out, !train.noProgress);
-            try (Gpt model = s.model()) {
+            try (CausalLm model = s.model()) {
                 System.out.println(s.reused() ? "already finished at step " + cfg.steps() + ": " + out : s.result().summary());
                 if (exportHf != null) {
-                    HfGpt2.export(model, exportHf, tok.eotToken());
+                    if (!(model instanceof Gpt g)) {
+                        throw new IllegalArgumentException("--export-hf writes GPT-2 folders only; the model is a "
+                                + model.config().family());
+                    }
+                    HfGpt2.export(g, exportHf, tok.eotToken());
                     System.out.println("exported Hugging Face GPT-2 folder " + exportHf);
                 }
             }
