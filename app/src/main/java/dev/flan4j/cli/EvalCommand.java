@@ -51,7 +51,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PromptFormat fmt = TuneCommand.parseFormat(format);
-        Tokenizer tok = modelOptions.tokenizer();
+        Tokenizer tok = modelOptions.tokenizer(spec.commandLine().getErr());
         Collection c = Common.collection(collection);
         List<Dataset> datasets = c.datasetsIn(clusters);
         if (out != null) AtomicFiles.createDirectories(out);   // fail before scoring, not after

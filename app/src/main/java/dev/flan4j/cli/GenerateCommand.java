@@ -30,7 +30,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
-        Tokenizer tok = modelOptions.tokenizer();
+        Tokenizer tok = modelOptions.tokenizer(spec.commandLine().getErr());
         try (Backend be = backend.create(); CausalLm m = modelOptions.load(be, tok); Greedy g = new Greedy(m, tok::decode)) {
             int[] p = new PromptEncoder(tok, continuation).prompt(prompt);
             int n = clampMaxTokens(maxTokens, p.length, m.config().blockSize());

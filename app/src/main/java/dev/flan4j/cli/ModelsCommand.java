@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flan4j models}: the pretrained models shipped with the built-in data, and held-out loss of any model. */
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -46,11 +48,14 @@ public final class ModelsCommand implements Callable<Integer> {
         @Mixin BackendOption backend;
 
         @Option(names = "--model", paramLabel = "DIR|NAME", required = true,
-                description = "Checkpoint, run folder, Hugging Face GPT-2 folder or shipped model name.")
+                description = "Checkpoint or run folder, Hugging Face folder (GPT-2, Llama, SmolLM2, Qwen2) or shipped model name.")
         Path model;
 
-        @Option(names = "--tokenizer", paramLabel = "NAME", description = "Tokenizer (default: ${DEFAULT-VALUE}).")
-        String tokenizer = "mini-bpe";
+        @Option(names = "--tokenizer", paramLabel = "NAME",
+                description = "Tokenizer (default: mini-bpe, or the model folder's tokenizer.json when it holds one).")
+        String tokenizer;
+
+        @Spec CommandSpec spec;
 
         @Option(names = "--corpus", paramLabel = "PATH", description = "corpus.jsonl(.gz) (default: the built-in corpus).")
         Path corpus;
@@ -66,7 +71,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Tokenizer tok = Tokenizers.byName(tokenizer);
+            Tokenizer tok = ModelLoader.tokenizer(tokenizer, model, spec.commandLine().getErr());
             Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
             try (Backend be = backend.create(); CausalLm m = ModelLoader.load(model, be)) {
                 ModelLoader.requireMatch(m, tok);
