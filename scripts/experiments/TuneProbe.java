@@ -39,7 +39,7 @@ public class TuneProbe {
         }
         List<Dataset> sent = coll.datasetsIn(List.of("sentiment"));
         try (Backend be = new CpuBackend()) {
-            Gpt model = Checkpoint.load(ckpt, be).model();
+            CausalLm model = Checkpoint.load(ckpt, be).model();
             score("base", model, tok, sent, space);
             Mixture mix = new Mixture(tune, PromptFormat.FLAN, new Mixture.Config(30000, cap, 1.0));
             System.out.println("rates " + mix.rates());
@@ -72,7 +72,7 @@ public class TuneProbe {
         }
     }
 
-    static void score(String what, Gpt model, Tokenizer tok, List<Dataset> ds, boolean space) {
+    static void score(String what, CausalLm model, Tokenizer tok, List<Dataset> ds, boolean space) {
         for (Dataset d : ds) {
             List<Template> ts = PromptFormat.FLAN.templates(d).stream().filter(t -> !t.turnedAround()).toList();
             StringBuilder sb = new StringBuilder();

@@ -2,8 +2,8 @@ package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Collection;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
-import dev.flan4j.model.Gpt;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -24,9 +24,9 @@ final class Common {
      * Opens a model (see {@link ModelLoader}) and checks its weights are finite, naming the first bad tensor;
      * {@code allowNonFinite} lets them load anyway (debugging a diverged run).
      */
-    static Gpt loadModel(Path path, Backend be, boolean allowNonFinite) throws IOException {
+    static CausalLm loadModel(Path path, Backend be, boolean allowNonFinite) throws IOException {
         if (!allowNonFinite) {
-            Gpt m = ModelLoader.load(path, be);
+            CausalLm m = ModelLoader.load(path, be);
             try {
                 Checkpoint.requireFinite(m, path);   // Hugging Face folders; checkpoints are checked while loading
                 return m;

@@ -8,7 +8,7 @@ import dev.flan4j.eval.Evaluator;
 import dev.flan4j.eval.ProgressLine;
 import dev.flan4j.experiment.Table;
 import dev.flan4j.model.AtomicFiles;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,11 +51,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PromptFormat fmt = TuneCommand.parseFormat(format);
-        Tokenizer tok = modelOptions.tokenizer();
+        Tokenizer tok = modelOptions.tokenizer(spec.commandLine().getErr());
         Collection c = Common.collection(collection);
         List<Dataset> datasets = c.datasetsIn(clusters);
         if (out != null) AtomicFiles.createDirectories(out);   // fail before scoring, not after
-        try (Backend be = backend.create(); Gpt m = modelOptions.load(be, tok)) {
+        try (Backend be = backend.create(); CausalLm m = modelOptions.load(be, tok)) {
             Evaluator e = new Evaluator(m, tok, new Evaluator.Options(fmt, shots, maxExamples, maxDev, maxNewTokens, seed));
             if (!noProgress) e.onProgress(ProgressLine.to(spec.commandLine().getErr(), "eval"));
             Evaluator.Report r = e.evaluate(datasets);

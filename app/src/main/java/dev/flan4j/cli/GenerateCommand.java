@@ -2,7 +2,7 @@ package dev.flan4j.cli;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.eval.Greedy;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.PromptEncoder;
 import java.util.List;
@@ -30,8 +30,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (maxTokens <= 0) throw new IllegalArgumentException("--max-tokens must be > 0, got " + maxTokens);
-        Tokenizer tok = modelOptions.tokenizer();
-        try (Backend be = backend.create(); Gpt m = modelOptions.load(be, tok); Greedy g = new Greedy(m, tok::decode)) {
+        Tokenizer tok = modelOptions.tokenizer(spec.commandLine().getErr());
+        try (Backend be = backend.create(); CausalLm m = modelOptions.load(be, tok); Greedy g = new Greedy(m, tok::decode)) {
             int[] p = new PromptEncoder(tok, continuation).prompt(prompt);
             int n = clampMaxTokens(maxTokens, p.length, m.config().blockSize());
             if (n != maxTokens) {

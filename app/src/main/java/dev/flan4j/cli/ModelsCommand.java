@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.data.Corpus;
 import dev.flan4j.eval.HeldOutLoss;
 import dev.flan4j.experiment.Table;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.PretrainedModels;
 import dev.flan4j.tokenizer.Tokenizer;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flan4j models}: the pretrained models shipped with the built-in data, and held-out loss of any model. */
 @Command(name = "models", mixinStandardHelpOptions = true,
@@ -45,11 +48,14 @@ public final class ModelsCommand implements Callable<Integer> {
         @Mixin BackendOption backend;
 
         @Option(names = "--model", paramLabel = "DIR|NAME", required = true,
-                description = "Checkpoint, run folder, Hugging Face GPT-2 folder or shipped model name.")
+                description = "Checkpoint or run folder, Hugging Face folder (GPT-2, Llama, SmolLM2, Qwen2) or shipped model name.")
         Path model;
 
-        @Option(names = "--tokenizer", paramLabel = "NAME", description = "Tokenizer (default: ${DEFAULT-VALUE}).")
-        String tokenizer = "mini-bpe";
+        @Option(names = "--tokenizer", paramLabel = "NAME",
+                description = "Tokenizer (default: mini-bpe, or the model folder's tokenizer.json when it holds one).")
+        String tokenizer;
+
+        @Spec CommandSpec spec;
 
         @Option(names = "--corpus", paramLabel = "PATH", description = "corpus.jsonl(.gz) (default: the built-in corpus).")
         Path corpus;
@@ -65,9 +71,9 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Tokenizer tok = Tokenizers.byName(tokenizer);
+            Tokenizer tok = ModelLoader.tokenizer(tokenizer, model, spec.commandLine().getErr());
             Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
-            try (Backend be = backend.create(); Gpt m = ModelLoader.load(model, be)) {
+            try (Backend be = backend.create(); CausalLm m = ModelLoader.load(model, be)) {
                 ModelLoader.requireMatch(m, tok);
                 int T = seqLen == null ? m.config().blockSize() : seqLen;
                 HeldOutLoss.Result r = HeldOutLoss.of(m, tok, c.split(split), T, 8, maxTokens);
@@ -135,7 +141,12 @@ public final class ModelsCommand implements Callable<Integer> {
                 long tokensPerStep = 0;
                 for (Path c : ckpts) {
                     var loaded = dev.flan4j.model.Checkpoint.load(c, be);
-                    Gpt m = loaded.model();
+                    if (!(loaded.model() instanceof Gpt m)) {
+                        loaded.model().close();
+                        if (fin != null) fin.close();
+                        throw new IllegalArgumentException("--run " + run + ": " + c + " holds a "
+                                + loaded.model().config().family() + " model; shipped models are GPT-2");
+                    }
                     ModelLoader.requireMatch(m, tok);
                     int step = ((Number) loaded.state().get("step")).intValue();
                     String tc = String.valueOf(loaded.state().get("train_config"));

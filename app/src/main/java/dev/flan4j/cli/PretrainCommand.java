@@ -7,7 +7,9 @@ import dev.flan4j.model.GptConfig;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import dev.flan4j.train.TrainConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code flan4j pretrain}: plain language modelling on a corpus. */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
-        description = "Pretrain a GPT on a corpus (default: the built-in public-domain corpus). Resumes from --out.")
+        description = "Pretrain a GPT-2 from scratch (a preset) on a corpus (default: the built-in public-domain corpus). "
+                + "Resumes from --out. To instruction-tune a downloaded Llama, SmolLM2 or Qwen2 folder, use tune --from DIR.")
 public final class PretrainCommand implements Callable<Integer> {
     @Mixin BackendOption backend;
     @Mixin TrainOptions train;
@@ -35,6 +38,11 @@ public final class PretrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!GptConfig.PRESETS.containsKey(preset.toLowerCase(Locale.ROOT)) && Files.isDirectory(Path.of(preset))) {
+            throw new IllegalArgumentException("--preset " + preset + " is a folder; pretrain builds a GPT-2 from a preset ("
+                    + GptConfig.PRESETS.keySet() + ") from scratch. To instruction-tune the model in that folder, use"
+                    + " flan4j tune --from " + preset);
+        }
         Tokenizer tok = Tokenizers.byName(tokenizer);
         TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).build());
         GptConfig model = GptConfig.preset(preset).withVocabSize(tok.vocabSize());

@@ -8,15 +8,18 @@ import dev.flan4j.data.PromptFormat;
 import dev.flan4j.data.Splits;
 import dev.flan4j.data.io.InstanceReader;
 import dev.flan4j.experiment.Stages;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.hf.HfGpt2;
+import dev.flan4j.model.hf.HfLlama;
+import dev.flan4j.model.llama.Llama;
 import dev.flan4j.tokenizer.Tokenizer;
-import dev.flan4j.tokenizer.Tokenizers;
 import dev.flan4j.train.DataSource;
 import dev.flan4j.train.InstanceSource;
 import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.Schedule;
 import dev.flan4j.train.TrainConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,22 +28,27 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flan4j tune}: instruction tuning on a FLAN mixture or on user data. */
 @Command(name = "tune", mixinStandardHelpOptions = true,
         description = "Instruction-tune a model on a FLAN mixture of the collection's clusters (leave-cluster-out), "
                 + "or on your own data (Flan Collection, Flan 2021, P3, Super-NaturalInstructions). Resumes from --out.")
 public final class TuneCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
     @Mixin BackendOption backend;
     @Mixin TrainOptions train;
 
     @Option(names = "--from", paramLabel = "DIR", required = true,
-            description = "Base model: flan4j checkpoint or run folder, or a Hugging Face GPT-2 folder.")
+            description = "Base model: flan4j checkpoint or run folder, a Hugging Face folder (GPT-2, Llama, SmolLM2, "
+                    + "Qwen2) or a shipped model name.")
     Path from;
 
-    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe (default), gpt2, or a tokenizer folder.")
-    String tokenizer = "mini-bpe";
+    @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe, gpt2, or a tokenizer folder. "
+            + "Default: mini-bpe, or the --from folder's tokenizer.json when it holds one (copied into --out).")
+    String tokenizer;
 
     @Option(names = "--held-out", paramLabel = "CLUSTER", split = ",",
             description = "Clusters held out (FLAN's extra exclusions apply). Default: nli.")
@@ -72,7 +80,8 @@ public final class TuneCommand implements Callable<Integer> {
             description = "Train on the turned-around templates too (default: yes, as FLAN).")
     boolean turnedAround;
 
-    @Option(names = "--export-hf", paramLabel = "DIR", description = "Also export the tuned model in Hugging Face GPT-2 layout.")
+    @Option(names = "--export-hf", paramLabel = "DIR",
+            description = "Also export the tuned model as a Hugging Face folder (GPT-2 or Llama/Qwen2 layout, as the base).")
     Path exportHf;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Run folder: checkpoints and metrics.")
@@ -86,10 +95,12 @@ public final class TuneCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--loss-on must be targets or all, got '" + lossOn + "'");
         };
         PromptFormat fmt = parseFormat(format);
-        Tokenizer tok = Tokenizers.byName(tokenizer);
+        Tokenizer tok = ModelLoader.tokenizer(tokenizer, from, spec.commandLine().getErr());
+        Path tokFolder = tokenizer == null ? ModelLoader.tokenizerFolder(from).orElse(null) : folderOf(Path.of(tokenizer));
         TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).lr(1e-3, 20, Schedule.Kind.CONSTANT).build());
-        try (Backend be = backend.create(); Gpt base = ModelLoader.load(from, be)) {
+        try (Backend be = backend.create(); CausalLm base = ModelLoader.load(from, be)) {
             ModelLoader.requireMatch(base, tok);
+            ModelLoader.copyTokenizer(tok, tokFolder, out);   // so that eval --model OUT finds it
             Supplier<DataSource> src;
             if (data != null) {
                 List<Instance> rows = InstanceReader.forFormat(dataFormat).read(data);
@@ -106,15 +117,34 @@ public final class TuneCommand implements Callable<Integer> {
                 src = () -> Stages.mixtureSource(tok, split.tune(), fmt, mix, targetsOnly, cfg.seed());
             }
             Stages.Stage s = Stages.tune(base, src, tok.eotToken(), cfg, out, !train.noProgress);
-            try (Gpt model = s.model()) {
+            try (CausalLm model = s.model()) {
                 System.out.println(s.reused() ? "already finished at step " + cfg.steps() + ": " + out : s.result().summary());
-                if (exportHf != null) {
-                    HfGpt2.export(model, exportHf, tok.eotToken());
-                    System.out.println("exported Hugging Face GPT-2 folder " + exportHf);
-                }
+                if (exportHf != null) export(model, tok, tokFolder);
             }
             return 0;
         }
+    }
+
+    /** Writes the tuned model to --export-hf in its family's Hugging Face layout, with the tokenizer files. */
+    private void export(CausalLm model, Tokenizer tok, Path tokFolder) throws java.io.IOException {
+        String layout;
+        if (model instanceof Gpt g) {
+            HfGpt2.export(g, exportHf, tok.eotToken());
+            layout = "GPT-2";
+        } else if (model instanceof Llama l) {
+            HfLlama.export(l, exportHf, ModelLoader.bosTokenId(tokFolder, l.config().vocabSize()), tok.eotToken());
+            layout = l.config().modelType();
+        } else {
+            throw new IllegalArgumentException("--export-hf: no Hugging Face layout for a " + model.config().family() + " model");
+        }
+        ModelLoader.copyTokenizer(tok, tokFolder, exportHf);
+        System.out.println("exported Hugging Face " + layout + " folder " + exportHf);
+    }
+
+    /** The folder of a tokenizer given as a path (the folder itself, or a tokenizer.json's), or null for a name. */
+    private static Path folderOf(Path p) {
+        if (Files.isDirectory(p)) return p;
+        return Files.isRegularFile(p) ? p.toAbsolutePath().getParent() : null;
     }
 
     static PromptFormat parseFormat(String s) {

@@ -16,8 +16,8 @@ import dev.flan4j.experiment.repro.Charts;
 import dev.flan4j.experiment.repro.Lab;
 import dev.flan4j.experiment.repro.Scores;
 import dev.flan4j.model.AtomicFiles;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
-import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.TrainConfig;
@@ -42,7 +42,7 @@ public final class Demo {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Where the base model comes from: a loaded model and its name, or null to pretrain one from scratch. */
-    public record Base(Gpt model, String name) {}
+    public record Base(CausalLm model, String name) {}
 
     /**
      * One dataset's (or, with dataset "[cluster]", one cluster's pooled) scores, all 0-100. {@code majority} is the
@@ -191,7 +191,7 @@ public final class Demo {
 
     private static double since(long t) { return (System.nanoTime() - t) / 1e9; }
 
-    private static void requireFits(Gpt m, Tokenizer tok, Recipe c) {
+    private static void requireFits(CausalLm m, Tokenizer tok, Recipe c) {
         if (m.config().vocabSize() != tok.vocabSize()) {
             throw new IllegalArgumentException("the base model has a vocabulary of " + m.config().vocabSize()
                     + " tokens but tokenizer '" + tok.name() + "' has " + tok.vocabSize());
@@ -341,7 +341,7 @@ public final class Demo {
      * Accuracy at step 0 (the base with instructions) and at each kept tuning checkpoint, on the first
      * {@code curveExamples} test examples of each scored dataset with its first template.
      */
-    static List<CurvePoint> curve(Gpt base, Gpt tuned, Tokenizer tok, List<Dataset> scored, List<String> tuneClusters,
+    static List<CurvePoint> curve(CausalLm base, CausalLm tuned, Tokenizer tok, List<Dataset> scored, List<String> tuneClusters,
                                   TrainConfig tuneCfg, Path tuneDir, Recipe c) throws IOException {
         List<Dataset> sub = scored.stream().filter(d -> d.task() == TaskType.CLASSIFICATION)
                 .map(d -> Lab.limitTemplates(d, 1)).toList();
@@ -355,7 +355,7 @@ public final class Demo {
             }
             Path ckpt = tuneDir.resolve("checkpoints").resolve(String.format("step-%08d", step));
             if (!Files.isDirectory(ckpt)) continue;
-            try (Gpt m = Checkpoint.load(ckpt, base.backend()).model()) {
+            try (CausalLm m = Checkpoint.load(ckpt, base.backend()).model()) {
                 points.add(point(step, new Evaluator(m, tok, opt).evaluate(sub), tuneClusters));
             }
         }

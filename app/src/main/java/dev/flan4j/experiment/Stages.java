@@ -5,9 +5,11 @@ import dev.flan4j.data.Corpus;
 import dev.flan4j.data.Dataset;
 import dev.flan4j.data.Mixture;
 import dev.flan4j.data.PromptFormat;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.ModelConfig;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.CorpusSource;
 import dev.flan4j.train.DataSource;
@@ -36,12 +38,12 @@ public final class Stages {
     private Stages() {}
 
     /** The outcome of a stage: the model and how it was obtained. */
-    public record Stage(Gpt model, Trainer.Result result, boolean reused) {}
+    public record Stage(CausalLm model, Trainer.Result result, boolean reused) {}
 
-    /** Pretrains (or reuses) a base model in {@code runDir}. */
+    /** Pretrains (or reuses) a base model in {@code runDir}: a GPT-2 of {@code cfg} from scratch. */
     public static Stage pretrain(Backend be, GptConfig cfg, Tokenizer tok, Corpus corpus, TrainConfig train, Path runDir,
                                  boolean progress) throws IOException {
-        Optional<Gpt> done = finished(be, cfg, train, runDir);
+        Optional<CausalLm> done = finished(be, cfg, train, runDir);
         if (done.isPresent()) return new Stage(done.get(), null, true);
         Gpt model = Gpt.initialized(cfg, be, train.seed());
         CorpusSource src = new CorpusSource(corpus.split("train"), tok, train.seqLen(), train.seed());
@@ -52,7 +54,7 @@ public final class Stages {
     }
 
     /** Instruction-tunes a copy of {@code base} on the datasets' mixture (or reuses a finished run). */
-    public static Stage tune(Gpt base, Tokenizer tok, List<Dataset> datasets, PromptFormat format, Mixture.Config mix,
+    public static Stage tune(CausalLm base, Tokenizer tok, List<Dataset> datasets, PromptFormat format, Mixture.Config mix,
                              boolean lossOnTargetsOnly, TrainConfig train, Path runDir, boolean progress) throws IOException {
         return tune(base, () -> mixtureSource(tok, datasets, format, mix, lossOnTargetsOnly, train.seed()),
                 tok.eotToken(), train, runDir, progress);
@@ -62,12 +64,12 @@ public final class Stages {
      * Instruction-tunes a copy of {@code base} on the sequences of {@code data} (made only when training starts),
      * packed with {@code padToken}; a finished run in {@code runDir} is reused, an interrupted one resumed.
      */
-    public static Stage tune(Gpt base, Supplier<DataSource> data, int padToken, TrainConfig train, Path runDir,
+    public static Stage tune(CausalLm base, Supplier<DataSource> data, int padToken, TrainConfig train, Path runDir,
                              boolean progress) throws IOException {
         Backend be = base.backend();
-        Optional<Gpt> done = finished(be, base.config(), train, runDir);
+        Optional<CausalLm> done = finished(be, base.config(), train, runDir);
         if (done.isPresent()) return new Stage(done.get(), null, true);
-        Gpt model = new Gpt(base.config(), be);
+        CausalLm model = base.config().newModel(be);
         model.loadParameters(be.toArray(base.parameterData()));
         Trainer t = new Trainer(train, runDir);
         t.progress(progress ? new ProgressBarProgress() : TrainProgress.NONE);
@@ -87,10 +89,10 @@ public final class Stages {
     }
 
     /** The model of a run folder whose last checkpoint is the final step, if there is one. */
-    private static Optional<Gpt> finished(Backend be, GptConfig cfg, TrainConfig train, Path runDir) throws IOException {
+    private static Optional<CausalLm> finished(Backend be, ModelConfig cfg, TrainConfig train, Path runDir) throws IOException {
         Path last = runDir.resolve("checkpoints").resolve(String.format("step-%08d", train.steps()));
         if (!Files.isDirectory(last)) return Optional.empty();
-        Gpt m = Checkpoint.load(last, be).model();
+        CausalLm m = Checkpoint.load(last, be).model();
         if (!m.config().equals(cfg)) {
             m.close();
             throw new IllegalStateException(runDir + " holds a model " + m.config() + ", this run needs " + cfg

@@ -12,7 +12,7 @@ import dev.flan4j.eval.metrics.Bleu;
 import dev.flan4j.eval.metrics.ExactMatch;
 import dev.flan4j.eval.metrics.Rouge;
 import dev.flan4j.eval.metrics.TokenF1;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.PromptFit;
@@ -90,7 +90,7 @@ public final class Evaluator {
         }
     }
 
-    private final Gpt model;
+    private final CausalLm model;
     private final Tokenizer tok;
     private final Options opt;
     private final PromptEncoder enc;
@@ -103,7 +103,7 @@ public final class Evaluator {
     private Truncation truncation = new Truncation();
     private Map<String, int[]> exemplarsKept = new LinkedHashMap<>();
 
-    public Evaluator(Gpt model, Tokenizer tokenizer, Options options) {
+    public Evaluator(CausalLm model, Tokenizer tokenizer, Options options) {
         this.model = model;
         this.tok = tokenizer;
         this.opt = options;

@@ -1,8 +1,9 @@
 package dev.flan4j.eval;
 
 import dev.flan4j.backend.Backend;
-import dev.flan4j.model.Gpt;
-import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.LayerKvCache;
+import dev.flan4j.model.ModelConfig;
 import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -38,13 +39,13 @@ public final class Greedy implements AutoCloseable {
     /** No EOS token: pass as {@code eosId} to stop only on stop strings and length. */
     public static final int NO_EOS = -1;
 
-    private final Gpt model;
+    private final CausalLm model;
     private final Backend be;
     private final TokenDecoder decoder;
-    private final Gpt.KvCache cache;
+    private final LayerKvCache cache;
 
     /** A generator for {@code model} that decodes text with {@code decoder} (allocates one KV cache). */
-    public Greedy(Gpt model, TokenDecoder decoder) {
+    public Greedy(CausalLm model, TokenDecoder decoder) {
         if (model == null) throw new IllegalArgumentException("model is null");
         if (decoder == null) throw new IllegalArgumentException("decoder is null");
         this.model = model;
@@ -62,7 +63,7 @@ public final class Greedy implements AutoCloseable {
      * @param stops        stop strings (non-empty strings; the list may be empty)
      */
     public Result generate(int[] prompt, int maxNewTokens, int eosId, List<String> stops) {
-        GptConfig c = model.config();
+        ModelConfig c = model.config();
         int T = c.blockSize(), V = c.vocabSize();
         if (prompt == null || prompt.length == 0) {
             throw new IllegalArgumentException("prompt must hold at least one token, got " + (prompt == null ? "null" : "an empty array"));

@@ -2,7 +2,7 @@ package dev.flan4j.eval;
 
 import dev.flan4j.data.Corpus;
 import dev.flan4j.model.Batch;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class HeldOutLoss {
      *
      * @param maxTokens stop after this many tokens of text (0 = all); the cut is at a window boundary
      */
-    public static Result of(Gpt model, Tokenizer tok, List<Corpus.Document> docs, int T, int rows, long maxTokens) {
+    public static Result of(CausalLm model, Tokenizer tok, List<Corpus.Document> docs, int T, int rows, long maxTokens) {
         if (docs.isEmpty()) throw new IllegalArgumentException("no held-out documents to score");
         if (T < 2 || T > model.config().blockSize()) {
             throw new IllegalArgumentException("window length T=" + T + " must be in [2, " + model.config().blockSize() + "]");

@@ -3,8 +3,9 @@ package dev.flan4j.eval;
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
-import dev.flan4j.model.Gpt;
-import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.LayerKvCache;
+import dev.flan4j.model.ModelConfig;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import java.util.List;
  * the caller passes both lengths.
  *
  * <p>How it runs: per example the prompt is decoded once into a KV cache; each option is then scored by rewinding
- * the cache to the end of the prompt ({@link Gpt.KvCache#truncate}) and decoding the option's tokens but its last
+ * the cache to the end of the prompt ({@link LayerKvCache#truncate}) and decoding the option's tokens but its last
  * (the last token is only a target). Log-likelihoods come from the backend's cross-entropy, so only a few floats per
  * option leave the device. One cache serves all examples.
  *
@@ -107,18 +108,18 @@ public final class RankScorer implements AutoCloseable {
     /** acc, acc_norm (per character) and acc_bytes (per byte) over the labeled examples of a list of results. */
     public record Accuracy(int count, double acc, double accNorm, double accBytes) {}
 
-    private final Gpt model;
+    private final CausalLm model;
     private final Backend be;
-    private final Gpt.KvCache cache;
+    private final LayerKvCache cache;
     private final Tensor promptLogits;   // [1, Vp]: the prompt's last logits, predicting each option's first token
     private final Tensor losses;         // [T]: per-token -log p
 
     /** A scorer for {@code model} (allocates one KV cache). */
-    public RankScorer(Gpt model) {
+    public RankScorer(CausalLm model) {
         if (model == null) throw new IllegalArgumentException("model is null");
         this.model = model;
         this.be = model.backend();
-        GptConfig c = model.config();
+        ModelConfig c = model.config();
         this.cache = model.newCache();
         this.promptLogits = be.zeros(1, c.paddedVocabSize());
         this.losses = be.zeros(c.blockSize());
@@ -133,7 +134,7 @@ public final class RankScorer implements AutoCloseable {
 
     /** Scores one example. */
     public Result score(Example e) {
-        GptConfig c = model.config();
+        ModelConfig c = model.config();
         int T = c.blockSize(), V = c.vocabSize(), Vp = c.paddedVocabSize();
         int maxLen = 0;
         for (int[] o : e.options()) maxLen = Math.max(maxLen, o.length);

@@ -15,16 +15,11 @@ import java.util.SplittableRandom;
  * Parameters live in one allocation and gradients in another, both sliced into named views
  * ({@code wte}, {@code h.0.attn.c_attn.weight}, ...; the names checkpoints use) and, once, into typed {@link Weights}
  * that the passes read. Linear weights are stored [out, in]. One {@link #block} function serves training forward
- * and KV-cache decoding.
+ * and KV-cache decoding. One of the {@link CausalLm} families.
  *
  * <p>Not thread-safe: one model, one caller.
  */
-public final class Gpt implements AutoCloseable {
-    /** A named parameter: its shape and whether AdamW decays it (2-D weights yes; biases, norms no). */
-    public record Param(String name, int[] shape, boolean decay, long offset) {
-        public long size() { return dev.flan4j.tensor.Shapes.size(shape); }
-    }
-
+public final class Gpt implements CausalLm {
     /** One transformer block's tensors (parameters, or their gradients): views into the flat allocation. */
     public record Block(Tensor ln1W, Tensor ln1B, Tensor qkvW, Tensor qkvB, Tensor attnProjW, Tensor attnProjB,
                         Tensor ln2W, Tensor ln2B, Tensor fcW, Tensor fcB, Tensor fcProjW, Tensor fcProjB) {}
@@ -130,22 +125,22 @@ public final class Gpt implements AutoCloseable {
         return Collections.unmodifiableList(list);
     }
 
-    public GptConfig config() { return config; }
-    public Backend backend() { return backend; }
-    public List<Param> parameters() { return params; }
-    public long numParameters() { return numParams; }
+    @Override public GptConfig config() { return config; }
+    @Override public Backend backend() { return backend; }
+    @Override public List<Param> parameters() { return params; }
+    @Override public long numParameters() { return numParams; }
     /** All parameters, one flat tensor [numParameters]. */
-    public Tensor parameterData() { return paramData; }
+    @Override public Tensor parameterData() { return paramData; }
     /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
-    public Tensor gradientData() { return gradData; }
+    @Override public Tensor gradientData() { return gradData; }
     /** The typed views of all parameters. */
     public Weights weights() { return pw; }
     /** The typed views of all gradients, laid out like {@link #weights()}. */
     public Weights gradients() { return gw; }
     /** The view of a named parameter. */
-    public Tensor param(String name) { return lookup(p, name); }
+    @Override public Tensor param(String name) { return lookup(p, name); }
     /** The view of a named parameter's gradient. */
-    public Tensor grad(String name) { return lookup(g, name); }
+    @Override public Tensor grad(String name) { return lookup(g, name); }
 
     private static Tensor lookup(Map<String, Tensor> m, String name) {
         Tensor t = m.get(name);
@@ -154,6 +149,7 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
+    @Override
     public void loadParameters(float[] all) {
         if (all.length != numParams) {
             throw new IllegalArgumentException("expected " + numParams + " parameters, got " + all.length);
@@ -164,6 +160,7 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** Sets all gradients to zero. */
+    @Override
     public void zeroGrad() { backend.fill(gradData, 0f); }
 
     /**
@@ -171,6 +168,7 @@ public final class Gpt implements AutoCloseable {
      *
      * @return the mean loss over non-ignored targets (0 when there are none)
      */
+    @Override
     public double forward(Batch batch) {
         return forward(batch, 0f, Reduction.MEAN);
     }
@@ -182,6 +180,7 @@ public final class Gpt implements AutoCloseable {
      *
      * @return the mean loss over this batch's non-ignored targets
      */
+    @Override
     public double forwardBackward(Batch batch, float gradScale) {
         if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
         double loss = forward(batch, gradScale, Reduction.MEAN);
@@ -190,9 +189,11 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
+    @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
 
     /** Logits [N, Vp] of the last forward pass ({@link #forward} only; a backward pass overwrites them). */
+    @Override
     public Tensor logits() { return acts.logits.view(0, lastN, config.paddedVocabSize()); }
 
     private int lastN;
@@ -420,6 +421,7 @@ public final class Gpt implements AutoCloseable {
     }
 
     /** A new, empty KV cache for this model (2 * nLayer * blockSize * nEmbd floats on the backend). */
+    @Override
     public KvCache newCache() { return new KvCache(this); }
 
     /**
@@ -429,21 +431,23 @@ public final class Gpt implements AutoCloseable {
      *
      * @return logits [n, Vp], one row per new token (the distribution of the token after it); a view of a buffer
      *     that the next {@code decode} overwrites
-     * @throws IllegalArgumentException on an empty {@code tokens}, a token id outside [0, V), or when the cache
-     *     would grow past the block size
+     * @throws IllegalArgumentException on an empty {@code tokens}, a token id outside [0, V), a cache another model
+     *     made, or when the cache would grow past the block size
      */
-    public Tensor decode(int[] tokens, KvCache cache) {
+    @Override
+    public Tensor decode(int[] tokens, LayerKvCache cache) {
         return decode(tokens, cache, false);
     }
 
     /** {@link #decode}, but computes the logits of the last new token only: [1, Vp] (saves the LM head on n-1 rows). */
-    public Tensor decodeLast(int[] tokens, KvCache cache) {
+    @Override
+    public Tensor decodeLast(int[] tokens, LayerKvCache cache) {
         return decode(tokens, cache, true);
     }
 
     private DecodeActs dacts;   // sized for the largest n decoded
 
-    private Tensor decode(int[] tokens, KvCache cache, boolean lastOnly) {
+    private Tensor decode(int[] tokens, LayerKvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
         int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
@@ -475,9 +479,8 @@ public final class Gpt implements AutoCloseable {
         return logits;
     }
 
-    private void checkDecode(int[] tokens, KvCache cache) {
-        if (cache == null) throw new IllegalArgumentException("cache is null");
-        if (cache.owner() != this) throw new IllegalArgumentException("cache was made by another model");
+    private void checkDecode(int[] tokens, LayerKvCache cache) {
+        CausalLm.requireOwnCache(this, cache);
         if (tokens == null || tokens.length == 0) {
             throw new IllegalArgumentException("tokens must hold at least one token, got "
                     + (tokens == null ? "null" : "an empty array"));

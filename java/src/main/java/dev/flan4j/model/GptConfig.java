@@ -15,7 +15,9 @@ import java.util.Map;
  * @param nHead     attention heads NH; nEmbd must be a multiple of it
  * @param nEmbd     channels C
  */
-public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd) {
+public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int nEmbd) implements ModelConfig {
+    /** The family name of GPT-2 models. */
+    public static final String FAMILY = "gpt2";
 
     public GptConfig {
         require(vocabSize > 0, "vocabSize", vocabSize, "> 0");
@@ -32,8 +34,16 @@ public record GptConfig(int vocabSize, int blockSize, int nLayer, int nHead, int
         if (!ok) throw new IllegalArgumentException("GptConfig." + name + " must be " + rule + ", got " + value);
     }
 
+    @Override
+    public String family() { return FAMILY; }
+
     /** Vocabulary rounded up to a multiple of 64 (Vp). */
+    @Override
     public int paddedVocabSize() { return (vocabSize + 63) / 64 * 64; }
+
+    /** A GPT-2 of this config with zero parameters. */
+    @Override
+    public Gpt newModel(dev.flan4j.backend.Backend backend) { return new Gpt(this, backend); }
 
     /** Head dimension HD = C / NH. */
     public int headDim() { return nEmbd / nHead; }

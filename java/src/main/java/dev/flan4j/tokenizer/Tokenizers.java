@@ -1,5 +1,6 @@
 package dev.flan4j.tokenizer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingType;
 
@@ -10,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Finds tokenizers by name: {@code gpt2}, {@code mini-bpe} (shipped with mini-FLAN), or a tokenizer folder path. */
+/**
+ * Finds tokenizers by name: {@code gpt2}, {@code mini-bpe} (shipped with mini-FLAN), or a tokenizer folder path (a
+ * flan4j BPE folder, or a Hugging Face model folder's {@code tokenizer.json}).
+ */
 public final class Tokenizers {
     /** Classpath folder of the shipped mini-BPE vocabulary. */
     public static final String MINI_BPE_ROOT = "mini-flan/tokenizer/";
@@ -53,7 +57,8 @@ public final class Tokenizers {
 
     /**
      * {@code gpt2} (alias {@code r50k_base}), {@code mini-bpe}, or the path of a tokenizer folder / its
-     * {@code tokenizer.json} written by {@link BpeVocabulary#write(Path)}.
+     * {@code tokenizer.json}: one written by {@link BpeVocabulary#write(Path)}, or a Hugging Face {@code tokenizer.json}
+     * (it has a {@code model} object), opened as {@link HfTokenizer#load} does with the folder's end-of-text id.
      */
     public static Tokenizer byName(String nameOrPath) {
         switch (nameOrPath) {
@@ -68,10 +73,22 @@ public final class Tokenizers {
                             + "': expected gpt2, mini-bpe, or a tokenizer folder");
                 }
                 try {
+                    Path file = Files.isDirectory(p) ? p.resolve(BpeVocabulary.DESCRIPTOR) : p;
+                    if (isHuggingFace(file)) return HfTokenizer.load(file.toAbsolutePath().getParent());
                     return BpeVocabulary.read(p).toTokenizer();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+        }
+    }
+
+    /** Whether a tokenizer.json is Hugging Face's format (a {@code model} object) rather than flan4j's BPE descriptor. */
+    static boolean isHuggingFace(Path tokenizerJson) throws IOException {
+        if (!Files.isRegularFile(tokenizerJson)) return false;
+        try {
+            return new ObjectMapper().readTree(tokenizerJson.toFile()).path("model").isObject();
+        } catch (IOException e) {
+            throw new IOException(tokenizerJson + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -1,7 +1,8 @@
 package dev.flan4j.train;
 
 import dev.flan4j.backend.Backend;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.Param;
 import dev.flan4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,16 +16,16 @@ import java.util.Map;
  */
 public final class Adafactor implements Optimizer {
     private static final double EPS1 = 1e-30, CLIP = 1.0;
-    private final Gpt model;
+    private final CausalLm model;
     private final float weightDecay;
     private final Map<String, float[]> rows = new LinkedHashMap<>(), cols = new LinkedHashMap<>(), full = new LinkedHashMap<>();
     private int t;
 
-    public Adafactor(Gpt model, float weightDecay) {
+    public Adafactor(CausalLm model, float weightDecay) {
         if (!(weightDecay >= 0)) throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
         this.model = model;
         this.weightDecay = weightDecay;
-        for (Gpt.Param p : model.parameters()) {
+        for (Param p : model.parameters()) {
             if (p.shape().length == 2) {
                 rows.put(p.name(), new float[p.shape()[0]]);
                 cols.put(p.name(), new float[p.shape()[1]]);
@@ -39,7 +40,7 @@ public final class Adafactor implements Optimizer {
         t++;
         double decay = 1 - Math.pow(t, -0.8);
         Backend be = model.backend();
-        for (Gpt.Param p : model.parameters()) {
+        for (Param p : model.parameters()) {
             Tensor pt = model.param(p.name());
             float[] w = be.toArray(pt), g = be.toArray(model.grad(p.name()));
             double[] u = new double[g.length];

@@ -1,22 +1,23 @@
 package dev.flan4j.train;
 
 import dev.flan4j.backend.Backend;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.Param;
 import dev.flan4j.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * AdamW with decoupled weight decay applied to the parameters {@link Gpt.Param#decay()} marks (2-D weights), not to
+ * AdamW with decoupled weight decay applied to the parameters {@link Param#decay()} marks (2-D weights), not to
  * biases and norms. The moments live in two allocations laid out like the parameters.
  */
 public final class AdamW implements Optimizer {
-    private final Gpt model;
+    private final CausalLm model;
     private final Tensor m, v;   // [numParameters] each
     private final float beta1, beta2, eps, weightDecay;
     private int t;
 
-    public AdamW(Gpt model, float beta1, float beta2, float eps, float weightDecay) {
+    public AdamW(CausalLm model, float beta1, float beta2, float eps, float weightDecay) {
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("beta1 must be in [0, 1), got " + beta1);
         if (!(beta2 >= 0 && beta2 < 1)) throw new IllegalArgumentException("beta2 must be in [0, 1), got " + beta2);
         if (!(eps > 0)) throw new IllegalArgumentException("eps must be > 0, got " + eps);
@@ -32,7 +33,7 @@ public final class AdamW implements Optimizer {
     }
 
     /** GPT-2 style defaults: betas (0.9, 0.95), eps 1e-8, weight decay 0.1. */
-    public static AdamW defaults(Gpt model) {
+    public static AdamW defaults(CausalLm model) {
         return new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f);
     }
 
@@ -41,7 +42,7 @@ public final class AdamW implements Optimizer {
     public void step(float lr) {
         t++;
         Backend be = model.backend();
-        for (Gpt.Param p : model.parameters()) {
+        for (Param p : model.parameters()) {
             long off = p.offset(), n = p.size();
             be.adamW(model.param(p.name()), model.grad(p.name()), m.view(off, (int) n), v.view(off, (int) n), n,
                     lr, beta1, beta2, eps, p.decay() ? weightDecay : 0f, t);
@@ -82,7 +83,7 @@ public final class AdamW implements Optimizer {
      *
      * @return the norm before clipping
      */
-    public static double clipGradNorm(Gpt model, double maxNorm) {
+    public static double clipGradNorm(CausalLm model, double maxNorm) {
         Backend be = model.backend();
         double norm = Math.sqrt(be.sumOfSquares(model.gradientData()));
         if (maxNorm > 0 && norm > maxNorm) be.scale(model.gradientData(), (float) (maxNorm / (norm + 1e-6)));

@@ -1,10 +1,10 @@
 package dev.flan4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flan4j.model.Batch;
 import dev.flan4j.model.AtomicFiles;
+import dev.flan4j.model.Batch;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
-import dev.flan4j.model.Gpt;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ public final class Trainer {
      * Trains {@code model} (whose parameters are the starting point unless a checkpoint is resumed) on
      * {@code source}, packing with {@code padToken}.
      */
-    public Result train(Gpt model, DataSource source, int padToken) throws IOException {
+    public Result train(CausalLm model, DataSource source, int padToken) throws IOException {
         if (cfg.seqLen() > model.config().blockSize()) {
             throw new IllegalArgumentException("seqLen " + cfg.seqLen() + " exceeds the model's block size "
                     + model.config().blockSize());
@@ -108,7 +108,7 @@ public final class Trainer {
         }
     }
 
-    private Result trainLocked(Gpt model, DataSource source, int padToken) throws IOException {
+    private Result trainLocked(CausalLm model, DataSource source, int padToken) throws IOException {
         Packer packer = new Packer(cfg.batchRows(), cfg.seqLen(), padToken, cfg.lossNorm());
         Path metricsFile = runDir.resolve("metrics.jsonl");
         try (Optimizer opt = cfg.optimizer().equals("adafactor")
@@ -266,11 +266,11 @@ public final class Trainer {
         return progress;
     }
 
-    private int resume(Gpt model, Optimizer opt, DataSource source) throws IOException {
+    private int resume(CausalLm model, Optimizer opt, DataSource source) throws IOException {
         Optional<Path> ckpt = latestCheckpoint();
         if (ckpt.isEmpty()) return 0;
         Checkpoint.Loaded l = Checkpoint.load(ckpt.get(), model.backend());
-        try (Gpt saved = l.model()) {
+        try (CausalLm saved = l.model()) {
             if (!saved.config().equals(model.config())) {
                 throw new IllegalStateException("checkpoint " + ckpt.get() + " holds a model " + saved.config()
                         + ", this run trains " + model.config());
@@ -293,7 +293,7 @@ public final class Trainer {
         return ((Number) step).intValue();
     }
 
-    private Path save(Gpt model, Optimizer opt, long consumed, int step) throws IOException {
+    private Path save(CausalLm model, Optimizer opt, long consumed, int step) throws IOException {
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("step", step);
         st.put("consumed", consumed);

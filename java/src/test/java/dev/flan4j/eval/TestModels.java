@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.Param;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -42,7 +43,7 @@ final class TestModels {
         Gpt m = Gpt.initialized(cfg, be, seed);
         float[] all = be.toArray(m.parameterData());
         SplittableRandom r = new SplittableRandom(seed + 1);
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().equals("wte")) continue;   // keep the padded vocabulary rows zero
             for (int i = 0; i < p.size(); i++) all[(int) p.offset() + i] += (float) (r.nextGaussian() * 0.2);
         }

@@ -88,7 +88,7 @@ class CheckpointIntegrityTest {
     void nanOrInfiniteWeightsAreAnErrorNamingTheTensorUnlessAllowed() throws IOException {
         Gpt m = Gpt.initialized(cfg, be, 9);
         float[] w = be.toArray(m.parameterData());
-        Gpt.Param p = m.parameters().stream().filter(q -> q.name().equals("h.0.attn.c_attn.bias")).findFirst().orElseThrow();
+        Param p = m.parameters().stream().filter(q -> q.name().equals("h.0.attn.c_attn.bias")).findFirst().orElseThrow();
         w[(int) p.offset() + 2] = Float.NaN;
         m.loadParameters(w);
         Path dir = tmp.resolve("nan");

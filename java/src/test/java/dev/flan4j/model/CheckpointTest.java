@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flan4j.backend.CpuBackend;
+import dev.flan4j.model.llama.Llama;
+import dev.flan4j.model.llama.LlamaConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -87,6 +89,66 @@ class CheckpointTest {
         e = assertThrows(IOException.class, () -> Checkpoint.load(dir, be));
         assertTrue(e.getMessage().contains("'block_size' must be an integer"), e.getMessage());
         assertThrows(IOException.class, () -> Checkpoint.load(tmp.resolve("missing"), be));
+    }
+
+    /** GQA, q/k/v and o biases, untied head, Llama-3 rope scaling: every LlamaConfig field away from its default. */
+    private static final LlamaConfig LLAMA = new LlamaConfig("llama", 40, 8, 2, 4, 2, 16, 4, 24, 1e-5, 500000,
+            new LlamaConfig.RopeScaling("llama3", 8, 1, 4, 4), false, true, true);
+
+    @Test
+    void llamaRoundTripKeepsTheConfigAndTheLogits() throws IOException {
+        for (LlamaConfig c : new LlamaConfig[]{LLAMA, LlamaConfig.llama(40, 8, 1, 2, 2, 8, 12, true)
+                .withRopeScaling(new LlamaConfig.RopeScaling("linear", 2, 0, 0, 0))}) {
+            Path dir = tmp.resolve("llama-" + c.tieWordEmbeddings());
+            Batch b = new Batch(new int[]{3, 1, 4, 1, 5, 9}, new int[]{1, 4, 1, 5, 9, 2}, new int[]{0, 1, 2, 0, 1, 2},
+                    new int[]{0, 3, 6});
+            try (Llama m = Llama.initialized(c, be, 5)) {
+                Checkpoint.save(dir, m, Map.of(), Map.of("step", 1));
+                String json = Files.readString(dir.resolve(Checkpoint.CONFIG));
+                assertTrue(json.contains("\"architecture\" : \"flan4j-llama\""), json);
+                Checkpoint.Loaded l = Checkpoint.load(dir, be);
+                try (CausalLm back = l.model()) {
+                    assertEquals(c, back.config());
+                    assertTrue(back instanceof Llama, back.getClass().getName());
+                    assertArrayEquals(be.toArray(m.parameterData()), be.toArray(back.parameterData()), 0f);
+                    m.forward(b);
+                    back.forward(b);
+                    assertArrayEquals(be.toArray(m.logits()), be.toArray(back.logits()), 0f);
+                }
+            }
+        }
+    }
+
+    @Test
+    void llamaConfigWithABadFieldIsRejectedNamingFileFieldAndValue() throws IOException {
+        Path dir = tmp.resolve("c");
+        try (Llama m = Llama.initialized(LLAMA, be, 5)) {
+            Checkpoint.save(dir, m);
+        }
+        Path f = dir.resolve(Checkpoint.CONFIG);
+        String good = Files.readString(f);
+        String[][] cases = {
+                {"\"n_kv_head\" : 2", "\"n_kv_head\" : 3", "nKvHead must be > 0 and divide nHead=4, got 3"},
+                {"\"rope_theta\" : 500000.0", "\"rope_theta\" : \"big\"", "field 'rope_theta' must be a finite number, got big"},
+                {"\"qkv_bias\" : true", "\"qkv_bias\" : 1", "field 'qkv_bias' must be true or false, got 1"},
+                {"\"model_type\" : \"llama\"", "\"model_type\" : \"mistral\"", "field 'model_type' must be one of [llama, qwen2], got mistral"},
+                {"\"factor\" : 8.0", "\"factor\" : -8.0", "rope_scaling': RopeScaling.factor must be > 0, got -8.0"},
+                {"\"original_max_positions\" : 4", "\"original_max_positions\" : 4.5",
+                        "field 'rope_scaling.original_max_positions' must be an integer, got 4.5"},
+                {"\"architecture\" : \"flan4j-llama\"", "\"architecture\" : \"flan4j-mistral\"",
+                        "architecture is flan4j-mistral, expected flan4j-gpt2 or flan4j-llama"},
+        };
+        for (String[] c : cases) {
+            assertTrue(good.contains(c[0]), c[0] + " in " + good);
+            Files.writeString(f, good.replace(c[0], c[1]));
+            IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir, be), c[1]);
+            assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains(c[2]), e.getMessage());
+        }
+        Files.writeString(f, good.replaceAll("\"rope_scaling\" : \\{[^}]*},?", ""));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir, be));
+        assertTrue(e.getMessage().contains("field 'rope_scaling' is missing"), e.getMessage());
+        Files.writeString(f, good);
+        Checkpoint.load(dir, be).model().close();
     }
 
     @Test

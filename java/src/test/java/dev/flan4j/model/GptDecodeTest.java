@@ -20,7 +20,7 @@ class GptDecodeTest {
         Gpt m = Gpt.initialized(cfg, be, seed);
         float[] all = be.toArray(m.parameterData());
         SplittableRandom r = new SplittableRandom(seed + 1);
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().equals("wte")) continue;   // keep the padded vocabulary rows zero
             for (int i = 0; i < p.size(); i++) all[(int) p.offset() + i] += (float) (r.nextGaussian() * 0.2);
         }

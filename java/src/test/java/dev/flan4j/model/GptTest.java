@@ -32,7 +32,7 @@ class GptTest {
         Gpt m = new Gpt(cfg, be);
         SplittableRandom r = new SplittableRandom(1);
         float[] params = GradCheck.random(r, (int) m.numParameters(), 0.3);
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().contains("ln_") && p.name().endsWith("weight")) {
                 for (int i = 0; i < p.size(); i++) params[(int) p.offset() + i] += 1f;
             }
@@ -43,7 +43,7 @@ class GptTest {
         m.zeroGrad();
         m.forwardBackward(b, 1f);
         float[] grad = be.toArray(m.gradientData());
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().startsWith("wte") || p.name().startsWith("wpe")) continue;   // checked below on used rows
             float[] sub = java.util.Arrays.copyOfRange(params, (int) p.offset(), (int) (p.offset() + p.size()));
             float[] gsub = java.util.Arrays.copyOfRange(grad, (int) p.offset(), (int) (p.offset() + p.size()));
@@ -56,7 +56,7 @@ class GptTest {
         }
         // Embeddings: every coordinate of the rows this batch touches (wte also feeds the tied LM head).
         for (String name : new String[]{"wte", "wpe"}) {
-            Gpt.Param p = m.parameters().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
+            Param p = m.parameters().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
             int rows = name.equals("wte") ? 12 : 8, C = cfg.nEmbd();
             float[] sub = java.util.Arrays.copyOfRange(params, (int) p.offset(), (int) p.offset() + rows * C);
             float[] gsub = java.util.Arrays.copyOfRange(grad, (int) p.offset(), (int) p.offset() + rows * C);

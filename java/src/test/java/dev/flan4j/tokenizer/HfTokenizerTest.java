@@ -83,4 +83,24 @@ class HfTokenizerTest {
         e = assertThrows(IOException.class, () -> HfTokenizer.open(wp.resolve(HfTokenizer.FILE), 0));
         assertTrue(e.getMessage().contains("model.type is \"WordPiece\""), e.getMessage());
     }
+
+    @Test
+    void tokenizersByNameOpensAHuggingFaceFolderOrItsTokenizerJson() throws Exception {
+        Path dir = folder("{\"eos_token_id\": 2}");
+        JsonNode expected = JSON.readTree(fixture().resolve("expected.json").toFile());
+        for (Path p : new Path[]{dir, dir.resolve(HfTokenizer.FILE)}) {
+            Tokenizer t = Tokenizers.byName(p.toString());
+            assertTrue(t instanceof HfTokenizer, p + ": " + t);
+            assertEquals(400, t.vocabSize());
+            assertEquals(2, t.eotToken());
+            JsonNode c = expected.get("cases").get(0);
+            assertEquals(c.get("ids").size(), t.encode(c.get("text").asText()).length, p.toString());
+            ((HfTokenizer) t).close();
+        }
+        if (!Tokenizers.miniBpeAvailable()) return;
+        // A flan4j BPE folder's tokenizer.json (no model object) still opens as before.
+        Path bpe = Files.createTempDirectory(tmp, "bpe");
+        Tokenizers.miniBpeVocabulary().write(bpe);
+        assertEquals(4096, Tokenizers.byName(bpe.toString()).vocabSize());
+    }
 }

@@ -9,6 +9,8 @@ import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.model.Checkpoint;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.llama.Llama;
+import dev.flan4j.model.llama.LlamaConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,6 +40,33 @@ class TrainerTest {
         Trainer.Result r = tb.train(b2, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
         assertEquals(3, r.losses().size(), "resumed run trains the remaining 3 steps");
         assertArrayEquals(be.toArray(a.parameterData()), be.toArray(b2.parameterData()), 0f);
+    }
+
+    @Test
+    void resumedLlamaRunContinuesBitIdenticallyAndRefusesAnotherArchitecture() throws Exception {
+        LlamaConfig llama = new LlamaConfig("qwen2", 24, 32, 2, 4, 2, 16, 4, 24, 1e-6, 10000,
+                new LlamaConfig.RopeScaling("linear", 2, 0, 0, 0), false, true, false);
+        TrainConfig c = cfg.toBuilder().steps(4).checkpoints(2, 5).build();
+        Llama a = Llama.initialized(llama, be, 1);
+        new Trainer(c, tmp.resolve("a")).quiet().train(a, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+
+        // The same run stopped after its step-2 checkpoint, then started again from a different init.
+        Trainer tb = new Trainer(c.toBuilder().steps(2).build(), tmp.resolve("b")).quiet();
+        tb.train(Llama.initialized(llama, be, 1), new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+        Llama b = Llama.initialized(llama, be, 99);
+        Trainer.Result r = new Trainer(c, tmp.resolve("b")).quiet().train(b, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+        assertEquals(2, r.startStep());
+        assertEquals(2, r.losses().size(), "resumed run trains the remaining 2 steps");
+        assertArrayEquals(be.toArray(a.parameterData()), be.toArray(b.parameterData()), 0f);
+
+        // A run folder of a Llama is not resumed by a GPT-2 (nor by a Llama of another shape).
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Trainer(c.toBuilder().steps(6).build(),
+                tmp.resolve("b")).quiet().train(Gpt.initialized(model, be, 1), new SyntheticSource(5, 24, -1), SyntheticSource.PAD));
+        assertTrue(e.getMessage().contains("holds a model LlamaConfig[modelType=qwen2") && e.getMessage().contains("this run trains GptConfig"),
+                e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> new Trainer(c.toBuilder().steps(6).build(), tmp.resolve("b")).quiet()
+                .train(Llama.initialized(llama.withBiases(false, false), be, 1), new SyntheticSource(5, 24, -1), SyntheticSource.PAD));
+        assertTrue(e.getMessage().contains("qkvBias=false"), e.getMessage());
     }
 
     @Test

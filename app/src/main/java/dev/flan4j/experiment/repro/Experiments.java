@@ -323,7 +323,7 @@ public final class Experiments {
             Lab.Model tuned = lab.tuned(preset, tune, PromptFormat.FLAN);
             Evaluator.Report rb = evalAll(lab, base, held, PromptFormat.GPT3_CONTINUATION, 0);
             Evaluator.Report rt = evalAll(lab, tuned, held, PromptFormat.FLAN, 0);
-            long np = base.gpt().numParameters();
+            long np = base.lm().numParameters();
             List<String> row = new ArrayList<>(List.of(preset, String.format(Locale.ROOT, "%.2fM", np / 1e6)));
             for (String c : held) {
                 row.add(n(Scores.cluster(rb, c, false)));

@@ -12,7 +12,7 @@ import dev.flan4j.eval.Evaluator;
 import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.Stages;
 import dev.flan4j.model.AtomicFiles;
-import dev.flan4j.model.Gpt;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -40,7 +40,7 @@ public final class Lab implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A model and the run folder it lives in. */
-    public record Model(String id, String preset, Path dir, Gpt gpt, List<String> tuneClusters, PromptFormat format) {
+    public record Model(String id, String preset, Path dir, CausalLm lm, List<String> tuneClusters, PromptFormat format) {
         public boolean tuned() { return format != null; }
     }
 
@@ -112,7 +112,7 @@ public final class Lab implements AutoCloseable {
         Model m = models.get(id);
         if (m != null) return m;
         long t0 = System.nanoTime();
-        Stages.Stage s = Stages.tune(base.gpt(), tok, data, format, p.mixture(), true, train, runs.resolve(id),
+        Stages.Stage s = Stages.tune(base.lm(), tok, data, format, p.mixture(), true, train, runs.resolve(id),
                 progress);
         record(id, "tune", preset, clusters, format, s, t0);
         m = new Model(id, preset, runs.resolve(id), s.model(), List.copyOf(clusters), format);
@@ -136,7 +136,7 @@ public final class Lab implements AutoCloseable {
             return JSON.readValue(file.toFile(), Evaluator.Report.class);
         }
         LOG.info("evaluating {} on {} ({} prompts, {}-shot)", m.id(), clusters, format, shots);
-        Evaluator.Report r = new Evaluator(m.gpt(), tok, opt).onProgress(progress ? dev.flan4j.eval.ProgressLine.toStderr("eval " + m.id()) : (d, t) -> {}).evaluate(data);
+        Evaluator.Report r = new Evaluator(m.lm(), tok, opt).onProgress(progress ? dev.flan4j.eval.ProgressLine.toStderr("eval " + m.id()) : (d, t) -> {}).evaluate(data);
         AtomicFiles.writeString(file, JSON.writeValueAsString(r));
         evalsRun++;
         return r;
@@ -195,7 +195,7 @@ public final class Lab implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Model m : models.values()) m.gpt().close();
+        for (Model m : models.values()) m.lm().close();
         models.clear();
     }
 }

@@ -7,6 +7,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.Param;
 import dev.flan4j.model.Safetensors;
 import dev.flan4j.tensor.Tensor;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public final class HfGpt2 {
     }
 
     /** The shape a flan4j parameter has in a Hugging Face file (V rows for wte, [in, out] for Conv1D weights). */
-    static int[] hfShape(Gpt.Param p, GptConfig c) {
+    static int[] hfShape(Param p, GptConfig c) {
         int[] s = p.shape();
         if (p.name().equals("wte")) return new int[]{c.vocabSize(), c.nEmbd()};
         if (isConv1dWeight(p.name())) return new int[]{s[1], s[0]};
@@ -238,7 +239,7 @@ public final class HfGpt2 {
         Gpt model = new Gpt(cfg, backend);
         try {
             float[] wte = null;
-            for (Gpt.Param p : model.parameters()) {
+            for (Param p : model.parameters()) {
                 String base = hfName(p.name());
                 Located loc = byName.get(base);
                 if (loc == null) {
@@ -379,7 +380,7 @@ public final class HfGpt2 {
             float[] all = model.backend().toArray(model.parameterData());
             Map<String, int[]> shapes = new LinkedHashMap<>();
             Map<String, float[]> data = new LinkedHashMap<>();
-            for (Gpt.Param p : model.parameters()) {
+            for (Param p : model.parameters()) {
                 int off = (int) p.offset();
                 int[] shape = hfShape(p, c);
                 float[] v = Arrays.copyOfRange(all, off, off + Math.toIntExact(dev.flan4j.tensor.Shapes.size(shape)));

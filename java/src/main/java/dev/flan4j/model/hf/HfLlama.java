@@ -3,6 +3,7 @@ package dev.flan4j.model.hf;
 import dev.flan4j.backend.Backend;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Gpt;
+import dev.flan4j.model.Param;
 import dev.flan4j.model.Safetensors;
 import dev.flan4j.model.llama.Llama;
 import dev.flan4j.model.llama.LlamaConfig;
@@ -49,14 +50,15 @@ public final class HfLlama {
 
     /** Whether a folder's config.json declares a Llama-family model_type (llama, qwen2). */
     public static boolean isLlamaFamily(Path dir) throws IOException {
-        return MODEL_TYPES.contains(HfFiles.readJson(dir.resolve(HfFiles.CONFIG), "Hugging Face config").get("model_type"));
+        Object type = HfFiles.readJson(dir.resolve(HfFiles.CONFIG), "Hugging Face config").get("model_type");
+        return type instanceof String t && MODEL_TYPES.contains(t);
     }
 
     /** Reads and validates a Llama / Qwen2 {@code config.json}. */
     public static LlamaConfig readConfig(Path file) throws IOException {
         Map<String, Object> m = HfFiles.readJson(file, "Hugging Face config");
         Object type = m.get("model_type");
-        if (!MODEL_TYPES.contains(type)) {
+        if (!(type instanceof String t && MODEL_TYPES.contains(t))) {
             throw new IOException(file + ": model_type is " + (type == null ? "missing" : "\"" + type + "\"")
                     + ", expected one of " + MODEL_TYPES + " (architectures=" + m.get("architectures") + ")");
         }
@@ -252,7 +254,7 @@ public final class HfLlama {
         try {
             int V = cfg.vocabSize(), C = cfg.nEmbd();
             float[] embed = null;
-            for (Gpt.Param p : model.parameters()) {
+            for (Param p : model.parameters()) {
                 Located loc = byName.get(p.name());
                 if (loc == null) {
                     String why = p.name().equals(Llama.HEAD) ? " (" + dir.resolve(HfFiles.CONFIG)
@@ -293,7 +295,7 @@ public final class HfLlama {
     /** Every tensor by its flan4j (= transformers) name; rejects unknown and duplicate names. */
     private static Map<String, Located> index(Path dir, LlamaConfig cfg) throws IOException {
         Set<String> known = new java.util.HashSet<>();
-        for (Gpt.Param p : Llama.layout(cfg)) known.add(p.name());
+        for (Param p : Llama.layout(cfg)) known.add(p.name());
         known.add(Llama.HEAD);   // tied checkpoints may still store it
         Map<String, Located> out = new LinkedHashMap<>();
         List<String> unexpected = new ArrayList<>();
@@ -360,7 +362,7 @@ public final class HfLlama {
             float[] all = model.backend().toArray(model.parameterData());
             Map<String, int[]> shapes = new LinkedHashMap<>();
             Map<String, float[]> data = new LinkedHashMap<>();
-            for (Gpt.Param p : model.parameters()) {
+            for (Param p : model.parameters()) {
                 boolean vocabRows = p.name().equals(Llama.EMBED) || p.name().equals(Llama.HEAD);
                 int[] shape = vocabRows ? new int[]{c.vocabSize(), c.nEmbd()} : p.shape();
                 int n = Math.toIntExact(dev.flan4j.tensor.Shapes.size(shape));

@@ -3,8 +3,10 @@ package dev.flan4j.model.llama;
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
+import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.LayerKvCache;
+import dev.flan4j.model.Param;
 import dev.flan4j.tensor.Shapes;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -31,9 +33,9 @@ import java.util.SplittableRandom;
  * one larger q/k/v GEMM (3*NH*HD instead of (NH + 2*KV)*HD outputs) and a KV cache of NH heads; with KV = NH nothing is
  * copied.
  *
- * <p>Not thread-safe: one model, one caller.
+ * <p>One of the {@link CausalLm} families. Not thread-safe: one model, one caller.
  */
-public final class Llama implements AutoCloseable {
+public final class Llama implements CausalLm {
     /** One block's tensors (parameters, or their gradients); biases are null where the config has none. */
     public record Block(Tensor inputNorm, Tensor qkvW, Tensor qkvB, Tensor oW, Tensor oB, Tensor postNorm,
                         Tensor gateUpW, Tensor downW) {}
@@ -49,7 +51,7 @@ public final class Llama implements AutoCloseable {
 
     private final LlamaConfig config;
     private final Backend backend;
-    private final List<Gpt.Param> params;
+    private final List<Param> params;
     private final long numParams;
     private final Tensor paramData, gradData;
     private final Map<String, Tensor> p = new LinkedHashMap<>(), g = new LinkedHashMap<>();
@@ -65,11 +67,11 @@ public final class Llama implements AutoCloseable {
         this.config = config;
         this.backend = backend;
         this.params = layout(config);
-        Gpt.Param last = params.get(params.size() - 1);
+        Param last = params.get(params.size() - 1);
         this.numParams = last.offset() + last.size();
         this.paramData = backend.zeros(Math.toIntExact(numParams));
         this.gradData = backend.zeros(Math.toIntExact(numParams));
-        for (Gpt.Param q : params) {
+        for (Param q : params) {
             p.put(q.name(), paramData.view(q.offset(), q.shape()));
             g.put(q.name(), gradData.view(q.offset(), q.shape()));
         }
@@ -101,7 +103,7 @@ public final class Llama implements AutoCloseable {
         Llama m = new Llama(config, backend);
         SplittableRandom rng = new SplittableRandom(seed);
         float[] all = new float[Math.toIntExact(m.numParams)];
-        for (Gpt.Param q : m.params) {
+        for (Param q : m.params) {
             int off = (int) q.offset(), n = (int) q.size();
             if (q.name().endsWith("norm.weight")) Arrays.fill(all, off, off + n, 1f);
             else if (q.decay()) for (int i = 0; i < n; i++) all[off + i] = (float) (rng.nextGaussian() * 0.02);
@@ -112,12 +114,12 @@ public final class Llama implements AutoCloseable {
     }
 
     /** The parameters of a config, in storage order, with their Hugging Face names. */
-    public static List<Gpt.Param> layout(LlamaConfig c) {
+    public static List<Param> layout(LlamaConfig c) {
         int C = c.nEmbd(), Vp = c.paddedVocabSize(), QD = c.qDim(), KVD = c.kvDim(), I = c.intermediateSize();
-        List<Gpt.Param> list = new ArrayList<>();
+        List<Param> list = new ArrayList<>();
         long[] off = {0};
         java.util.function.BiConsumer<String, int[]> add = (name, shape) -> {
-            list.add(new Gpt.Param(name, shape, shape.length == 2, off[0]));
+            list.add(new Param(name, shape, shape.length == 2, off[0]));
             off[0] += Shapes.size(shape);
         };
         add.accept(EMBED, new int[]{Vp, C});
@@ -162,26 +164,26 @@ public final class Llama implements AutoCloseable {
     }
 
     private long offset(String name) {
-        for (Gpt.Param q : params) if (q.name().equals(name)) return q.offset();
+        for (Param q : params) if (q.name().equals(name)) return q.offset();
         throw new IllegalStateException("no parameter " + name);
     }
 
-    public LlamaConfig config() { return config; }
-    public Backend backend() { return backend; }
-    public List<Gpt.Param> parameters() { return params; }
-    public long numParameters() { return numParams; }
+    @Override public LlamaConfig config() { return config; }
+    @Override public Backend backend() { return backend; }
+    @Override public List<Param> parameters() { return params; }
+    @Override public long numParameters() { return numParams; }
     /** All parameters, one flat tensor [numParameters]. */
-    public Tensor parameterData() { return paramData; }
+    @Override public Tensor parameterData() { return paramData; }
     /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
-    public Tensor gradientData() { return gradData; }
+    @Override public Tensor gradientData() { return gradData; }
     /** The typed views of all parameters. */
     public Weights weights() { return pw; }
     /** The typed views of all gradients. */
     public Weights gradients() { return gw; }
     /** The view of a named parameter. */
-    public Tensor param(String name) { return lookup(p, name); }
+    @Override public Tensor param(String name) { return lookup(p, name); }
     /** The view of a named parameter's gradient. */
-    public Tensor grad(String name) { return lookup(g, name); }
+    @Override public Tensor grad(String name) { return lookup(g, name); }
 
     private static Tensor lookup(Map<String, Tensor> m, String name) {
         Tensor t = m.get(name);
@@ -190,6 +192,7 @@ public final class Llama implements AutoCloseable {
     }
 
     /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
+    @Override
     public void loadParameters(float[] all) {
         if (all.length != numParams) {
             throw new IllegalArgumentException("expected " + numParams + " parameters, got " + all.length);
@@ -208,15 +211,18 @@ public final class Llama implements AutoCloseable {
     }
 
     /** Sets all gradients to zero. */
+    @Override
     public void zeroGrad() { backend.fill(gradData, 0f); }
 
     /** Forward pass; fills {@link #losses()} and {@link #logits()}. @return the mean loss over non-ignored targets */
+    @Override
     public double forward(Batch batch) { return forward(batch, 0f); }
 
     /**
      * Forward, cross-entropy and backward, accumulating into the gradients; {@code gradScale} scales d(loss)/d(logit)
      * per target (1/targetCount: the gradient of the mean loss). @return the mean loss
      */
+    @Override
     public double forwardBackward(Batch batch, float gradScale) {
         if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
         double loss = forward(batch, gradScale);
@@ -225,9 +231,11 @@ public final class Llama implements AutoCloseable {
     }
 
     /** Per-token losses [N] of the last forward pass. */
+    @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
 
     /** Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them). */
+    @Override
     public Tensor logits() { return acts.logits.view(0, lastN, config.paddedVocabSize()); }
 
     /** The residual stream after block {@code l} of the last forward pass [N, C] (the input of block l+1). */
@@ -494,20 +502,23 @@ public final class Llama implements AutoCloseable {
     }
 
     /** A new, empty KV cache (2 * nLayer * blockSize * NH * HD floats on the backend). */
+    @Override
     public KvCache newCache() { return new KvCache(this); }
 
     /**
      * Runs n new tokens of one sequence at positions {@code cache.length() ..}, appending their keys and values.
      * @return logits [n, Vp] (a view of a buffer the next decode overwrites)
      */
-    public Tensor decode(int[] tokens, KvCache cache) { return decode(tokens, cache, false); }
+    @Override
+    public Tensor decode(int[] tokens, LayerKvCache cache) { return decode(tokens, cache, false); }
 
     /** {@link #decode}, but only the last new token's logits [1, Vp]. */
-    public Tensor decodeLast(int[] tokens, KvCache cache) { return decode(tokens, cache, true); }
+    @Override
+    public Tensor decodeLast(int[] tokens, LayerKvCache cache) { return decode(tokens, cache, true); }
 
     private DecodeActs dacts;
 
-    private Tensor decode(int[] tokens, KvCache cache, boolean lastOnly) {
+    private Tensor decode(int[] tokens, LayerKvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
         int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
@@ -533,9 +544,8 @@ public final class Llama implements AutoCloseable {
         return logits;
     }
 
-    private void checkDecode(int[] tokens, KvCache cache) {
-        if (cache == null) throw new IllegalArgumentException("cache is null");
-        if (cache.owner() != this) throw new IllegalArgumentException("cache was made by another model");
+    private void checkDecode(int[] tokens, LayerKvCache cache) {
+        CausalLm.requireOwnCache(this, cache);
         if (tokens == null || tokens.length == 0) {
             throw new IllegalArgumentException("tokens must hold at least one token, got "
                     + (tokens == null ? "null" : "an empty array"));

@@ -1,5 +1,8 @@
 package dev.flan4j.model.llama;
 
+import dev.flan4j.backend.Backend;
+import dev.flan4j.model.ModelConfig;
+
 /**
  * Llama-family hyper-parameters (Llama 2/3, SmolLM2, Qwen2): pre-norm blocks with RMSNorm, rotary position embeddings
  * (Hugging Face's rotate-half layout), grouped-query attention, a SwiGLU MLP, a tied or untied LM head and optional
@@ -23,7 +26,9 @@ package dev.flan4j.model.llama;
  */
 public record LlamaConfig(String modelType, int vocabSize, int blockSize, int nLayer, int nHead, int nKvHead, int nEmbd,
                           int headDim, int intermediateSize, double rmsNormEps, double ropeTheta, RopeScaling ropeScaling,
-                          boolean tieWordEmbeddings, boolean qkvBias, boolean oBias) {
+                          boolean tieWordEmbeddings, boolean qkvBias, boolean oBias) implements ModelConfig {
+    /** The family name of Llama-architecture models (every {@link #modelType()}: llama, qwen2). */
+    public static final String FAMILY = "llama";
 
     /**
      * RoPE frequency scaling. {@code "llama3"}: Llama 3.1's smooth interpolation between {@code inv_freq / factor}
@@ -70,8 +75,16 @@ public record LlamaConfig(String modelType, int vocabSize, int blockSize, int nL
                 intermediateSize, 1e-5, 10000, null, tied, false, false);
     }
 
+    @Override
+    public String family() { return FAMILY; }
+
     /** Vocabulary rounded up to a multiple of 64 (Vp). */
+    @Override
     public int paddedVocabSize() { return (vocabSize + 63) / 64 * 64; }
+
+    /** A Llama of this config with zero parameters. */
+    @Override
+    public Llama newModel(Backend backend) { return new Llama(this, backend); }
 
     /** Width of the queries (and of the attention output): NH * HD. */
     public int qDim() { return nHead * headDim; }

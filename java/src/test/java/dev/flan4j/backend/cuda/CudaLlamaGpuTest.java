@@ -10,6 +10,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
+import dev.flan4j.model.Param;
 import dev.flan4j.model.llama.Llama;
 import dev.flan4j.model.llama.LlamaConfig;
 import dev.flan4j.tensor.Tensor;
@@ -213,7 +214,7 @@ class CudaLlamaGpuTest extends CudaVsCpuTest {
     private static Llama model(LlamaConfig cfg, Backend be) {
         Llama m = new Llama(cfg, be);
         float[] params = random(new SplittableRandom(11), (int) m.numParameters(), 0.3);
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().endsWith("norm.weight")) for (int i = 0; i < p.size(); i++) params[(int) p.offset() + i] += 1f;
         }
         m.loadParameters(params);
@@ -265,7 +266,7 @@ class CudaLlamaGpuTest extends CudaVsCpuTest {
             float[] gc = cpu.toArray(mc.gradientData()), gg = gpu.toArray(mg.gradientData());
             double worst = 0;
             String worstName = "";
-            for (Gpt.Param p : mc.parameters()) {
+            for (Param p : mc.parameters()) {
                 int o = (int) p.offset(), n = (int) p.size();
                 double e = relError(Arrays.copyOfRange(gg, o, o + n), Arrays.copyOfRange(gc, o, o + n));
                 if (!(e <= worst)) {

@@ -9,6 +9,7 @@ import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.Param;
 import dev.flan4j.model.Safetensors;
 import dev.flan4j.model.hf.HfFixtures.T;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class HfGpt2Test {
         SplittableRandom r = new SplittableRandom(seed);
         float[] all = new float[Math.toIntExact(m.numParameters())];
         for (int i = 0; i < all.length; i++) all[i] = (float) (0.2 * r.nextGaussian());
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().contains("ln_") && p.name().endsWith(".weight")) {
                 for (int i = 0; i < p.size(); i++) all[(int) p.offset() + i] += 1f;
             }

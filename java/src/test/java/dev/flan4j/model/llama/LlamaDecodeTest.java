@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.model.Batch;
+import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.Gpt;
+import dev.flan4j.model.GptConfig;
+import dev.flan4j.model.LayerKvCache;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -56,5 +60,20 @@ class LlamaDecodeTest {
     @Test
     void tiedWithoutGqa() {
         decodeMatchesForward(LlamaTest.TIED);
+    }
+
+    @Test
+    void aCacheOfAnotherModelIsRefusedNamingItsFamily() {
+        try (Llama m = LlamaTest.randomModel(LlamaTest.TIED, be, 3); CausalLm gpt = Gpt.initialized(new GptConfig(37, 8, 1, 2, 8), be, 1);
+             LayerKvCache foreign = gpt.newCache(); Llama other = LlamaTest.randomModel(LlamaTest.TIED, be, 4);
+             LayerKvCache sibling = other.newCache(); LayerKvCache own = m.newCache()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.decode(new int[]{1}, foreign));
+            assertTrue(e.getMessage().contains("another model (a gpt2 model), not by this llama model"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> m.decodeLast(new int[]{1}, sibling));
+            assertTrue(e.getMessage().contains("another model (a llama model)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> gpt.decode(new int[]{1}, own));
+            assertTrue(e.getMessage().contains("another model (a llama model), not by this gpt2 model"), e.getMessage());
+            assertEquals(0, foreign.length(), "a refused decode leaves the cache alone");
+        }
     }
 }

@@ -8,6 +8,7 @@ import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.backend.GradCheck;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
+import dev.flan4j.model.Param;
 import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -26,7 +27,7 @@ class LlamaTest {
     static Llama randomModel(LlamaConfig cfg, CpuBackend be, long seed) {
         Llama m = new Llama(cfg, be);
         float[] params = GradCheck.random(new SplittableRandom(seed), (int) m.numParameters(), 0.3);
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             if (p.name().endsWith("norm.weight")) for (int i = 0; i < p.size(); i++) params[(int) p.offset() + i] += 1f;
         }
         m.loadParameters(params);
@@ -56,7 +57,7 @@ class LlamaTest {
         int C = cfg.nEmbd();
         double worst = 0;
         String worstName = "";
-        for (Gpt.Param p : m.parameters()) {
+        for (Param p : m.parameters()) {
             // Embedding and head: the rows of the vocabulary ids the batch uses (all 37 real rows), not the padding.
             int n = p.name().equals(Llama.EMBED) || p.name().equals(Llama.HEAD) ? cfg.vocabSize() * C : (int) p.size();
             float[] sub = Arrays.copyOfRange(params, (int) p.offset(), (int) p.offset() + n);

@@ -1,0 +1,93 @@
+package dev.flan4j.model;
+
+import dev.flan4j.backend.Backend;
+import dev.flan4j.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A decoder-only language model as the trainer, the optimizers, the scorers and the command line use it: {@link Gpt}
+ * (GPT-2) and {@code Llama} (Llama, SmolLM2, Qwen2). Parameters live in one flat allocation and gradients in another,
+ * laid out as {@link #parameters()}; a forward pass takes a packed {@link Batch}; decoding runs one sequence through a
+ * {@link LayerKvCache} that the same model made.
+ *
+ * <p>Not thread-safe: one model, one caller.
+ */
+public interface CausalLm extends AutoCloseable {
+    ModelConfig config();
+
+    Backend backend();
+
+    /** The named parameters in storage order (the names checkpoints use). */
+    List<Param> parameters();
+
+    long numParameters();
+
+    /** All parameters, one flat tensor [numParameters]. */
+    Tensor parameterData();
+
+    /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
+    Tensor gradientData();
+
+    /** The view of a named parameter; an unknown name is an IllegalArgumentException. */
+    Tensor param(String name);
+
+    /** The view of a named parameter's gradient. */
+    Tensor grad(String name);
+
+    /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
+    void loadParameters(float[] all);
+
+    /** Sets all gradients to zero. */
+    void zeroGrad();
+
+    /**
+     * Forward pass; fills {@link #losses()} and {@link #logits()}.
+     *
+     * @return the mean loss over non-ignored targets (0 when there are none)
+     */
+    double forward(Batch batch);
+
+    /**
+     * Forward, cross-entropy and backward, accumulating into the gradients; {@code gradScale} scales d(loss)/d(logit)
+     * per target (1/targetCount: the gradient of the mean loss).
+     *
+     * @return the mean loss over this batch's non-ignored targets
+     */
+    double forwardBackward(Batch batch, float gradScale);
+
+    /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
+    Tensor losses();
+
+    /** Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them). */
+    Tensor logits();
+
+    /** A new, empty KV cache for this model. */
+    LayerKvCache newCache();
+
+    /**
+     * Runs n new tokens of one sequence at positions {@code cache.length() ..}, appending their keys and values to
+     * {@code cache}, which this model must have made ({@link #newCache()}).
+     *
+     * @return logits [n, Vp], one row per new token; a view of a buffer that the next decode overwrites
+     */
+    Tensor decode(int[] tokens, LayerKvCache cache);
+
+    /** {@link #decode}, but only the last new token's logits [1, Vp]. */
+    Tensor decodeLast(int[] tokens, LayerKvCache cache);
+
+    @Override
+    void close();
+
+    /**
+     * Throws unless {@code cache} was made by {@code model}: what a model's decode checks before it uses a cache.
+     */
+    static void requireOwnCache(CausalLm model, LayerKvCache cache) {
+        if (cache == null) throw new IllegalArgumentException("cache is null");
+        if (cache.owner() != model) {
+            Object o = cache.owner();
+            String other = o instanceof CausalLm m ? "a " + m.config().family() + " model" : String.valueOf(o);
+            throw new IllegalArgumentException("cache was made by another model (" + other + "), not by this "
+                    + model.config().family() + " model; decode with a cache from this model's newCache()");
+        }
+    }
+}
