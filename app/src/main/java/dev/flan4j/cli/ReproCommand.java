@@ -60,6 +60,10 @@ public final class ReproCommand implements Callable<Integer> {
 
     @Option(names = "--no-progress", description = "No progress bars.") boolean noProgress;
 
+    @Option(names = "--from-scratch",
+            description = "Pretrain the main model here instead of starting from the preset's shipped base (cpu-mini: flan4j-base-1m).")
+    boolean fromScratch;
+
     /** Runs {@code flan4j repro} on its own (before, or besides, its registration in {@link Main}). */
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new ReproCommand());
@@ -91,6 +95,7 @@ public final class ReproCommand implements Callable<Integer> {
         }
         try (Backend be = backend.create()) {
             Recipe p = Recipe.byName(preset != null ? preset : be.name().equals("cuda") ? "gpu" : "cpu-mini");
+            if (fromScratch) p = p.toBuilder().base(null).build();
             Path outDir = out != null ? out : Path.of("repro", "results", p.name());
             Path runDir = runs != null ? runs : Path.of("runs", "repro", p.name());
             Tokenizer tok = Tokenizers.byName("mini-bpe");

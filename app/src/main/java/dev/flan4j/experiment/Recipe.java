@@ -21,6 +21,9 @@ import java.util.Set;
  * @param name             recipe name
  * @param model            model preset of the main runs (the demo, and the zero-shot, clusters, instructions and
  *                         few-shot experiments)
+ * @param base             the shipped pretrained model the reproduction's main runs start from (its architecture
+ *                         must be {@code model}'s), or null to pretrain {@code model} here; the scale experiment
+ *                         always pretrains every rung here, so the ladder compares equal budgets
  * @param scaleLadder      model presets of the scale experiment, smallest first
  * @param pretrain         pretraining settings (seed = the recipe's seed); seqLen is also the models' block size
  * @param tune             instruction-tuning settings (seed = the recipe's seed + 1)
@@ -41,7 +44,7 @@ import java.util.Set;
  *                         intervals across them go beside the first seed's tables
  * @param seed             seed of model init, data order and exemplars
  */
-public record Recipe(String name, String model, List<String> scaleLadder, TrainConfig pretrain, TrainConfig tune,
+public record Recipe(String name, String model, String base, List<String> scaleLadder, TrainConfig pretrain, TrainConfig tune,
                      Mixture.Config mixture, Set<TaskType> tuneTasks, List<String> tuneClusters, int evalExamples, int evalDev, int maxTemplates, int maxNewTokens, List<String> heldOut,
                      int maxTuneClusters, int baselineShots, List<Integer> shots, int curvePoints, int curveExamples,
                      int seeds, long seed) {
@@ -127,14 +130,14 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
     }
 
     /**
-     * The built-in collection on a 2-core CPU: the tiny model (1m and 3m in the scale ladder), 200 pretraining and
-     * 60 tuning steps of 4 x 128 tokens; every test example (the splits hold 220-440) and 50 dev examples on 3
-     * templates per dataset; 3 seeds.
+     * The built-in collection on a 2-core CPU: the shipped base flan4j-base-1m (preset 1m) tuned for 200 steps of
+     * 8 x 128 tokens on FLAN's mixture; the scale ladder (tiny, 1m, 3m) pretrained here for 200 steps each; every
+     * test example (the splits hold 180-440) and 50 dev examples on 3 templates per dataset; 3 seeds.
      */
     public static Recipe cpuMini() {
-        return builder("cpu-mini").model("tiny").scaleLadder("tiny", "1m", "3m").batch(4, 128).pretrain(200, 3e-3)
-                .tune(60, 1e-3).eval(0, 50, 3, 12).heldOut("nli", "closed_book_qa", "commonsense").baselineShots(1)
-                .shots(0, 1, 2).seeds(3).build();
+        return builder("cpu-mini").model("1m").base("flan4j-base-1m").scaleLadder("tiny", "1m", "3m").batch(8, 128)
+                .pretrain(200, 3e-3).tune(200, 1e-3).eval(0, 50, 3, 12).heldOut("nli", "closed_book_qa", "commonsense")
+                .baselineShots(1).shots(0, 1, 2).seeds(3).build();
     }
 
     /** One H100-class GPU: larger models and many more steps, every test example and template, 3 seeds. */
@@ -175,7 +178,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
      * other training field.
      */
     public static final class Builder {
-        private String name, model = "1m";
+        private String name, model = "1m", base;
         private List<String> scaleLadder, heldOut = List.of("nli");
         private TrainConfig.Builder pretrain = TrainConfig.builder().schedule(Schedule.Kind.COSINE);
         private TrainConfig.Builder tune = TrainConfig.builder().schedule(Schedule.Kind.CONSTANT);
@@ -192,7 +195,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         private Builder(String name) { this.name = name; }
 
         private Builder(Recipe r) {
-            name = r.name; model = r.model; scaleLadder = r.scaleLadder; heldOut = r.heldOut;
+            name = r.name; model = r.model; base = r.base; scaleLadder = r.scaleLadder; heldOut = r.heldOut;
             pretrain = r.pretrain.toBuilder(); tune = r.tune.toBuilder();
             pretrainSteps = r.pretrain.steps(); tuneSteps = r.tune.steps(); checkpointsPerRun = 0;
             evalExamples = r.evalExamples; evalDev = r.evalDev; maxTemplates = r.maxTemplates; maxNewTokens = r.maxNewTokens;
@@ -203,6 +206,8 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
 
         public Builder name(String v) { name = v; return this; }
         public Builder model(String v) { model = v; return this; }
+        /** The shipped model the reproduction's main runs start from (null: pretrain {@code model} here). */
+        public Builder base(String v) { base = v; return this; }
         public Builder scaleLadder(String... v) { scaleLadder = List.of(v); return this; }
         public Builder batch(int rows, int seqLen) { pretrain.batch(rows, seqLen); tune.batch(rows, seqLen); return this; }
         public Builder pretrain(int steps, double lr) { pretrainSteps = steps; pretrain.lr(lr).warmup(Math.max(1, steps / 20)); return this; }
@@ -228,7 +233,7 @@ public record Recipe(String name, String model, List<String> scaleLadder, TrainC
         public Recipe build() {
             TrainConfig p = train(pretrain, pretrainSteps).seed(seed).build();
             TrainConfig t = train(tune, tuneSteps).seed(seed + 1).build();
-            return new Recipe(name, model, scaleLadder == null ? List.of(model) : scaleLadder, p, t, mixture, tuneTasks, tuneClusters, evalExamples, evalDev,
+            return new Recipe(name, model, base, scaleLadder == null ? List.of(model) : scaleLadder, p, t, mixture, tuneTasks, tuneClusters, evalExamples, evalDev,
                     maxTemplates, maxNewTokens, heldOut, maxTuneClusters, baselineShots, shots, curvePoints,
                     curveExamples, seeds, seed);
         }

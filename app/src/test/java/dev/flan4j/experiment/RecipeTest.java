@@ -21,8 +21,11 @@ class RecipeTest {
     @Test
     void namedRecipesHoldTheTrainingSettingsTheyAlwaysHad() {
         Recipe m = Recipe.cpuMini();
-        assertEquals(train(200, 4, 128, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
-        assertEquals(train(60, 4, 128, 1e-3, Schedule.Kind.CONSTANT, 6, 30, 1), m.tuneConfig(5));
+        assertEquals(train(200, 8, 128, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
+        assertEquals(train(200, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 6, 100, 1), m.tuneConfig(5));
+        assertEquals("1m", m.model());
+        assertEquals("flan4j-base-1m", m.base(), "the shipped base");
+        assertEquals(null, Recipe.gpu().base(), "the GPU preset pretrains its larger model");
         assertEquals(List.of("nli", "closed_book_qa", "commonsense"), m.heldOut());
         assertEquals(List.of(0, 1, 2), m.shots());
         assertEquals(0, m.evalExamples(), "every test example");

@@ -319,8 +319,8 @@ public final class Experiments {
                 unHi = new ArrayList<>(), tuLo = new ArrayList<>(), tuHi = new ArrayList<>();
         Map<String, Object> numbers = new LinkedHashMap<>();
         for (String preset : p.scaleLadder()) {
-            Lab.Model base = lab.base(preset);
-            Lab.Model tuned = lab.tuned(preset, tune, PromptFormat.FLAN);
+            Lab.Model base = lab.pretrained(preset);   // every rung pretrained here: equal budgets, never the shipped base
+            Lab.Model tuned = lab.tuned(base, tune, PromptFormat.FLAN);
             Evaluator.Report rb = evalAll(lab, base, held, PromptFormat.GPT3_CONTINUATION, 0);
             Evaluator.Report rt = evalAll(lab, tuned, held, PromptFormat.FLAN, 0);
             long np = base.lm().numParameters();

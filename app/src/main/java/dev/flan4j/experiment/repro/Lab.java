@@ -87,8 +87,33 @@ public final class Lab implements AutoCloseable {
         return GptConfig.preset(preset).withVocabSize(tok.vocabSize()).withBlockSize(p.seqLen());
     }
 
-    /** The pretrained base of a model preset (trained once per run set and seed). */
+    /**
+     * The base of a model preset: the recipe's shipped {@link Recipe#base()} for its main model when it names one
+     * (loaded once; the same weights for every seed), otherwise {@link #pretrained}.
+     */
     public Model base(String preset) throws IOException {
+        if (p.base() == null || !preset.equals(p.model())) return pretrained(preset);
+        String id = "base-shipped-" + p.base();
+        Model m = models.get(id);
+        if (m != null) return m;
+        long t0 = System.nanoTime();
+        CausalLm lm = dev.flan4j.model.PretrainedModels.load(p.base(), be);
+        GptConfig want = modelConfig(preset);
+        if (!(lm.config() instanceof GptConfig got) || got.nLayer() != want.nLayer() || got.nHead() != want.nHead()
+                || got.nEmbd() != want.nEmbd() || got.vocabSize() != want.vocabSize() || got.blockSize() < p.seqLen()) {
+            lm.close();
+            throw new IllegalArgumentException("recipe " + p.name() + ": shipped base '" + p.base() + "' is " + lm.config()
+                    + ", but model preset " + preset + " with this tokenizer and " + p.seqLen() + "-token rows needs "
+                    + want + " (a block of at least " + p.seqLen() + ")");
+        }
+        record(id, "shipped base", preset, null, null, new Stages.Stage(lm, null, true), t0);
+        m = new Model(id, preset, null, lm, null, null);
+        models.put(id, m);
+        return m;
+    }
+
+    /** A model preset pretrained here on the corpus with the recipe's pretraining settings (once per run set and seed). */
+    public Model pretrained(String preset) throws IOException {
         GptConfig cfg = modelConfig(preset);
         var train = p.pretrainConfig(seed);
         String id = "base-" + preset + "-" + hash(cfg + "|" + train + "|" + corpusKey());
@@ -104,7 +129,12 @@ public final class Lab implements AutoCloseable {
 
     /** A copy of the preset's base instruction-tuned on the datasets of {@code clusters} rendered by {@code format}. */
     public Model tuned(String preset, List<String> clusters, PromptFormat format) throws IOException {
-        Model base = base(preset);
+        return tuned(base(preset), clusters, format);
+    }
+
+    /** {@code base} instruction-tuned on the datasets of {@code clusters} rendered by {@code format}. */
+    public Model tuned(Model base, List<String> clusters, PromptFormat format) throws IOException {
+        String preset = base.preset();
         var train = p.tuneConfig(seed);
         List<Dataset> data = p.tunable(coll.datasetsIn(clusters));
         String id = "tune-" + preset + "-" + format.name().toLowerCase().replace('_', '-') + "-" + clusters.size() + "c-"

@@ -6,6 +6,7 @@ import dev.flan4j.experiment.Recipe;
 import dev.flan4j.experiment.RunInfo;
 import dev.flan4j.experiment.Table;
 import dev.flan4j.model.AtomicFiles;
+import dev.flan4j.model.PretrainedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,12 +194,17 @@ public final class Repro {
         Recipe p = lab.preset();
         List<String> d = new ArrayList<>();
         long params = lab.modelConfig(p.model()).parameterCount();
-        d.add(String.format(Locale.ROOT, "Scale: a %.2fM-parameter GPT (preset %s) pretrained for %d steps of %d x %d tokens "
-                        + "(%,d tokens) on the built-in corpus, against LaMDA-PT 137B; tuned for %d steps (%,d tokens) "
-                        + "against 30k steps of 8,192 tokens. The paper found instruction tuning HURTS held-out tasks at "
-                        + "8B parameters and below; at this scale nothing in the paper predicts a gain, and we do not tune "
-                        + "the setup to find one.", params / 1e6, p.model(), p.pretrain().steps(), p.batchRows(), p.seqLen(),
-                (long) p.pretrain().steps() * p.batchRows() * p.seqLen(), p.tune().steps(),
+        String pretraining = p.base() != null
+                ? String.format(Locale.ROOT, "the shipped base %s (%s; the scale experiment's rungs are pretrained here "
+                        + "for %d steps of %d x %d tokens)", p.base(), PretrainedModels.find(p.base())
+                        .map(i -> String.format(Locale.ROOT, "%,.0f pretraining tokens, held-out loss %.2f", i.number("tokens_seen"),
+                                i.number("held_out_loss"))).orElse("not in this build"), p.pretrain().steps(), p.batchRows(), p.seqLen())
+                : String.format(Locale.ROOT, "pretrained for %d steps of %d x %d tokens (%,d tokens) on the built-in corpus",
+                        p.pretrain().steps(), p.batchRows(), p.seqLen(), (long) p.pretrain().steps() * p.batchRows() * p.seqLen());
+        d.add(String.format(Locale.ROOT, "Scale: a %.2fM-parameter GPT (preset %s), %s, against LaMDA-PT 137B; tuned for "
+                        + "%d steps (%,d tokens) against 30k steps of 8,192 tokens. The paper found instruction tuning HURTS "
+                        + "held-out tasks at 8B parameters and below; at this scale nothing in the paper predicts a gain, and "
+                        + "we do not tune the setup to find one.", params / 1e6, p.model(), pretraining, p.tune().steps(),
                 (long) p.tune().steps() * p.batchRows() * p.seqLen()));
         d.add("Data: the built-in mini-FLAN collection (" + lab.collection().datasets().size() + " small datasets in "
                 + lab.collection().clusters().size() + " clusters, derived from public sources such as WordNet and the "

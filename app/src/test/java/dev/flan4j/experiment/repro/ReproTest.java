@@ -269,4 +269,27 @@ class ReproTest {
         assertEquals(null, Scores.interval(r, List.of("c", "d"), false), "no interval over a BLEU score");
         assertEquals("10.0", Scores.cell(10, Scores.interval(r, "d", false)));
     }
+    @Test
+    void theMainModelStartsFromTheShippedBaseAndTheScaleLadderPretrainsHere() throws IOException {
+        assertEquals("flan4j-base-1m", Recipe.cpuMini().base());
+        assertEquals("1m", Recipe.cpuMini().model());
+        Recipe r = Recipe.tiny().toBuilder().model("1m").base("flan4j-base-1m").scaleLadder("tiny", "1m").build();
+        try (Lab lab = new Lab(be, tok, coll, corpus, r, 3, tmp.resolve("shipped-runs"), false)) {
+            Lab.Model base = lab.base("1m");
+            assertEquals("base-shipped-flan4j-base-1m", base.id());
+            float[] shipped = be.toArray(base.lm().parameterData());
+            try (dev.flan4j.model.Gpt ref = dev.flan4j.model.PretrainedModels.load("flan4j-base-1m", be)) {
+                assertTrue(java.util.Arrays.equals(be.toArray(ref.parameterData()), shipped), "the shipped weights");
+            }
+            Lab.Model scratch = lab.pretrained("1m");
+            assertFalse(scratch.id().equals(base.id()));
+            assertFalse(java.util.Arrays.equals(be.toArray(scratch.lm().parameterData()), shipped), "pretrained here");
+            assertEquals(lab.pretrained("tiny").id(), lab.base("tiny").id(), "other presets are pretrained here");
+        }
+        Recipe wrong = Recipe.tiny().toBuilder().base("flan4j-base-1m").build();   // model preset tiny
+        try (Lab lab = new Lab(be, tok, coll, corpus, wrong, 3, tmp.resolve("wrong-runs"), false)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lab.base("tiny"));
+            assertTrue(e.getMessage().contains("flan4j-base-1m") && e.getMessage().contains("tiny"), e.getMessage());
+        }
+    }
 }
