@@ -264,6 +264,9 @@ final class Literature {
             "austen-sensesensibility", List.of("Elinor", "Marianne", "Willoughby", "Edward", "Ferrars", "Brandon", "Dashwood", "Jennings", "Lucy", "Steele", "Palmer", "Middleton", "John", "Fanny"),
             "mobydick", List.of("Ahab", "Starbuck", "Stubb", "Flask", "Queequeg", "Ishmael", "Tashtego", "Daggoo", "Pip", "Peleg", "Bildad", "Fedallah", "Bulkington", "Perth"));
 
+    /** name_cloze: how far a name's surplus as the answer may lead every distractor candidate's (see nameCloze). */
+    static final double MAX_LEAD = 6;
+
     /** Winogrande-like: a sentence with one character name blanked; choose between two names of the context. */
     Dataset nameCloze() {
         Dataset d = new Dataset("name_cloze", "coreference").classificationPerExample().sizes(3000, 200, 400);
@@ -279,12 +282,24 @@ final class Literature {
                 "constructed by rule: a sentence of a held-out chapter mentioning exactly one main character (from a "
                         + "hand-written list of names per novel), with that name replaced by _; the other option is another "
                         + "listed character of the chapter, named in the two context sentences exactly when the answer is "
-                        + "(so picking the name that is, or is not, in the context scores 50%)",
+                        + "(so picking the name that is, or is not, in the context scores 50%), and chosen so that every name "
+                        + "is the distractor about as often as it is the answer (the candidate most often the answer so far "
+                        + "and least often the distractor; sentences of a main character who is far ahead are left out), so "
+                        + "picking the name most often the answer in train is near 50% too",
                 "Name cloze over held-out novel chapters (Winogrande/WSC-like coreference).");
+        // the main characters are the answer far more often than the others, so a distractor drawn uniformly lets
+        // "the name most often the answer" win. Instead every name is to be the distractor about as often as it is
+        // the answer: each name keeps a surplus (times the answer minus times the distractor) and the distractor is
+        // the candidate with the largest surplus (ties at random). Surpluses halve at each chapter, so they are
+        // evened out mostly in and near the chapter they arise in (the splits are made of chapters). A sentence whose
+        // answer would lead every candidate by more than MAX_LEAD is left out: a main character in a chapter with
+        // too few other names to even her out
+        Map<String, Double> surplus = new java.util.HashMap<>();
         Random r = g.rng("name_cloze");
         for (Sources.Doc doc : heldOut) {
             List<String> names = CHARACTERS.get(doc.group());
             if (names == null) continue;
+            surplus.replaceAll((n, v) -> v / 2);
             List<String> ss = sentences(doc);
             List<String> chapterNames = present(String.join(" ", ss), names);
             for (int i = 2; i < ss.size(); i++) {
@@ -303,7 +318,14 @@ final class Literature {
                 List<String> other = new ArrayList<>();
                 for (String n : chapterNames) if (!n.equals(ans) && inContext.contains(n) == ansInContext) other.add(n);
                 if (other.isEmpty()) continue;
-                String alt = other.get(r.nextInt(other.size()));
+                double best = Double.NEGATIVE_INFINITY;
+                for (String n : other) best = Math.max(best, surplus.getOrDefault(n, 0.0));
+                if (surplus.getOrDefault(ans, 0.0) + 1 - best > MAX_LEAD) continue;
+                surplus.merge(ans, 1.0, Double::sum);
+                List<String> top = new ArrayList<>();
+                for (String n : other) if (surplus.getOrDefault(n, 0.0) == best) top.add(n);
+                String alt = top.get(r.nextInt(top.size()));
+                surplus.merge(alt, -1.0, Double::sum);
                 String sent = s.replaceAll("(?<![\\w-])" + Pattern.quote(ans) + "(?![\\w-])", "_");
                 List<String> opts = new ArrayList<>(List.of(ans, alt));
                 Collections.shuffle(opts, r);

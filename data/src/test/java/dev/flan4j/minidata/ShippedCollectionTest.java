@@ -62,7 +62,10 @@ class ShippedCollectionTest {
         assertTrue(corpus.contains("Call me Ishmael") || corpus.contains("Elizabeth"));
     }
 
-    /** No sentence (Overlap keys) of any dataset's test split occurs in any dataset's train split. */
+    /**
+     * No sentence (Overlap keys: sentences of 5 or more words, and texts that are shorter sentences, matched exactly)
+     * of any dataset's test split occurs in any dataset's train split.
+     */
     @Test
     void noTestSentenceInAnyTrainSplit() throws Exception {
         Path dir = Path.of(ShippedCollectionTest.class.getResource("/mini-flan/collection.json").toURI()).getParent();
@@ -113,6 +116,24 @@ class ShippedCollectionTest {
         List<String> found = overlaps(dir);
         assertEquals(1, found.size(), found.toString());
         assertTrue(found.get(0).startsWith("a/a-1 ~ b/b-1"), found.toString());
+        // a short test sentence is found in train only as the same whole text (whitespace aside)
+        write(dir.resolve("tasks/a.jsonl.gz"), "{\"id\": \"a-1\", \"split\": \"test\", \"fields\": {\"s\": \"I haven a clue.\"}, \"answer\": \"no\"}");
+        write(dir.resolve("tasks/b.jsonl.gz"), "{\"id\": \"b-1\", \"split\": \"train\", \"fields\": {\"x\": \"i haven a clue\"}, \"answer\": \"I haven a clue!\"}\n"
+                + "{\"id\": \"b-2\", \"split\": \"train\", \"fields\": {\"x\": \"He said it. I haven a clue.\"}, \"answer\": \"yes\"}\n"
+                + "{\"id\": \"b-3\", \"split\": \"train\", \"fields\": {\"x\": \"Fix:\"}, \"answer\": \"I  haven a\\nclue.\"}");
+        found = overlaps(dir);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("a/a-1 ~ b/b-3: =I haven a clue."), found.toString());
+    }
+
+    @Test
+    void shortSentencesAreKeysOnlyAsWholeTexts() {
+        assertEquals(Set.of("=I haven a clue."), Overlap.keys("I  haven a clue."));
+        assertEquals(Set.of("=\"Oh, have I? Sorry.\""), Overlap.keys("\"Oh, have I? Sorry.\""));
+        assertEquals(Set.of("she went home early today"), Overlap.keys("Mrs. Smith came. She went home early today."));
+        assertEquals(Set.of(), Overlap.keys("Anne"));
+        assertEquals(Set.of(), Overlap.keys("desert"));
+        assertEquals(Set.of(), Overlap.keys("make dull or blunt"));
     }
 
     static void write(Path p, String lines) throws Exception {

@@ -86,6 +86,19 @@ class BaselinesTest {
         assertEquals("question", card.get("last_field"));
     }
 
+    /**
+     * name_cloze's distractors even out the name prior: the main characters are the answer no more often than the
+     * distractor, so "the name most often the answer in train" is near chance, as is "the name (not) in the context".
+     */
+    @Test
+    void shippedNameClozeHasNoNamePrior() {
+        if (!Collection.builtInAvailable()) return;
+        Baselines.Row r = Baselines.of(Collection.builtIn().dataset("name_cloze"));
+        assertTrue(r.test() >= 250, "name_cloze test examples: " + r.test());
+        assertEquals(0.5, r.majority(), 0.04, "name_cloze majority (name prior) baseline");
+        assertEquals(0.5, r.overlap(), 0.04, "name_cloze overlap (name in the context) baseline");
+    }
+
     /** The built-in collection's cards carry the baselines that this class computes (regenerate them if not). */
     @Test
     void shippedCardsCarryTheBaselines() throws Exception {
