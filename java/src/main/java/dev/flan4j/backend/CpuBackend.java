@@ -115,12 +115,6 @@ public final class CpuBackend extends AbstractBackend {
         return out;
     }
 
-    private static double dot(float[] a, int ao, float[] b, int bo, int n) {
-        float s = 0;
-        for (int d = 0; d < n; d++) s += a[ao + d] * b[bo + d];
-        return s;
-    }
-
     @Override
     protected void geluForwardImpl(Tensor out, Tensor x, int n) {
         CpuElementwise.gelu(buf("out", out), buf("x", x), n);
@@ -234,25 +228,28 @@ public final class CpuBackend extends AbstractBackend {
             float[] q = gather(QKV, 0, n, 3 * C, h * HD, HD);
             float[] k = gather(K, 0, rows, C, h * HD, HD);
             float[] v = gather(Vc, 0, rows, C, h * HD, HD);
-            double[] p = new double[rows];
-            double[] acc = new double[HD];
+            // fp32 dot products and accumulation through the SIMD kernels (as the training attention), the softmax
+            // normaliser in double
+            float[] p = new float[rows];
+            float[] acc = new float[HD];
             for (int i = 0; i < n; i++) {
                 int len = start + i + 1;
-                double max = Double.NEGATIVE_INFINITY;
+                float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < len; j++) {
-                    double s = dot(q, i * HD, k, j * HD, HD) * scale;
+                    float s = Simd.dot(q, i * HD, k, j * HD, HD) * scale;
                     p[j] = s;
                     if (s > max) max = s;
                 }
                 double sum = 0;
-                java.util.Arrays.fill(acc, 0);
+                java.util.Arrays.fill(acc, 0f);
                 for (int j = 0; j < len; j++) {
-                    double e = Math.exp(p[j] - max);
+                    float e = (float) Math.exp(p[j] - max);
                     sum += e;
-                    for (int d = 0; d < HD; d++) acc[d] += e * v[j * HD + d];
+                    Simd.axpy(acc, 0, e, v, j * HD, HD);
                 }
                 int o = i * C + h * HD;
-                for (int d = 0; d < HD; d++) O.put(o + d, (float) (acc[d] / sum));
+                float inv = (float) (1.0 / sum);
+                for (int d = 0; d < HD; d++) O.put(o + d, acc[d] * inv);
             }
         });
     }
