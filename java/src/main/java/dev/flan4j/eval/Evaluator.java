@@ -245,7 +245,7 @@ public final class Evaluator {
             items.add(new RankScorer.Example(promptTokens(d, e, t, inst, model.config().blockSize() - longest + 1), optTokens,
                     chars, bytes, gold));
         }
-        try (RankScorer scorer = new RankScorer(model)) {
+        try (RankScorer scorer = new RankScorer(model, RankScorer.capacityFor(items, model.config().blockSize()))) {
             return scorer.scoreAll(items);
         }
     }
@@ -256,11 +256,19 @@ public final class Evaluator {
      */
     public List<String> generate(Dataset d, Template t, List<Example> examples) {
         List<String> predictions = new ArrayList<>();
-        try (Greedy greedy = new Greedy(model, tok::decode)) {
+        List<int[]> prompts = new ArrayList<>();
+        int longest = 1;
+        for (Example e : examples) {
+            Instance inst = opt.format().render(d, e, t);
+            int[] prompt = promptTokens(d, e, t, inst, model.config().blockSize() - opt.maxNewTokens() + 1);
+            prompts.add(prompt);
+            longest = Math.max(longest, prompt.length);
+        }
+        // a cache for the longest prompt and its new tokens, not the whole block
+        int capacity = Math.min(model.config().blockSize(), longest + opt.maxNewTokens() - 1);
+        try (Greedy greedy = new Greedy(model, tok::decode, capacity)) {
             List<String> stops = enc.continuation() ? List.of("\n") : List.of();
-            for (Example e : examples) {
-                Instance inst = opt.format().render(d, e, t);
-                int[] prompt = promptTokens(d, e, t, inst, model.config().blockSize() - opt.maxNewTokens() + 1);
+            for (int[] prompt : prompts) {
                 predictions.add(greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops).text().strip());
             }
         }

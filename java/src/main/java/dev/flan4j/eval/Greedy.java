@@ -44,14 +44,22 @@ public final class Greedy implements AutoCloseable {
     private final TokenDecoder decoder;
     private final LayerKvCache cache;
 
-    /** A generator for {@code model} that decodes text with {@code decoder} (allocates one KV cache). */
+    /** A generator for {@code model} that decodes text with {@code decoder} (allocates one KV cache of the whole block). */
     public Greedy(CausalLm model, TokenDecoder decoder) {
+        this(model, decoder, model == null ? 1 : model.config().blockSize());
+    }
+
+    /**
+     * A generator whose KV cache holds {@code capacity} tokens (1 .. block size): prompt plus generated tokens are
+     * kept within it as they are within the block ({@link Stop#BLOCK_SIZE} when it fills).
+     */
+    public Greedy(CausalLm model, TokenDecoder decoder, int capacity) {
         if (model == null) throw new IllegalArgumentException("model is null");
         if (decoder == null) throw new IllegalArgumentException("decoder is null");
         this.model = model;
         this.be = model.backend();
         this.decoder = decoder;
-        this.cache = model.newCache();
+        this.cache = model.newCache(capacity);
     }
 
     /**
@@ -64,7 +72,7 @@ public final class Greedy implements AutoCloseable {
      */
     public Result generate(int[] prompt, int maxNewTokens, int eosId, List<String> stops) {
         ModelConfig c = model.config();
-        int T = c.blockSize(), V = c.vocabSize();
+        int T = cache.capacity(), V = c.vocabSize();
         if (prompt == null || prompt.length == 0) {
             throw new IllegalArgumentException("prompt must hold at least one token, got " + (prompt == null ? "null" : "an empty array"));
         }

@@ -114,15 +114,34 @@ public final class RankScorer implements AutoCloseable {
     private final Tensor promptLogits;   // [1, Vp]: the prompt's last logits, predicting each option's first token
     private final Tensor losses;         // [T]: per-token -log p
 
-    /** A scorer for {@code model} (allocates one KV cache). */
+    /** A scorer for {@code model} (allocates one KV cache of the whole block). */
     public RankScorer(CausalLm model) {
+        this(model, model == null ? 1 : model.config().blockSize());
+    }
+
+    /**
+     * A scorer whose KV cache holds {@code capacity} tokens (1 .. block size): enough for the longest prompt plus
+     * option minus one of the examples it will score ({@link #capacityFor}); prompts are cut to fit it as to the block.
+     */
+    public RankScorer(CausalLm model, int capacity) {
         if (model == null) throw new IllegalArgumentException("model is null");
         this.model = model;
         this.be = model.backend();
         ModelConfig c = model.config();
-        this.cache = model.newCache();
+        this.cache = model.newCache(capacity);
         this.promptLogits = be.zeros(1, c.paddedVocabSize());
         this.losses = be.zeros(c.blockSize());
+    }
+
+    /** The cache a scorer of these examples needs: the longest prompt plus its longest option minus one, within [1, T]. */
+    public static int capacityFor(List<Example> examples, int blockSize) {
+        int need = 1;
+        for (Example e : examples) {
+            int longest = 0;
+            for (int[] o : e.options()) longest = Math.max(longest, o.length);
+            need = Math.max(need, e.prompt().length + longest - 1);
+        }
+        return Math.min(blockSize, need);
     }
 
     /** Scores every example, in order. */
@@ -135,12 +154,13 @@ public final class RankScorer implements AutoCloseable {
     /** Scores one example. */
     public Result score(Example e) {
         ModelConfig c = model.config();
-        int T = c.blockSize(), V = c.vocabSize(), Vp = c.paddedVocabSize();
+        int T = cache.capacity(), V = c.vocabSize(), Vp = c.paddedVocabSize();
         int maxLen = 0;
         for (int[] o : e.options()) maxLen = Math.max(maxLen, o.length);
         int room = T - (maxLen - 1);
         if (room < 1) {
-            throw new IllegalArgumentException("an option has " + maxLen + " tokens, leaving no room for the prompt in the block size " + T);
+            throw new IllegalArgumentException("an option has " + maxLen + " tokens, leaving no room for the prompt in the "
+                    + (T == c.blockSize() ? "block size " : "scorer's cache of ") + T);
         }
         int kept = Math.min(e.prompt().length, room);
         int[] prompt = Arrays.copyOfRange(e.prompt(), e.prompt().length - kept, e.prompt().length);

@@ -61,8 +61,22 @@ public interface CausalLm extends AutoCloseable {
     /** Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them). */
     Tensor logits();
 
-    /** A new, empty KV cache for this model. */
-    LayerKvCache newCache();
+    /** A new, empty KV cache for this model holding its whole block ({@link ModelConfig#blockSize()} tokens). */
+    default LayerKvCache newCache() { return newCache(config().blockSize()); }
+
+    /**
+     * A new, empty KV cache for up to {@code capacity} tokens (1 .. block size): scorers size it to their longest
+     * sequence, so a model with a long block (8,192 positions) does not allocate caches for all of them.
+     */
+    LayerKvCache newCache(int capacity);
+
+    /** Throws unless {@code capacity} is in [1, the block size]; the message names the argument. */
+    static void requireCapacity(CausalLm model, int capacity) {
+        int T = model.config().blockSize();
+        if (capacity < 1 || capacity > T) {
+            throw new IllegalArgumentException("KV cache capacity=" + capacity + " must be in [1, " + T + "] (the block size)");
+        }
+    }
 
     /**
      * Runs n new tokens of one sequence at positions {@code cache.length() ..}, appending their keys and values to

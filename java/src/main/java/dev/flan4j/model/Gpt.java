@@ -415,14 +415,21 @@ public final class Gpt implements CausalLm {
      * once and each continuation decoded from it in turn.
      */
     public static final class KvCache extends LayerKvCache {
-        private KvCache(Gpt owner) {
-            super(owner, owner.backend, owner.config.nLayer(), owner.config.blockSize(), owner.config.nEmbd());
+        private KvCache(Gpt owner, int capacity) {
+            super(owner, owner.backend, owner.config.nLayer(), capacity, owner.config.nEmbd());
         }
     }
 
     /** A new, empty KV cache for this model (2 * nLayer * blockSize * nEmbd floats on the backend). */
     @Override
-    public KvCache newCache() { return new KvCache(this); }
+    public KvCache newCache() { return newCache(config.blockSize()); }
+
+    /** A new, empty KV cache for up to {@code capacity} tokens (1 .. block size). */
+    @Override
+    public KvCache newCache(int capacity) {
+        CausalLm.requireCapacity(this, capacity);
+        return new KvCache(this, capacity);
+    }
 
     /**
      * Runs n new tokens of one sequence at positions {@code cache.length() ..} through the model, appending their
@@ -486,9 +493,10 @@ public final class Gpt implements CausalLm {
                     + (tokens == null ? "null" : "an empty array"));
         }
         int V = config.vocabSize(), T = config.blockSize();
-        if (cache.length() + tokens.length > T) {
+        if (cache.length() + tokens.length > cache.capacity()) {
             throw new IllegalArgumentException("decoding " + tokens.length + " tokens after the cache's " + cache.length()
-                    + " would exceed the block size " + T);
+                    + " would exceed " + (cache.capacity() == T ? "the block size " + T
+                    : "the cache's capacity " + cache.capacity() + " (block size " + T + ")"));
         }
         for (int i = 0; i < tokens.length; i++) {
             if (tokens[i] < 0 || tokens[i] >= V) {

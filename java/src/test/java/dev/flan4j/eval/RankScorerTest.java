@@ -147,4 +147,41 @@ class RankScorerTest {
         for (int i = 0; i < n; i++) t[i] = r.nextInt(vocab);
         return t;
     }
+    @Test
+    void aCacheSizedToTheExamplesScoresAsTheWholeBlockDoes() {
+        GptConfig cfg = new GptConfig(50, 64, 2, 2, 16);
+        SplittableRandom rng = new SplittableRandom(3);
+        List<RankScorer.Example> items = new ArrayList<>();
+        for (int e = 0; e < 6; e++) {
+            int[] prompt = rng.ints(3 + rng.nextInt(9), 0, 50).toArray();
+            List<int[]> options = List.of(rng.ints(1 + rng.nextInt(3), 0, 50).toArray(), rng.ints(2, 0, 50).toArray());
+            items.add(new RankScorer.Example(prompt, options, new int[]{1, 1}, e % 2));
+        }
+        int capacity = RankScorer.capacityFor(items, cfg.blockSize());
+        int need = items.stream().mapToInt(x -> x.prompt().length
+                + x.options().stream().mapToInt(o -> o.length).max().orElse(1) - 1).max().orElseThrow();
+        assertEquals(need, capacity);
+        assertTrue(capacity < cfg.blockSize());
+        try (Gpt m = Gpt.initialized(cfg, be, 9); RankScorer whole = new RankScorer(m);
+             RankScorer sized = new RankScorer(m, capacity)) {
+            List<RankScorer.Result> a = whole.scoreAll(items), b = sized.scoreAll(items);
+            for (int i = 0; i < items.size(); i++) {
+                assertTrue(Arrays.equals(a.get(i).logLikelihoods(), b.get(i).logLikelihoods()), "example " + i);
+                assertEquals(0, b.get(i).promptTokensDropped(), "nothing cut to fit the sized cache");
+            }
+            // a cache one token short of an example cuts that prompt from the left, as the block would
+            try (RankScorer short1 = new RankScorer(m, capacity - 1)) {
+                RankScorer.Result cut = short1.score(items.stream()
+                        .filter(x -> x.prompt().length + x.options().stream().mapToInt(o -> o.length).max().orElse(1) - 1 == need)
+                        .findFirst().orElseThrow());
+                assertEquals(1, cut.promptTokensDropped());
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RankScorer(m, 65));
+            assertTrue(e.getMessage().contains("capacity=65") && e.getMessage().contains("[1, 64]"), e.getMessage());
+            IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> {
+                try (var c = m.newCache(4)) { m.decode(new int[]{1, 2, 3, 4, 5}, c); }
+            });
+            assertTrue(d.getMessage().contains("capacity 4"), d.getMessage());
+        }
+    }
 }
