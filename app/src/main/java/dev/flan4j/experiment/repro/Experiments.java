@@ -219,7 +219,8 @@ public final class Experiments {
             hi.add(ci == null ? Double.NaN : ci.high());
             for (String c : held) perCluster.get(c).add(Scores.cluster(r, c, false));
         }
-        rows.addAll(baselineRows(coll, held, p.evalExamples(), 2, 1));
+        rows.addAll(baselineRows(coll, held, p.evalExamples(), kind -> List.of("baseline", kind), 1,
+                avg -> List.of(avg, avg, "-")));
         double majority = Scores.baselineAverage(held, c -> Scores.majority(coll, c, p.evalExamples()));
         double heuristic = Scores.baselineAverage(held, c -> Scores.heuristic(coll, c));
         List<Double> paperX = new ArrayList<>();
@@ -271,24 +272,19 @@ public final class Experiments {
     }
 
     /**
-     * The majority and best-heuristic rows of a table whose columns are {@code lead} label cells, then
-     * {@code perCluster} cells per held-out cluster, then the held-out average (mean, best dev), then one paper cell.
+     * The majority and best-heuristic rows of a table: {@code labels} of the kind ("majority class" or "best
+     * heuristic"), then {@code perCluster} equal cells per held-out cluster, then {@code tail} of the held-out average.
      */
-    private static List<List<String>> baselineRows(Collection coll, List<String> held, int evalExamples, int lead,
-                                                   int perCluster) {
+    private static List<List<String>> baselineRows(Collection coll, List<String> held, int evalExamples,
+                                                   java.util.function.Function<String, List<String>> labels, int perCluster,
+                                                   java.util.function.Function<String, List<String>> tail) {
         List<List<String>> rows = new ArrayList<>();
         for (String kind : List.of("majority class", "best heuristic")) {
             java.util.function.ToDoubleFunction<String> f = kind.startsWith("majority")
                     ? c -> Scores.majority(coll, c, evalExamples) : c -> Scores.heuristic(coll, c);
-            List<String> row = new ArrayList<>();
-            row.add("baseline");
-            for (int i = 1; i < lead; i++) row.add(i == 1 ? kind : "");
-            if (lead == 1) row.set(0, "baseline: " + kind);
+            List<String> row = new ArrayList<>(labels.apply(kind));
             for (String c : held) for (int i = 0; i < perCluster; i++) row.add(n(f.applyAsDouble(c)));
-            String avg = n(Scores.baselineAverage(held, f));
-            row.add(avg);
-            row.add(avg);
-            row.add("-");
+            row.addAll(tail.apply(n(Scores.baselineAverage(held, f))));
             rows.add(row);
         }
         return rows;
@@ -350,17 +346,8 @@ public final class Experiments {
         }
         double majority = Scores.baselineAverage(held, c -> Scores.majority(coll, c, p.evalExamples()));
         double heuristic = Scores.baselineAverage(held, c -> Scores.heuristic(coll, c));
-        for (String kind : List.of("majority class", "best heuristic")) {
-            List<String> row = new ArrayList<>(List.of("baseline: " + kind, ""));
-            double avg = kind.startsWith("majority") ? majority : heuristic;
-            for (String c : held) {
-                String v = n(kind.startsWith("majority") ? Scores.majority(coll, c, p.evalExamples()) : Scores.heuristic(coll, c));
-                row.add(v);
-                row.add(v);
-            }
-            row.addAll(List.of(n(avg), n(avg), n(avg), ""));
-            rows.add(row);
-        }
+        rows.addAll(baselineRows(coll, held, p.evalExamples(), kind -> List.of("baseline: " + kind, ""), 2,
+                avg -> List.of(avg, avg, avg, "")));
         numbers.put("majority", majority);
         numbers.put("best_heuristic", heuristic);
         Map<String, Chart<?, ?>> figs = new LinkedHashMap<>();
@@ -418,7 +405,8 @@ public final class Experiments {
             numbers.put(s, sn);
         });
         Collection coll = lab.collection();
-        rows.addAll(baselineRows(coll, held, p.evalExamples(), 1, 1));
+        rows.addAll(baselineRows(coll, held, p.evalExamples(), kind -> List.of("baseline: " + kind), 1,
+                avg -> List.of(avg, avg, "-")));
         double majority = Scores.baselineAverage(held, c -> Scores.majority(coll, c, p.evalExamples()));
         double heuristic = Scores.baselineAverage(held, c -> Scores.heuristic(coll, c));
         numbers.put("majority", majority);

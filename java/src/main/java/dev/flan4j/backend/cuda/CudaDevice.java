@@ -252,21 +252,24 @@ final class CudaDevice implements AutoCloseable {
 
         /** Queues a copy of {@code data} to {@code dst}; false (nothing queued) when it is larger than MAX_BYTES. */
         boolean upload(Pointer dst, int[] data) {
-            long n = 4L * data.length;
-            if (n > MAX_BYTES) return false;
-            int i = slot(n);
-            host[i].getByteBuffer(0, n).order(java.nio.ByteOrder.nativeOrder()).asIntBuffer().put(data);
-            queue(i, dst, n);
-            return true;
+            return upload(dst, 4L * data.length, b -> b.asIntBuffer().put(data));
         }
 
         /** As {@link #upload(Pointer, int[])} for floats. */
         boolean upload(Pointer dst, float[] data) {
-            long n = 4L * data.length;
+            return upload(dst, 4L * data.length, b -> b.asFloatBuffer().put(data));
+        }
+
+        /** Fills the next slot's first {@code n} bytes with {@code fill} and queues their copy to {@code dst}. */
+        private boolean upload(Pointer dst, long n, java.util.function.Consumer<java.nio.ByteBuffer> fill) {
             if (n > MAX_BYTES) return false;
             int i = slot(n);
-            host[i].getByteBuffer(0, n).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().put(data);
-            queue(i, dst, n);
+            fill.accept(host[i].getByteBuffer(0, n).order(java.nio.ByteOrder.nativeOrder()));
+            if (n > 0) {
+                JCuda.cudaMemcpyAsync(dst, host[i], n, cudaMemcpyKind.cudaMemcpyHostToDevice, stream);
+                JCuda.cudaEventRecord(done[i], stream);
+                pending[i] = true;
+            }
             return true;
         }
 
@@ -291,13 +294,6 @@ final class CudaDevice implements AutoCloseable {
                 bytes[i] = grown;
             }
             return i;
-        }
-
-        private void queue(int i, Pointer dst, long n) {
-            if (n == 0) return;
-            JCuda.cudaMemcpyAsync(dst, host[i], n, cudaMemcpyKind.cudaMemcpyHostToDevice, stream);
-            JCuda.cudaEventRecord(done[i], stream);
-            pending[i] = true;
         }
 
         /** Frees the pinned slots and events (the stream has been synchronized). */
