@@ -114,6 +114,13 @@ public interface Backend extends AutoCloseable {
     void adamW(Tensor param, Tensor grad, Tensor m, Tensor v, long n, float lr, float beta1, float beta2,
                float eps, float weightDecay, int t);
 
+    /**
+     * Opens a section in which {@code threads} threads issue ops at once, each on its own buffers (the evaluator's
+     * scorers, one KV cache each), or returns null when this backend's ops must all come from one thread (the
+     * default; CUDA: one stream). Close the section when they are done.
+     */
+    default AutoCloseable concurrentCallers(int threads) { return null; }
+
     /** Sum of squares of all elements, accumulated in double, for the global gradient norm. */
     double sumOfSquares(Tensor t);
 

@@ -28,6 +28,33 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected Tensor allocate(int[] shape) { return CpuTensor.allocate(shape); }
 
+    private static final Object BLAS = new Object();
+    private static int sections, blasThreadsBefore;
+
+    /**
+     * The ops are thread-safe (no state outside their arguments), so any number of callers may issue them at once.
+     * Inside the section OpenBLAS runs single-threaded (a process-wide setting, restored when the last open section
+     * closes): the callers already keep the cores busy, and OpenBLAS's own threads would only contend with them
+     * (measured on two cores: two scorers at once with two OpenBLAS threads each were no faster than one).
+     */
+    @Override
+    public AutoCloseable concurrentCallers(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        synchronized (BLAS) {
+            if (sections++ == 0) {
+                blasThreadsBefore = openblas.blas_get_num_threads();
+                openblas.blas_set_num_threads(1);
+            }
+        }
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        return () -> {
+            if (!open.getAndSet(false)) return;
+            synchronized (BLAS) {
+                if (--sections == 0) openblas.blas_set_num_threads(blasThreadsBefore);
+            }
+        };
+    }
+
     @Override
     protected Tensor upload(float[] data, int[] shape) {
         CpuTensor t = CpuTensor.allocate(shape);

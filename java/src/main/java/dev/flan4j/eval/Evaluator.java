@@ -245,9 +245,8 @@ public final class Evaluator {
             items.add(new RankScorer.Example(promptTokens(d, e, t, inst, model.config().blockSize() - longest + 1), optTokens,
                     chars, bytes, gold));
         }
-        try (RankScorer scorer = new RankScorer(model, RankScorer.capacityFor(items, model.config().blockSize()))) {
-            return scorer.scoreAll(items);
-        }
+        int capacity = RankScorer.capacityFor(items, model.config().blockSize());
+        return inParallel(items, () -> new RankScorer(model, capacity), RankScorer::score);
     }
 
     /**
@@ -266,13 +265,94 @@ public final class Evaluator {
         }
         // a cache for the longest prompt and its new tokens, not the whole block
         int capacity = Math.min(model.config().blockSize(), longest + opt.maxNewTokens() - 1);
-        try (Greedy greedy = new Greedy(model, tok::decode, capacity)) {
-            List<String> stops = enc.continuation() ? List.of("\n") : List.of();
-            for (int[] prompt : prompts) {
-                predictions.add(greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops).text().strip());
+        List<String> stops = enc.continuation() ? List.of("\n") : List.of();
+        predictions.addAll(inParallel(prompts, () -> new Greedy(model, tok::decode, capacity),
+                (greedy, prompt) -> greedy.generate(prompt, opt.maxNewTokens(), tok.eotToken(), stops).text().strip()));
+        return predictions;
+    }
+
+    /** System property: scoring threads (default: {@link #scoringThreads()}'s rule). */
+    public static final String THREADS_PROPERTY = "flan4j.eval.threads";
+
+    /**
+     * Threads that score one template's examples: the machine's cores when the model can decode with several caches
+     * at once ({@link CausalLm#concurrentDecode}), else 1; {@link #THREADS_PROPERTY} overrides (a positive integer).
+     * They run only where the backend takes ops from several threads ({@link dev.flan4j.backend.Backend#concurrentCallers},
+     * the CPU's); elsewhere one thread scores. On two cores and the small models here the CPU ops of one decode
+     * barely use the second core, and two scorers at once take about two thirds of the time. Results do not depend on
+     * it: each example is scored alone, whichever thread scores it.
+     */
+    int scoringThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        if (v != null) {
+            try {
+                int n = Integer.parseInt(v.strip());
+                if (n >= 1) return n;
+            } catch (NumberFormatException ignored) {
+                // the message below
+            }
+            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + " must be a positive integer, got '" + v + "'");
+        }
+        return model.concurrentDecode() ? Runtime.getRuntime().availableProcessors() : 1;
+    }
+
+    /**
+     * fn over items in order, on {@link #scoringThreads()} workers (each its own scorer with its own KV cache; item
+     * i goes to worker i mod threads), the caller being one of them.
+     */
+    private <W extends AutoCloseable, I, R> List<R> inParallel(List<I> items, java.util.function.Supplier<W> worker,
+                                                              java.util.function.BiFunction<W, I, R> fn) {
+        int wanted = (int) Math.max(1, Math.min(scoringThreads(), items.size() / 4));
+        AutoCloseable section = wanted > 1 ? model.backend().concurrentCallers(wanted) : null;
+        int threads = section == null ? 1 : wanted;
+        List<R> out = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        List<W> workers = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(
+                threads - 1, r -> { Thread t = new Thread(r, "flan4j-eval"); t.setDaemon(true); return t; }) : null;
+        try {
+            for (int w = 0; w < threads; w++) workers.add(worker.get());
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int w = 1; w < threads; w++) {
+                int id = w;
+                running.add(pool.submit(() -> run(items, out, workers.get(id), id, threads, fn)));
+            }
+            Throwable failed = null;
+            try {
+                run(items, out, workers.get(0), 0, threads, fn);
+            } catch (RuntimeException | Error e) {
+                failed = e;
+            }
+            for (java.util.concurrent.Future<?> f : running) {   // every worker finishes before the scorers close
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failed == null) failed = e.getCause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (failed == null) failed = new IllegalStateException("interrupted while scoring", e);
+                }
+            }
+            if (failed instanceof RuntimeException re) throw re;
+            if (failed instanceof Error err) throw err;
+            if (failed != null) throw new IllegalStateException(failed);
+        } finally {
+            if (pool != null) pool.shutdownNow();
+            List<AutoCloseable> closing = new ArrayList<>(workers);
+            if (section != null) closing.add(section);
+            for (AutoCloseable c : closing) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing a scorer failed", e);
+                }
             }
         }
-        return predictions;
+        return out;
+    }
+
+    private static <W, I, R> void run(List<I> items, List<R> out, W worker, int id, int threads,
+                                      java.util.function.BiFunction<W, I, R> fn) {
+        for (int i = id; i < items.size(); i += threads) out.set(i, fn.apply(worker, items.get(i)));
     }
 
     /** The prompt of an instance fitted to {@code budget} tokens (at least 2), counted in the truncation report. */

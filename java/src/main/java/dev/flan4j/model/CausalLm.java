@@ -89,6 +89,13 @@ public interface CausalLm extends AutoCloseable {
     /** {@link #decode}, but only the last new token's logits [1, Vp]. */
     Tensor decodeLast(int[] tokens, LayerKvCache cache);
 
+    /**
+     * Whether {@link #decode} calls with different caches may run at the same time on different threads (on a
+     * backend whose ops are thread-safe, as the CPU's are): the scorers then split their examples over threads.
+     * False unless the model says otherwise.
+     */
+    default boolean concurrentDecode() { return false; }
+
     @Override
     void close();
 

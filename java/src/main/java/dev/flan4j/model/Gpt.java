@@ -398,7 +398,6 @@ public final class Gpt implements CausalLm {
 
     @Override
     public void close() {
-        closeDecodeBuffers();
         if (acts != null) acts.close();
         paramData.close();
         gradData.close();
@@ -452,17 +451,12 @@ public final class Gpt implements CausalLm {
         return decode(tokens, cache, true);
     }
 
-    private DecodeActs dacts;   // sized for the largest n decoded
-
     private Tensor decode(int[] tokens, LayerKvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
         int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
-        if (dacts == null || dacts.n < n) {
-            closeDecodeBuffers();
-            dacts = new DecodeActs(n);
-        }
-        DecodeActs d = dacts;
+        DecodeActs d = cache.scratch() instanceof DecodeActs s && s.n >= n ? s : null;
+        if (d == null) cache.scratch(d = new DecodeActs(n));   // sized for the largest n decoded with this cache
         float scale = attentionScale();
         int[] pos = new int[n];
         for (int i = 0; i < n; i++) pos[i] = start + i;
@@ -506,15 +500,15 @@ public final class Gpt implements CausalLm {
         }
     }
 
-    private void closeDecodeBuffers() {
-        if (dacts != null) {
-            for (Tensor t : dacts.owned) t.close();
-            dacts = null;
-        }
-    }
+    /** Whether decodes with different caches may run at once: yes, they share only the (read) parameters. */
+    @Override
+    public boolean concurrentDecode() { return true; }
 
-    /** Decode scratch buffers for up to n tokens, shared by all layers; the residual stream x is updated in place. */
-    private final class DecodeActs {
+    /**
+     * Decode scratch buffers for up to n tokens, shared by all layers, one set per cache; the residual stream x is
+     * updated in place.
+     */
+    private final class DecodeActs implements AutoCloseable {
         final int n;
         final List<Tensor> owned = new ArrayList<>();
         final Tensor x, ln, atty, proj, res2;  // [n, C]
@@ -533,5 +527,8 @@ public final class Gpt implements CausalLm {
             fch = alloc(owned, n, 4 * C); fchGelu = alloc(owned, n, 4 * C);
             logits = alloc(owned, n, config.paddedVocabSize());
         }
+
+        @Override
+        public void close() { for (Tensor t : owned) t.close(); }
     }
 }

@@ -13,6 +13,7 @@ public class LayerKvCache implements AutoCloseable {
     private final Tensor[] k, v;
     private final int capacity;
     private int length;
+    private AutoCloseable scratch;
 
     protected LayerKvCache(Object owner, Backend backend, int layers, int capacity, int width) {
         this.owner = owner;
@@ -56,8 +57,31 @@ public class LayerKvCache implements AutoCloseable {
         length += n;
     }
 
+    /**
+     * The owning model's decode scratch buffers for this cache (null before its first decode). They live here, not
+     * in the model, so that decodes with different caches share no buffer; the cache closes them.
+     */
+    public AutoCloseable scratch() { return scratch; }
+
+    /** Replaces (and closes) the decode scratch buffers; for the model that owns this cache. */
+    public void scratch(AutoCloseable s) {
+        closeScratch();
+        scratch = s;
+    }
+
+    private void closeScratch() {
+        if (scratch == null) return;
+        try {
+            scratch.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing a KV cache's decode buffers failed", e);
+        }
+        scratch = null;
+    }
+
     @Override
     public void close() {
+        closeScratch();
         for (int l = 0; l < k.length; l++) {
             k[l].close();
             v[l].close();

@@ -258,4 +258,21 @@ class CpuBackendTest {
         assertThrows(IllegalArgumentException.class, () -> base.view(5, 2, 3));
         assertThrows(IllegalArgumentException.class, () -> be.fromArray(new float[3], 2, 2));
     }
+
+    /** Inside a section of concurrent callers OpenBLAS runs single-threaded; the count comes back when the last closes. */
+    @Test
+    void concurrentCallerSectionsRestoreTheBlasThreads() throws Exception {
+        try (CpuBackend be = new CpuBackend()) {
+            int before = org.bytedeco.openblas.global.openblas.blas_get_num_threads();
+            AutoCloseable a = be.concurrentCallers(2), b = be.concurrentCallers(2);
+            assertEquals(1, org.bytedeco.openblas.global.openblas.blas_get_num_threads());
+            a.close();
+            a.close();   // closing twice counts once
+            assertEquals(1, org.bytedeco.openblas.global.openblas.blas_get_num_threads(), "b is still open");
+            b.close();
+            assertEquals(before, org.bytedeco.openblas.global.openblas.blas_get_num_threads());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> be.concurrentCallers(0));
+            assertTrue(e.getMessage().contains("threads must be >= 1, got 0"), e.getMessage());
+        }
+    }
 }

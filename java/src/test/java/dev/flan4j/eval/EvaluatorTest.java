@@ -86,4 +86,46 @@ class EvaluatorTest {
         Evaluator.Report merged = new Evaluator.Report(r.templates(), r.datasets(), r.clusterMean(), r.clusterBestDev());
         assertEquals(Map.of(), json.readValue(json.writeValueAsString(merged), Evaluator.Report.class).truncation());
     }
+
+    /** Scoring on several threads (each its own KV cache) gives exactly what one thread gives, in the same order. */
+    @Test
+    void scoresDoNotDependOnTheNumberOfScoringThreads() {
+        Assumptions.assumeTrue(Collection.builtInAvailable() && Tokenizers.miniBpeAvailable());
+        Collection c = Collection.builtIn();
+        Tokenizer tok = Tokenizers.byName("mini-bpe");
+        Dataset nli = c.dataset("wordnet_nli"), qa = c.dataset("trivia_qa");
+        var nliTest = nli.examples("test").subList(0, 21);
+        var qaTest = qa.examples("test").subList(0, 13);
+        try (Backend be = new CpuBackend();
+             Gpt m = TestModels.random(be, new GptConfig(tok.vocabSize(), 128, 1, 2, 16), 3)) {
+            Evaluator ev = new Evaluator(m, tok, Evaluator.Options.zeroShot(PromptFormat.FLAN));
+            var nliT = PromptFormat.FLAN.templates(nli).get(0);
+            var qaT = PromptFormat.FLAN.templates(qa).get(0);
+            List<RankScorer.Result> rank1, rank3;
+            List<String> gen1, gen3;
+            String before = System.getProperty(Evaluator.THREADS_PROPERTY);
+            try {
+                System.setProperty(Evaluator.THREADS_PROPERTY, "1");
+                assertEquals(1, ev.scoringThreads());
+                rank1 = ev.rank(nli, nliT, nliTest);
+                gen1 = ev.generate(qa, qaT, qaTest);
+                System.setProperty(Evaluator.THREADS_PROPERTY, "3");
+                assertEquals(3, ev.scoringThreads());
+                rank3 = ev.rank(nli, nliT, nliTest);
+                gen3 = ev.generate(qa, qaT, qaTest);
+                System.setProperty(Evaluator.THREADS_PROPERTY, "two");
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ev::scoringThreads);
+                assertTrue(e.getMessage().contains(Evaluator.THREADS_PROPERTY) && e.getMessage().contains("'two'"), e.getMessage());
+            } finally {
+                if (before == null) System.clearProperty(Evaluator.THREADS_PROPERTY);
+                else System.setProperty(Evaluator.THREADS_PROPERTY, before);
+            }
+            assertEquals(nliTest.size(), rank3.size());
+            for (int i = 0; i < rank1.size(); i++) {
+                assertArrayEquals(rank1.get(i).logLikelihoods(), rank3.get(i).logLikelihoods(), "example " + i);
+                assertEquals(rank1.get(i).gold(), rank3.get(i).gold(), "example " + i);
+            }
+            assertEquals(gen1, gen3);
+        }
+    }
 }

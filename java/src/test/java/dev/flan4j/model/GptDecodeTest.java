@@ -160,4 +160,61 @@ class GptDecodeTest {
             }
         }
     }
+
+    /**
+     * Each cache holds its own decode buffers: a logits view survives a decode with another cache, and two threads
+     * decoding different sequences at once (inside a concurrent-callers section) get the serial logits exactly.
+     */
+    @Test
+    void cachesDecodeIndependentlyAndConcurrently() throws Exception {
+        Gpt m = randomModel(CFG, be, 6);
+        assertTrue(m.concurrentDecode());
+        SplittableRandom r = new SplittableRandom(12);
+        int[][] seqs = new int[2][];
+        for (int s = 0; s < 2; s++) seqs[s] = r.ints(20 + 5 * s, 0, CFG.vocabSize()).toArray();
+        float[][] serial = new float[2][];
+        try (Gpt.KvCache a = m.newCache(); Gpt.KvCache b = m.newCache()) {
+            Tensor la = m.decode(seqs[0], a);
+            float[] before = be.toArray(la);
+            m.decode(seqs[1], b);
+            assertTrue(Arrays.equals(before, be.toArray(la)), "cache b's decode left cache a's logits alone");
+            for (int s = 0; s < 2; s++) {
+                Gpt.KvCache c = s == 0 ? a : b;
+                c.truncate(0);
+                serial[s] = new float[0];
+                for (int t = 0; t < seqs[s].length; t++) serial[s] = concat(serial[s], be.toArray(m.decode(new int[]{seqs[s][t]}, c)));
+            }
+        }
+        float[][] concurrent = new float[2][];
+        try (AutoCloseable section = be.concurrentCallers(2)) {
+            Thread[] threads = new Thread[2];
+            Throwable[] failed = new Throwable[2];
+            for (int s = 0; s < 2; s++) {
+                int id = s;
+                threads[s] = new Thread(() -> {
+                    try (Gpt.KvCache c = m.newCache()) {
+                        float[] out = new float[0];
+                        for (int rep = 0; rep < 3; rep++) {   // repeat so that the two threads overlap
+                            c.truncate(0);
+                            out = new float[0];
+                            for (int t = 0; t < seqs[id].length; t++) out = concat(out, be.toArray(m.decode(new int[]{seqs[id][t]}, c)));
+                        }
+                        concurrent[id] = out;
+                    } catch (Throwable e) {
+                        failed[id] = e;
+                    }
+                });
+                threads[s].start();
+            }
+            for (Thread t : threads) t.join();
+            for (Throwable e : failed) if (e != null) throw new AssertionError(e);
+        }
+        for (int s = 0; s < 2; s++) assertTrue(Arrays.equals(serial[s], concurrent[s]), "sequence " + s);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -480,7 +480,6 @@ public final class Llama implements CausalLm {
 
     @Override
     public void close() {
-        closeDecodeBuffers();
         if (acts != null) acts.close();
         for (Tensor t : new Tensor[]{paramData, gradData, ropeCos, ropeSin, zeroPos, dZeroPos, wExp, bExp, dwExp, dbExp}) {
             if (t != null) t.close();
@@ -523,16 +522,12 @@ public final class Llama implements CausalLm {
     @Override
     public Tensor decodeLast(int[] tokens, LayerKvCache cache) { return decode(tokens, cache, true); }
 
-    private DecodeActs dacts;
-
     private Tensor decode(int[] tokens, LayerKvCache cache, boolean lastOnly) {
         checkDecode(tokens, cache);
         int n = tokens.length, start = cache.length();
         int C = config.nEmbd(), NH = config.nHead(), HD = config.headDim(), Vp = config.paddedVocabSize();
-        if (dacts == null || dacts.n < n) {
-            closeDecodeBuffers();
-            dacts = new DecodeActs(n);
-        }
+        DecodeActs dacts = cache.scratch() instanceof DecodeActs s && s.n >= n ? s : null;
+        if (dacts == null) cache.scratch(dacts = new DecodeActs(n));   // one set per cache, for its largest n
         float scale = attentionScale();
         int[] pos = new int[n];
         for (int i = 0; i < n; i++) pos[i] = start + i;
@@ -571,15 +566,15 @@ public final class Llama implements CausalLm {
         }
     }
 
-    private void closeDecodeBuffers() {
-        if (dacts != null) {
-            for (Tensor t : dacts.owned) t.close();
-            dacts = null;
-        }
-    }
+    /**
+     * Whether decodes with different caches may run at once: only without grouped-query attention, whose expanded
+     * q/k/v projection is one scratch buffer of the model, rewritten per layer.
+     */
+    @Override
+    public boolean concurrentDecode() { return wExp == null; }
 
-    /** Decode scratch for up to n tokens, shared by all layers; the residual stream is updated in place. */
-    private final class DecodeActs {
+    /** Decode scratch for up to n tokens, shared by all layers, one set per cache; the residual stream is updated in place. */
+    private final class DecodeActs implements AutoCloseable {
         final int n;
         final List<Tensor> owned = new ArrayList<>();
         final Tensor x, h, rstd, qkv, atty, proj, res2, gateUp, act, logits;
@@ -592,6 +587,9 @@ public final class Llama implements CausalLm {
             gateUp = alloc(owned, n, 2 * I); act = alloc(owned, n, I);
             logits = alloc(owned, n, config.paddedVocabSize());
         }
+
+        @Override
+        public void close() { for (Tensor t : owned) t.close(); }
 
         BlockActs views(int m) {
             int C = config.nEmbd(), QD = config.qDim(), I = config.intermediateSize();

@@ -62,6 +62,15 @@ class LlamaDecodeTest {
         decodeMatchesForward(LlamaTest.TIED);
     }
 
+    /** GQA expands q/k/v into one model-wide buffer per layer call, so only a model without it decodes concurrently. */
+    @Test
+    void concurrentDecodeOnlyWithoutGqa() {
+        try (Llama gqa = LlamaTest.randomModel(LlamaTest.GQA, be, 3); Llama tied = LlamaTest.randomModel(LlamaTest.TIED, be, 3)) {
+            assertTrue(!gqa.concurrentDecode(), "GQA");
+            assertTrue(tied.concurrentDecode(), "no GQA");
+        }
+    }
+
     @Test
     void aCacheOfAnotherModelIsRefusedNamingItsFamily() {
         try (Llama m = LlamaTest.randomModel(LlamaTest.TIED, be, 3); CausalLm gpt = Gpt.initialized(new GptConfig(37, 8, 1, 2, 8), be, 1);
