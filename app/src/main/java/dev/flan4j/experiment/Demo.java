@@ -124,6 +124,8 @@ public final class Demo {
         Evaluator.Report tunedReport = new Evaluator(tuned.model(), tok, new Evaluator.Options(PromptFormat.FLAN, 0,
                 c.evalExamples(), c.evalDev(), c.maxNewTokens(), c.seed())).evaluate(scored);
         secs.put("score_tuned", since(t));
+        run.put("scoring_truncation", Map.of("base", dev.flan4j.experiment.repro.Lab.truncationInfo(baseReport.truncation()),
+                "tuned", dev.flan4j.experiment.repro.Lab.truncationInfo(tunedReport.truncation())));
 
         t = System.nanoTime();
         List<CurvePoint> curve = c.curvePoints() == 0 ? List.of()
@@ -211,6 +213,9 @@ public final class Demo {
             m.put("final_loss", s.result().finalLoss());
             m.put("tokens_per_s", s.result().tokensPerSecond());
             m.put("seconds", s.result().seconds());
+        }
+        if (s.truncation() != null) {
+            m.put("truncation", dev.flan4j.experiment.repro.Lab.truncationInfo(s.truncation().rates()));
         }
         return m;
     }

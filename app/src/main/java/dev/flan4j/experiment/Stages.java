@@ -18,6 +18,7 @@ import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.TrainConfig;
 import dev.flan4j.train.TrainProgress;
 import dev.flan4j.train.Trainer;
+import dev.flan4j.train.Truncation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,13 @@ public final class Stages {
 
     private Stages() {}
 
-    /** The outcome of a stage: the model and how it was obtained. */
-    public record Stage(CausalLm model, Trainer.Result result, boolean reused) {}
+    /**
+     * The outcome of a stage: the model, how it was obtained, and (tuning on a mixture, when it trained) how many
+     * training sequences of each dataset were cut to fit the rows (null otherwise).
+     */
+    public record Stage(CausalLm model, Trainer.Result result, boolean reused, Truncation truncation) {
+        public Stage(CausalLm model, Trainer.Result result, boolean reused) { this(model, result, reused, null); }
+    }
 
     /** Pretrains (or reuses) a base model in {@code runDir}: a GPT-2 of {@code cfg} from scratch. */
     public static Stage pretrain(Backend be, GptConfig cfg, Tokenizer tok, Corpus corpus, TrainConfig train, Path runDir,
@@ -75,7 +81,9 @@ public final class Stages {
         t.progress(progress ? new ProgressBarProgress() : TrainProgress.NONE);
         LOG.info("instruction tuning for {} steps in {}", train.steps(), runDir);
         try {
-            return new Stage(model, t.train(model, data.get(), padToken), false);
+            DataSource src = data.get();
+            Trainer.Result r = t.train(model, src, padToken);
+            return new Stage(model, r, false, src instanceof MixtureSource ms ? ms.truncation() : null);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;

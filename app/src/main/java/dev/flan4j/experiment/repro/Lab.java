@@ -54,6 +54,7 @@ public final class Lab implements AutoCloseable {
     private final boolean progress;
     private final Map<String, Model> models = new LinkedHashMap<>();
     private final List<Map<String, Object>> stages = new ArrayList<>();
+    private final List<Map<String, Object>> scoring = new ArrayList<>();
     private int evalsRun, evalsCached;
     private final String launchCommit = dev.flan4j.experiment.RunInfo.gitCommit();
 
@@ -161,16 +162,42 @@ public final class Lab implements AutoCloseable {
         List<Dataset> data = coll.datasetsIn(clusters).stream().map(d -> limitTemplates(d, templates)).toList();
         String key = m.id() + "|" + opt + "|" + templates + "|" + data.stream().map(Dataset::name).toList();
         Path file = runs.resolve("evals").resolve(m.id() + "-" + hash(key) + ".json");
+        Evaluator.Report r;
         if (Files.isRegularFile(file)) {
             evalsCached++;
-            return JSON.readValue(file.toFile(), Evaluator.Report.class);
+            r = JSON.readValue(file.toFile(), Evaluator.Report.class);
+        } else {
+            LOG.info("evaluating {} on {} ({} prompts, {}-shot)", m.id(), clusters, format, shots);
+            r = new Evaluator(m.lm(), tok, opt).onProgress(progress ? dev.flan4j.eval.ProgressLine.toStderr("eval " + m.id()) : (d, t) -> {}).evaluate(data);
+            AtomicFiles.writeString(file, JSON.writeValueAsString(r));
+            evalsRun++;
         }
-        LOG.info("evaluating {} on {} ({} prompts, {}-shot)", m.id(), clusters, format, shots);
-        Evaluator.Report r = new Evaluator(m.lm(), tok, opt).onProgress(progress ? dev.flan4j.eval.ProgressLine.toStderr("eval " + m.id()) : (d, t) -> {}).evaluate(data);
-        AtomicFiles.writeString(file, JSON.writeValueAsString(r));
-        evalsRun++;
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("model", m.id());
+        e.put("clusters", clusters);
+        e.put("format", format.name());
+        e.put("shots", shots);
+        e.put("truncation", truncationInfo(r.truncation()));
+        scoring.add(e);
         return r;
     }
+
+    /** Per dataset: prompts or sequences seen, how many were cut, the tokens dropped, the rate in percent. */
+    public static Map<String, Object> truncationInfo(Map<String, dev.flan4j.train.Truncation.Rate> rates) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        rates.forEach((d, r) -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seen", r.total());
+            m.put("truncated", r.truncated());
+            m.put("tokens_dropped", r.tokensDropped());
+            m.put("percent", 100 * r.rate());
+            out.put(d, m);
+        });
+        return out;
+    }
+
+    /** Every evaluation this lab ran or read, in order, with its prompts' truncation per dataset (for run.json). */
+    public List<Map<String, Object>> scoring() { return List.copyOf(scoring); }
 
     /** The dataset with only its first {@code n} scorable (not turned-around) templates; n = 0 keeps all. */
     public static Dataset limitTemplates(Dataset d, int n) {
@@ -200,6 +227,7 @@ public final class Lab implements AutoCloseable {
             m.put("final_loss", s.result().finalLoss());
             m.put("tokens_per_s", s.result().tokensPerSecond());
         }
+        if (s.truncation() != null) m.put("truncation", truncationInfo(s.truncation().rates()));
         m.put("seconds", (System.nanoTime() - t0) / 1e9);
         stages.add(m);
     }

@@ -80,7 +80,7 @@ public final class Repro {
         info.put("models", modelInfo(lab));
         info.put("tokenizer", lab.tokenizer().name());
         info.put("collection", lab.collection().name() + " v" + lab.collection().version());
-        int before = lab.stages().size();
+        int before = lab.stages().size(), scoredBefore = lab.scoring().size();
         Map<String, Integer> evalsBefore = lab.evalCounts();
         Experiments.Outcome o = e.run(lab);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -93,6 +93,7 @@ public final class Repro {
         Map<String, Integer> evals = new LinkedHashMap<>();
         lab.evalCounts().forEach((k, v) -> evals.put(k, v - evalsBefore.getOrDefault(k, 0)));
         info.put("evaluations", evals);
+        info.put("scoring", lab.scoring().subList(scoredBefore, lab.scoring().size()));
         info.put("numbers", o.numbers());
         info.put("tables", o.tables().keySet().stream().flatMap(n -> java.util.stream.Stream.of(n + ".md", n + ".csv")).toList());
         info.put("figures", o.figures().keySet().stream().map(n -> n + ".png").toList());
@@ -182,11 +183,51 @@ public final class Repro {
             sb.append("## ").append(t.getKey()).append("\n\n").append(t.getValue().markdown()).append('\n');
         }
         for (String f : o.figures().keySet()) sb.append("![").append(f).append("](").append(f).append(".png)\n\n");
+        sb.append(truncationSection(info));
         sb.append("## Where this run departs from the paper\n\n");
         for (String d : departures(lab)) sb.append("- ").append(d).append('\n');
         for (String d : o.departures()) sb.append("- ").append(d).append('\n');
         sb.append('\n');
         return sb.toString();
+    }
+
+    /**
+     * The share of prompts (scoring) and training sequences (tuning) cut to fit, per dataset, over everything this
+     * experiment scored or trained (from run.json's {@code scoring} and {@code stages}); empty when nothing was cut.
+     */
+    @SuppressWarnings("unchecked")
+    static String truncationSection(Map<String, Object> info) {
+        Map<String, long[]> scored = new java.util.TreeMap<>(), trained = new java.util.TreeMap<>();
+        for (Map<String, Object> e : (List<Map<String, Object>>) info.getOrDefault("scoring", List.of())) {
+            add(scored, (Map<String, Object>) e.get("truncation"));
+        }
+        for (Map<String, Object> st : (List<Map<String, Object>>) info.getOrDefault("stages", List.of())) {
+            if (st.get("truncation") != null) add(trained, (Map<String, Object>) st.get("truncation"));
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(scored.keySet());
+        names.addAll(trained.keySet());
+        if (names.isEmpty()) return "";
+        List<List<String>> rows = new ArrayList<>();
+        for (String d : names) rows.add(List.of(d, cut(scored.get(d)), cut(trained.get(d))));
+        return "## Truncation\n\nPrompts cut to fit the model's block when scored (FLAN's rule: the end of the input goes, "
+                + "OPTIONS lists stay), and training sequences cut to fit the tuning rows, per dataset over this "
+                + "experiment (run.json's `scoring` and `stages` have them per evaluation and per tuned model).\n\n"
+                + new Table(List.of("dataset", "scored prompts cut", "training sequences cut"), rows).markdown() + "\n";
+    }
+
+    private static void add(Map<String, long[]> into, Map<String, Object> rates) {
+        if (rates == null) return;
+        rates.forEach((d, v) -> {
+            Map<?, ?> r = (Map<?, ?>) v;
+            long[] a = into.computeIfAbsent(d, k -> new long[2]);
+            a[0] += ((Number) r.get("seen")).longValue();
+            a[1] += ((Number) r.get("truncated")).longValue();
+        });
+    }
+
+    private static String cut(long[] a) {
+        if (a == null || a[0] == 0) return "-";
+        return String.format(Locale.ROOT, "%.1f%% (%d of %d)", 100.0 * a[1] / a[0], a[1], a[0]);
     }
 
     /** What every run of a preset has in common against the paper's setup. */

@@ -78,8 +78,23 @@ class ReproTest {
                 assertNotNull(img, f.asText() + " is not a readable image");
                 assertTrue(img.getWidth() >= 800 && img.getHeight() >= 400);
             }
+            // every evaluation and tuned model reports its truncation per dataset, with counts that add up
+            assertFalse(run.get("scoring").isEmpty(), e.id);
+            for (JsonNode ev : run.get("scoring")) {
+                assertFalse(ev.get("truncation").isEmpty(), ev.toString());
+                for (JsonNode r : ev.get("truncation")) {
+                    assertTrue(r.get("seen").asLong() > 0 && r.get("truncated").asLong() <= r.get("seen").asLong(), r.toString());
+                    assertEquals(100.0 * r.get("truncated").asLong() / r.get("seen").asLong(), r.get("percent").asDouble(), 1e-9);
+                }
+            }
+            for (JsonNode st : run.get("stages")) {
+                if (st.get("stage").asText().equals("tune") && !st.get("reused_checkpoint").asBoolean()) {
+                    assertNotNull(st.get("truncation"), st.toString());
+                }
+            }
             String report = Files.readString(dir.resolve("REPORT.md"));
             assertTrue(report.contains("## What we found"), report);
+            assertTrue(report.contains("## Truncation") && report.contains("scored prompts cut"), report);
             assertTrue(report.contains("departs from the paper"), report);
             assertTrue(report.contains("HURTS held-out tasks at 8B"), report);
             try (Stream<Path> s = Files.list(dir)) {
@@ -291,5 +306,19 @@ class ReproTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lab.base("tiny"));
             assertTrue(e.getMessage().contains("flan4j-base-1m") && e.getMessage().contains("tiny"), e.getMessage());
         }
+    }
+
+    @Test
+    void truncationSectionAddsUpEveryEvaluationAndTunedModel() {
+        Map<String, Object> cut = Map.of("a", Map.of("seen", 10, "truncated", 1, "tokens_dropped", 7, "percent", 10.0));
+        Map<String, Object> info = Map.of(
+                "scoring", List.of(Map.of("truncation", cut), Map.of("truncation",
+                        Map.of("a", Map.of("seen", 30, "truncated", 3), "b", Map.of("seen", 4, "truncated", 0)))),
+                "stages", List.of(Map.of("stage", "tune", "truncation", Map.of("b", Map.of("seen", 8, "truncated", 2))),
+                        Map.of("stage", "pretrain")));
+        String md = Repro.truncationSection(info);
+        assertTrue(md.contains("| a | 10.0% (4 of 40) | - |"), md);
+        assertTrue(md.contains("| b | 0.0% (0 of 4) | 25.0% (2 of 8) |"), md);
+        assertEquals("", Repro.truncationSection(Map.of()));
     }
 }
