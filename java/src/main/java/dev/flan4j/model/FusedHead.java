@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * When and how a training step fuses the LM head with cross-entropy (the FLCE of Liger Kernel), and the fused step
  * itself. Unfused, {@code forwardBackward} holds all N x Vp logits (the largest activation: 8 x 1024 tokens of GPT-2's
- * 50,304 columns is 1.6 GiB). Fused, it walks the token rows in chunks: for each chunk, logits = x @ W^T, cross-entropy
+ * 50,304 columns is 1.5 GiB). Fused, it walks the token rows in chunks: for each chunk, logits = x @ W^T, cross-entropy
  * writes dlogits in place (times gradScale and the batch's document weights), then dx = dlogits @ W and
  * dW += dlogits^T x at once, so only one chunk of logits ever exists. It is built from {@link Backend} ops (matmul on
  * views, crossEntropy on a view, scale), so every backend runs it, and it gives the unfused losses and gradients up to
