@@ -37,12 +37,14 @@ import picocli.CommandLine.Spec;
         description = {
                 "Times an op on a backend: median, min and p90 over --runs runs, TFLOP/s or GB/s from analytic "
                         + "formulas, and %% of the device's peak.",
-                "Ops: matmul, layernorm, attention, cross_entropy, gelu, adamw, step (model forward+backward), "
+                "Ops: matmul, layernorm, attention, cross_entropy, flce (fused LM head + cross-entropy), gelu, adamw, "
+                        + "step (model forward+backward), "
                         + "or 'suite' for every op of a --preset at its shapes.",
                 "Without a GPU the CPU backend is profiled and the header says so."},
         footer = {"", "Examples:",
                 "  flan4j profile attention --B 8 --T 1024 --NH 12 --HD 64 --direction bwd",
                 "  flan4j profile matmul --shape M=8192,N=2304,K=768 --format json --out mm.json",
+                "  flan4j profile flce --B 8 --T 1024 --C 768 --V 50257 --shape M=333   (M=8192: one chunk)",
                 "  flan4j profile suite --preset gpt2 --B 8 --T 1024 --format csv --out suite.csv"})
 public final class ProfileCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -67,7 +69,8 @@ public final class ProfileCommand implements Callable<Integer> {
     Long L;
     @Option(names = "--shape", paramLabel = "k=v,...",
             description = "Sizes by key: " + Shape.KEYS + " (matmul: out[M,N] = a[M,K] @ b[K,N], default M=B*T, N=4C, "
-                    + "K=C; adamw: P elements). Named options win over --shape.")
+                    + "K=C; flce: M token rows per chunk, default B*T = one chunk; adamw: P elements). "
+                    + "Named options win over --shape.")
     String shape;
     @Option(names = "--preset", paramLabel = "NAME",
             description = "Model preset giving C, NH, V, L and T (required for suite): tiny, 1m, 3m, 10m, 30m, gpt2.")

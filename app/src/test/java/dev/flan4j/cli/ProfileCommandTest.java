@@ -138,13 +138,14 @@ class ProfileCommandTest {
         Path out = dir.resolve("sub/suite.csv");
         Run r = run(tiny("suite", "--preset", "tiny", "--format", "csv", "--out", out.toString()));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("wrote 19 result(s) to"), r.out());
+        assertTrue(r.out().contains("wrote 20 result(s) to"), r.out());
         List<String> lines = Files.readAllLines(out);
         assertTrue(lines.get(0).startsWith("tool,backend,device,label,op,direction,dtype,shape,runs,median_ms"), lines.get(0));
-        assertEquals(20, lines.size());
+        assertEquals(21, lines.size());
         assertTrue(lines.stream().anyMatch(l -> l.contains(",matmul.lm_head,matmul,bwd,fp32,\"M=8,N=128,K=16\",2,")),
                 String.join("\n", lines));
-        assertTrue(lines.get(19).contains(",step,step,fwd+bwd,fp32,"), lines.get(19));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(",flce,flce,fwd+bwd,fp32,\"B=")), String.join("\n", lines));
+        assertTrue(lines.get(20).contains(",step,step,fwd+bwd,fp32,"), lines.get(20));
         try (Stream<Path> files = Files.list(out.getParent())) {
             assertEquals(List.of(out), files.toList(), "no temp file is left behind");
         }

@@ -54,10 +54,22 @@ public record Batch(int[] tokens, int[] targets, int[] positions, int[] cuSeqlen
      * document's rows are scaled by its weight, one {@code scale} op per document whose weight is not 1.
      */
     public void weightRows(Backend be, Tensor dlogits, int Vp) {
+        weightRows(be, dlogits, Vp, 0, size());
+    }
+
+    /**
+     * {@link #weightRows(Backend, Tensor, int)} for a chunk of rows: {@code dlogits} [rows, Vp] holds the gradient of
+     * tokens {@code row0 .. row0+rows-1}; each document's part of them is scaled by its weight.
+     */
+    public void weightRows(Backend be, Tensor dlogits, int Vp, int row0, int rows) {
+        if (row0 < 0 || rows < 0 || row0 + rows > size()) {
+            throw new IllegalArgumentException("rows [" + row0 + ", " + (row0 + rows) + ") are outside the batch's N="
+                    + size() + " tokens");
+        }
         if (docWeights == null) return;
         for (int d = 0; d < docWeights.length; d++) {
-            int lo = cuSeqlens[d], n = cuSeqlens[d + 1] - lo;
-            if (docWeights[d] != 1f && n > 0) be.scale(dlogits.view((long) lo * Vp, n, Vp), docWeights[d]);
+            int lo = Math.max(cuSeqlens[d], row0), hi = Math.min(cuSeqlens[d + 1], row0 + rows);
+            if (docWeights[d] != 1f && hi > lo) be.scale(dlogits.view((long) (lo - row0) * Vp, hi - lo, Vp), docWeights[d]);
         }
     }
 

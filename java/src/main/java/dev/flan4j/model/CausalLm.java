@@ -58,8 +58,17 @@ public interface CausalLm extends AutoCloseable {
     /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
     Tensor losses();
 
-    /** Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them). */
+    /**
+     * Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them, and after a
+     * fused {@link #forwardBackward} they do not exist: an IllegalStateException).
+     */
     Tensor logits();
+
+    /** When {@link #forwardBackward} fuses the LM head with cross-entropy ({@link FusedHead}). */
+    FusedHead fusedHead();
+
+    /** Sets when {@link #forwardBackward} fuses the LM head; new models take {@link FusedHead#fromProperty()}. */
+    void setFusedHead(FusedHead setting);
 
     /** A new, empty KV cache for this model holding its whole block ({@link ModelConfig#blockSize()} tokens). */
     default LayerKvCache newCache() { return newCache(config().blockSize()); }

@@ -53,6 +53,9 @@ public final class Gpt implements CausalLm {
     private final Map<String, Tensor> g = new LinkedHashMap<>();
     private final Weights pw, gw;     // typed views of p and g
     private Activations acts;         // sized for the largest N seen
+    private Tensor logitsBuf;         // [rows, Vp]: N rows unfused, one chunk's when the head is fused
+    private FusedHead fusedHead = FusedHead.fromProperty();
+    private boolean lastFused;        // the last pass was a fused forwardBackward (no logits kept)
 
     /** A model with zero parameters (to load a checkpoint into). */
     public Gpt(GptConfig config, Backend backend) {
@@ -192,9 +195,36 @@ public final class Gpt implements CausalLm {
     @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
 
-    /** Logits [N, Vp] of the last forward pass ({@link #forward} only; a backward pass overwrites them). */
+    /**
+     * Logits [N, Vp] of the last forward pass ({@link #forward} only; a backward pass overwrites them, and a fused
+     * one keeps none: an IllegalStateException).
+     */
     @Override
-    public Tensor logits() { return acts.logits.view(0, lastN, config.paddedVocabSize()); }
+    public Tensor logits() {
+        if (lastFused) {
+            throw new IllegalStateException("the last pass was a forwardBackward with the fused head (" + FusedHead.PROPERTY
+                    + "=" + fusedHead + "), which keeps no logits; call forward for them");
+        }
+        return logitsBuf.view(0, lastN, config.paddedVocabSize());
+    }
+
+    @Override public FusedHead fusedHead() { return fusedHead; }
+
+    @Override
+    public void setFusedHead(FusedHead setting) {
+        if (setting == null) throw new IllegalArgumentException("fused head setting is null");
+        fusedHead = setting;
+    }
+
+    /** The logits buffer as [rows, Vp], grown (never shrunk) to hold them. */
+    private Tensor logitsRows(int rows) {
+        int Vp = config.paddedVocabSize();
+        if (logitsBuf == null || logitsBuf.size() < (long) rows * Vp) {
+            if (logitsBuf != null) logitsBuf.close();
+            logitsBuf = backend.zeros(rows, Vp);
+        }
+        return logitsBuf.view(0, rows, Vp);
+    }
 
     private int lastN;
 
@@ -215,7 +245,14 @@ public final class Gpt implements CausalLm {
             block(la, residual, pw.blocks().get(l), N,
                     (out, lse, qkv) -> backend.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
-        Tensor logits = a.logits.view(0, N, Vp);
+        int chunk = dlogitsScale != 0f ? fusedHead.rows(N, Vp) : 0;
+        lastFused = chunk > 0;
+        if (lastFused) {   // the head's forward and backward at once, chunk rows of logits at a time
+            backend.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, pw.lnfW(), pw.lnfB(), N, C, LN_EPS);
+            return FusedHead.lossAndBackward(backend, logitsRows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
+                    batch, C, V, Vp, chunk, dlogitsScale);
+        }
+        Tensor logits = logitsRows(N);
         head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);
         double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
@@ -275,11 +312,12 @@ public final class Gpt implements CausalLm {
         Activations a = acts;
         Backend be = backend;
         float scale = attentionScale();
-        Tensor dlogits = a.logits.view(0, N, Vp);   // cross-entropy wrote the gradient in place
-
-        // Tied LM head: logits = lnf @ wte^T.
-        be.matmul(a.dlnf, dlogits, pw.wte(), 1, N, C, Vp, false, false, 1f, 0f);         // dlnf [N, C]
-        be.matmul(gw.wte(), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);           // dwte [Vp, C] +=
+        // Tied LM head: logits = lnf @ wte^T (already done, chunk by chunk, when the head is fused).
+        if (!lastFused) {
+            Tensor dlogits = logitsBuf.view(0, N, Vp);   // cross-entropy wrote the gradient in place
+            be.matmul(a.dlnf, dlogits, pw.wte(), 1, N, C, Vp, false, false, 1f, 0f);     // dlnf [N, C]
+            be.matmul(gw.wte(), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);       // dwte [Vp, C] +=
+        }
         be.fill(a.dres, 0f);                                                              // dres [N, C]
         be.layerNormBackward(a.dres, gw.lnfW(), gw.lnfB(), a.dlnf, a.layers[L - 1].res3, pw.lnfW(), a.lnfMean,
                 a.lnfRstd, N, C);
@@ -364,7 +402,6 @@ public final class Gpt implements CausalLm {
         final Tensor encoded;                  // [N, C]
         final BlockActs[] layers;
         final Tensor lnf, lnfMean, lnfRstd;    // [N, C], [N], [N]
-        final Tensor logits;                   // [N, Vp]; holds dlogits after a training forward
         final Tensor losses;                   // [N]
         final Tensor dres, dlnf, dln, datty;   // [N, C] each
         final Tensor dfch;                     // [N, 4C]
@@ -377,7 +414,6 @@ public final class Gpt implements CausalLm {
             layers = new BlockActs[config.nLayer()];
             for (int l = 0; l < layers.length; l++) layers[l] = allocBlockActs(owned, N);
             lnf = alloc(owned, N, C); lnfMean = alloc(owned, N); lnfRstd = alloc(owned, N);
-            logits = alloc(owned, N, config.paddedVocabSize());
             losses = alloc(owned, N);
             dres = alloc(owned, N, C); dlnf = alloc(owned, N, C); dln = alloc(owned, N, C); datty = alloc(owned, N, C);
             dfch = alloc(owned, N, 4 * C);
@@ -399,6 +435,7 @@ public final class Gpt implements CausalLm {
     @Override
     public void close() {
         if (acts != null) acts.close();
+        if (logitsBuf != null) logitsBuf.close();
         paramData.close();
         gradData.close();
     }

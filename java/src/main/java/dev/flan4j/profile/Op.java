@@ -39,6 +39,17 @@ public enum Op {
             (x, d, t) -> Bytes.crossEntropy(x.tokens(), x.V(), x.Vp(), d, t),
             x -> "B=" + x.B() + ",T=" + x.T() + ",V=" + x.V() + ",Vp=" + x.Vp(),
             Workloads::crossEntropy),
+    /**
+     * The fused LM head + cross-entropy of a training step ({@code model.FusedHead}): logits, loss, dlogits, dx and
+     * dW, M token rows at a time. M = B*T (the default) is one chunk: the unfused head's work and memory.
+     */
+    FLCE("flce", "fused LM head + cross-entropy fwd+bwd over B*T rows of C, Vp logits, M rows per chunk",
+            Bound.COMPUTE, Direction.FWD_BWD, EnumSet.of(Direction.FWD_BWD),
+            (x, d, t) -> 3 * Flops.matmul(x.tokens(), x.Vp(), x.C(), Direction.FWD),
+            null,
+            x -> "B=" + x.B() + ",T=" + x.T() + ",C=" + x.C() + ",V=" + x.V() + ",Vp=" + x.Vp() + ",M="
+                    + Math.min(x.M(), x.tokens()),
+            Workloads::flce),
     GELU("gelu", "GELU (tanh) over the MLP's B*T*4C activations", Bound.MEMORY, Direction.FWD,
             EnumSet.of(Direction.FWD, Direction.BWD),
             null,

@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.Batch;
+import dev.flan4j.model.FusedHead;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -71,6 +72,17 @@ public final class Workloads {
         float dscale = grad ? 1f / N : 0f;
         return ts.workload(() -> be.crossEntropy(losses, logits, targets, N, V, Vp, Batch.IGNORE, Reduction.MEAN, dscale),
                 grad ? () -> be.copy(logits, saved) : null);
+    }
+
+    static Workload flce(Backend be, Tensors ts, Shape s, Direction d) {
+        int N = s.tokens(), C = s.C(), V = s.V(), Vp = s.Vp(), chunk = Math.min(s.M(), N);
+        Tensor x = ts.random(N, C), w = ts.random(Vp, C), dx = ts.zeros(N, C), dw = ts.zeros(Vp, C);
+        Tensor scratch = ts.zeros(chunk, Vp), losses = ts.zeros(N);
+        SplittableRandom r = new SplittableRandom(3);
+        Batch batch = Batch.rows(s.B(), s.T(), r.ints(N, 0, V).toArray(), r.ints(N, 0, V).toArray());
+        float gradScale = 1f / N;
+        return ts.workload(() -> FusedHead.lossAndBackward(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk,
+                gradScale));
     }
 
     static Workload gelu(Backend be, Tensors ts, Shape s, Direction d) {

@@ -4,6 +4,7 @@ import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.FusedHead;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.LayerKvCache;
 import dev.flan4j.model.Param;
@@ -60,6 +61,9 @@ public final class Llama implements CausalLm {
     private final Tensor zeroPos, dZeroPos;         // [1, C]: the position table embeddingForward adds (zeros)
     private final Tensor wExp, bExp, dwExp, dbExp;  // GQA scratch [3QD, C], [3QD] (null when KV = NH)
     private Activations acts;
+    private Tensor logitsBuf;         // [rows, Vp]: N rows unfused, one chunk's when the head is fused
+    private FusedHead fusedHead = FusedHead.fromProperty();
+    private boolean lastFused;        // the last pass was a fused forwardBackward (no logits kept)
     private int lastN;
 
     /** A model with zero parameters (to load weights into). */
@@ -234,9 +238,36 @@ public final class Llama implements CausalLm {
     @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
 
-    /** Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them). */
+    /**
+     * Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them, and a fused
+     * one keeps none: an IllegalStateException).
+     */
     @Override
-    public Tensor logits() { return acts.logits.view(0, lastN, config.paddedVocabSize()); }
+    public Tensor logits() {
+        if (lastFused) {
+            throw new IllegalStateException("the last pass was a forwardBackward with the fused head (" + FusedHead.PROPERTY
+                    + "=" + fusedHead + "), which keeps no logits; call forward for them");
+        }
+        return logitsBuf.view(0, lastN, config.paddedVocabSize());
+    }
+
+    @Override public FusedHead fusedHead() { return fusedHead; }
+
+    @Override
+    public void setFusedHead(FusedHead setting) {
+        if (setting == null) throw new IllegalArgumentException("fused head setting is null");
+        fusedHead = setting;
+    }
+
+    /** The logits buffer as [rows, Vp], grown (never shrunk) to hold them. */
+    private Tensor logitsRows(int rows) {
+        int Vp = config.paddedVocabSize();
+        if (logitsBuf == null || logitsBuf.size() < (long) rows * Vp) {
+            if (logitsBuf != null) logitsBuf.close();
+            logitsBuf = backend.zeros(rows, Vp);
+        }
+        return logitsBuf.view(0, rows, Vp);
+    }
 
     /** The residual stream after block {@code l} of the last forward pass [N, C] (the input of block l+1). */
     public Tensor blockOutput(int l) { return acts.layers[l].res3().view(0, lastN, config.nEmbd()); }
@@ -261,7 +292,14 @@ public final class Llama implements CausalLm {
             block(a.layers[l], in, pw.blocks().get(l), N, batch.positions(),
                     (out, lse, qkv) -> backend.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
-        Tensor logits = a.logits.view(0, N, Vp);
+        int chunk = dlogitsScale != 0f ? fusedHead.rows(N, Vp) : 0;
+        lastFused = chunk > 0;
+        if (lastFused) {   // the head's forward and backward at once, chunk rows of logits at a time
+            backend.rmsNormForward(a.xf, a.rstdf, a.layers[L - 1].res3(), pw.norm(), N, C, (float) config.rmsNormEps());
+            return FusedHead.lossAndBackward(backend, logitsRows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
+                    batch, C, V, Vp, chunk, dlogitsScale);
+        }
+        Tensor logits = logitsRows(N);
         head(logits, a.xf, a.rstdf, a.layers[L - 1].res3(), N);
         double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, Reduction.MEAN, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
@@ -367,10 +405,11 @@ public final class Llama implements CausalLm {
         Backend be = backend;
         float scale = attentionScale();
         int[] pos = batch.positions();
-        Tensor dlogits = a.logits.view(0, N, Vp);   // cross-entropy wrote the gradient in place
-
-        be.matmul(a.dxf, dlogits, pw.head(), 1, N, C, Vp, false, false, 1f, 0f);        // dxf [N, C]
-        be.matmul(gw.head(), dlogits, a.xf, 1, Vp, C, N, true, false, 1f, 1f);          // dhead [Vp, C] +=
+        if (!lastFused) {   // the fused head did this chunk by chunk
+            Tensor dlogits = logitsBuf.view(0, N, Vp);   // cross-entropy wrote the gradient in place
+            be.matmul(a.dxf, dlogits, pw.head(), 1, N, C, Vp, false, false, 1f, 0f);    // dxf [N, C]
+            be.matmul(gw.head(), dlogits, a.xf, 1, Vp, C, N, true, false, 1f, 1f);      // dhead [Vp, C] +=
+        }
         be.fill(a.dres, 0f);
         be.rmsNormBackward(a.dres, gw.norm(), a.dxf, a.layers[L - 1].res3(), pw.norm(), a.rstdf, N, C);
         for (int l = L - 1; l >= 0; l--) {
@@ -456,7 +495,7 @@ public final class Llama implements CausalLm {
         final int N;
         final List<Tensor> owned = new ArrayList<>();
         final int[] zeros;                         // [N] position ids of the zero position table
-        final Tensor encoded, xf, rstdf, logits, losses;
+        final Tensor encoded, xf, rstdf, losses;
         final BlockActs[] layers;
         final Tensor dres, dxf, dh, datty, dqkv, dgateUp, dact;
 
@@ -468,7 +507,7 @@ public final class Llama implements CausalLm {
             layers = new BlockActs[config.nLayer()];
             for (int l = 0; l < layers.length; l++) layers[l] = allocBlockActs(owned, N);
             xf = alloc(owned, N, C); rstdf = alloc(owned, N);
-            logits = alloc(owned, N, config.paddedVocabSize()); losses = alloc(owned, N);
+            losses = alloc(owned, N);
             dres = alloc(owned, N, C); dxf = alloc(owned, N, C); dh = alloc(owned, N, C);
             datty = alloc(owned, N, QD); dqkv = alloc(owned, N, 3 * QD);
             dgateUp = alloc(owned, N, 2 * I); dact = alloc(owned, N, I);
@@ -481,6 +520,7 @@ public final class Llama implements CausalLm {
     @Override
     public void close() {
         if (acts != null) acts.close();
+        if (logitsBuf != null) logitsBuf.close();
         for (Tensor t : new Tensor[]{paramData, gradData, ropeCos, ropeSin, zeroPos, dZeroPos, wExp, bExp, dwExp, dbExp}) {
             if (t != null) t.close();
         }
