@@ -21,8 +21,8 @@ class RecipeTest {
     @Test
     void namedRecipesHoldTheTrainingSettingsTheyAlwaysHad() {
         Recipe m = Recipe.cpuMini();
-        assertEquals(train(200, 8, 128, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
-        assertEquals(train(200, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 6, 100, 1), m.tuneConfig(5));
+        assertEquals(train(200, 4, 256, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
+        assertEquals(train(200, 4, 256, 1e-3, Schedule.Kind.CONSTANT, 6, 100, 1), m.tuneConfig(5));
         assertEquals("1m", m.model());
         assertEquals("flan4j-base-1m", m.base(), "the shipped base");
         assertEquals(null, Recipe.gpu().base(), "the GPU preset pretrains its larger model");
@@ -34,8 +34,8 @@ class RecipeTest {
         assertEquals(3, Recipe.gpu().seeds());
         assertEquals(1, Recipe.tiny().seeds());
         Recipe d = Recipe.demo();
-        assertEquals(train(600, 8, 128, 3e-3, Schedule.Kind.COSINE, 1234, 150, 2), d.pretrain());
-        assertEquals(train(1500, 8, 128, 1e-3, Schedule.Kind.CONSTANT, 1235, 375, 2).toBuilder()
+        assertEquals(train(600, 4, 256, 3e-3, Schedule.Kind.COSINE, 1234, 150, 2), d.pretrain());
+        assertEquals(train(1500, 4, 256, 1e-3, Schedule.Kind.CONSTANT, 1235, 375, 2).toBuilder()
                 .lossNorm(TrainConfig.LossNorm.SEQUENCE).build(), d.tune());
         assertEquals(Mixture.Config.FLAN.withMaxExamples(500).withTurnedAround(false), d.mixture());
         assertEquals(java.util.Set.of(TaskType.CLASSIFICATION), d.tuneTasks());
@@ -48,8 +48,8 @@ class RecipeTest {
             assertEquals(TrainConfig.LossNorm.TOKEN, p.tune().lossNorm(), r);
         }
         assertEquals("1m", d.model());
-        assertEquals(128, d.seqLen());
-        assertEquals(8, d.batchRows());
+        assertEquals(256, d.seqLen());
+        assertEquals(4, d.batchRows());
     }
 
     @Test
