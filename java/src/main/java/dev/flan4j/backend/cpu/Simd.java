@@ -41,11 +41,16 @@ public final class Simd {
                 : "scalar loops (no jdk.incubator.vector)";
     }
 
-    static float exp(float x) { return (float) Math.exp(x); }
+    /**
+     * exp with the vector kernel's clamp to [EXP_LO, EXP_HI] (NaN stays NaN), so that the scalar tail of a vector
+     * loop, which holds every element when n is below the vector width (16 floats at 512 bits), agrees with its
+     * lanes: finite at +88 and above, never 0 or subnormal.
+     */
+    static float exp(float x) { return (float) Math.exp(Math.max(EXP_LO, Math.min(EXP_HI, x))); }
 
     static float tanh(float u) {
         // 1 - 2 / (exp(2u) + 1): saturates at +-1 without Math.tanh (not an intrinsic).
-        return 1f - 2f / (exp(Math.max(EXP_LO, Math.min(EXP_HI, 2f * u))) + 1f);
+        return 1f - 2f / (exp(2f * u) + 1f);
     }
 
     static float gelu(float x) {

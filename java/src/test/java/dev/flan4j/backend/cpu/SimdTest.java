@@ -49,6 +49,18 @@ class SimdTest {
         assertTrue(Float.isNaN(x[4]), "exp(NaN) = " + x[4]);
     }
 
+    /** The scalar tail of a vector loop clamps as the lanes do, at any vector width: the same value in both. */
+    @Test
+    void vectorLanesAndTheScalarTailAgree() {
+        int n = 2 * Simd.LANES + 3;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (i % 3 == 0) ? 100f : (i % 3 == 1) ? -200f : 0.5f;
+        float[] y = x.clone();
+        Simd.expShiftSum(y, 0, n, 0f, 1f);
+        for (int i = 0; i < n; i++) assertEquals(y[i % 3], y[i], 2e-7f * Math.abs(y[i % 3]), "element " + i + " of " + n);
+        assertTrue(Float.isFinite(y[n - 3]) && y[n - 2] > 0, "the tail: " + y[n - 3] + ", " + y[n - 2]);
+    }
+
     @Test
     void shiftAndScaleGiveASoftmax() {
         float[] x = random(1001, 5);
