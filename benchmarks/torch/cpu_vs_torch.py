@@ -190,7 +190,7 @@ def main(argv=None):
     p.add_argument("--configs", default=DEFAULT_CONFIGS,
                    help="comma-separated of: %s (default %%(default)s)" % ", ".join(CONFIGS))
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds per config (default %(default)s)")
-    p.add_argument("--steps", type=int, default=1, help="timed steps per side per round (default %(default)s)")
+    p.add_argument("--steps", type=int, default=3, help="timed steps per side per round (default %(default)s; the first step after the other side ran is often slow, so one step per round times PyTorch cold)")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps per side before the first round")
     p.add_argument("--out", default=None, help="folder for cpu-vs-torch.json and .md (default: print only)")
     a = p.parse_args(argv)
