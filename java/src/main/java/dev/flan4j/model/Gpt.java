@@ -53,14 +53,13 @@ public final class Gpt implements CausalLm {
     private final Map<String, Tensor> g = new LinkedHashMap<>();
     private final Weights pw, gw;     // typed views of p and g
     private Activations acts;         // sized for the largest N seen
-    private Tensor logitsBuf;         // [rows, Vp]: N rows unfused, one chunk's when the head is fused
-    private FusedHead fusedHead = FusedHead.fromProperty();
-    private boolean lastFused;        // the last pass was a fused forwardBackward (no logits kept)
+    private final HeadLogits headLogits;  // N rows unfused, one chunk's when the head is fused
 
     /** A model with zero parameters (to load a checkpoint into). */
     public Gpt(GptConfig config, Backend backend) {
         this.config = config;
         this.backend = backend;
+        this.headLogits = new HeadLogits(backend, config.paddedVocabSize());
         this.params = layout(config);
         Param last = params.get(params.size() - 1);
         this.numParams = last.offset() + last.size();
@@ -200,31 +199,12 @@ public final class Gpt implements CausalLm {
      * one keeps none: an IllegalStateException).
      */
     @Override
-    public Tensor logits() {
-        if (lastFused) {
-            throw new IllegalStateException("the last pass was a forwardBackward with the fused head (" + FusedHead.PROPERTY
-                    + "=" + fusedHead + "), which keeps no logits; call forward for them");
-        }
-        return logitsBuf.view(0, lastN, config.paddedVocabSize());
-    }
+    public Tensor logits() { return headLogits.last(lastN); }
 
-    @Override public FusedHead fusedHead() { return fusedHead; }
+    @Override public FusedHead fusedHead() { return headLogits.setting(); }
 
     @Override
-    public void setFusedHead(FusedHead setting) {
-        if (setting == null) throw new IllegalArgumentException("fused head setting is null");
-        fusedHead = setting;
-    }
-
-    /** The logits buffer as [rows, Vp], grown (never shrunk) to hold them. */
-    private Tensor logitsRows(int rows) {
-        int Vp = config.paddedVocabSize();
-        if (logitsBuf == null || logitsBuf.size() < (long) rows * Vp) {
-            if (logitsBuf != null) logitsBuf.close();
-            logitsBuf = backend.zeros(rows, Vp);
-        }
-        return logitsBuf.view(0, rows, Vp);
-    }
+    public void setFusedHead(FusedHead setting) { headLogits.setting(setting); }
 
     private int lastN;
 
@@ -245,14 +225,13 @@ public final class Gpt implements CausalLm {
             block(la, residual, pw.blocks().get(l), N,
                     (out, lse, qkv) -> backend.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
-        int chunk = dlogitsScale != 0f ? fusedHead.rows(N, Vp) : 0;
-        lastFused = chunk > 0;
-        if (lastFused) {   // the head's forward and backward at once, chunk rows of logits at a time
+        int chunk = headLogits.begin(N, dlogitsScale != 0f);
+        if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, pw.lnfW(), pw.lnfB(), N, C, LN_EPS);
-            return FusedHead.lossAndBackward(backend, logitsRows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
+            return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
                     batch, C, V, Vp, chunk, dlogitsScale);
         }
-        Tensor logits = logitsRows(N);
+        Tensor logits = headLogits.rows(N);
         head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);
         double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
@@ -313,8 +292,8 @@ public final class Gpt implements CausalLm {
         Backend be = backend;
         float scale = attentionScale();
         // Tied LM head: logits = lnf @ wte^T (already done, chunk by chunk, when the head is fused).
-        if (!lastFused) {
-            Tensor dlogits = logitsBuf.view(0, N, Vp);   // cross-entropy wrote the gradient in place
+        if (!headLogits.fused()) {
+            Tensor dlogits = headLogits.last(N);   // cross-entropy wrote the gradient in place
             be.matmul(a.dlnf, dlogits, pw.wte(), 1, N, C, Vp, false, false, 1f, 0f);     // dlnf [N, C]
             be.matmul(gw.wte(), dlogits, a.lnf, 1, Vp, C, N, true, false, 1f, 1f);       // dwte [Vp, C] +=
         }
@@ -435,7 +414,7 @@ public final class Gpt implements CausalLm {
     @Override
     public void close() {
         if (acts != null) acts.close();
-        if (logitsBuf != null) logitsBuf.close();
+        headLogits.close();
         paramData.close();
         gradData.close();
     }

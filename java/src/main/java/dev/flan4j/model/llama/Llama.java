@@ -5,6 +5,7 @@ import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.FusedHead;
+import dev.flan4j.model.HeadLogits;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.LayerKvCache;
 import dev.flan4j.model.Param;
@@ -61,15 +62,14 @@ public final class Llama implements CausalLm {
     private final Tensor zeroPos, dZeroPos;         // [1, C]: the position table embeddingForward adds (zeros)
     private final Tensor wExp, bExp, dwExp, dbExp;  // GQA scratch [3QD, C], [3QD] (null when KV = NH)
     private Activations acts;
-    private Tensor logitsBuf;         // [rows, Vp]: N rows unfused, one chunk's when the head is fused
-    private FusedHead fusedHead = FusedHead.fromProperty();
-    private boolean lastFused;        // the last pass was a fused forwardBackward (no logits kept)
+    private final HeadLogits headLogits;  // N rows unfused, one chunk's when the head is fused
     private int lastN;
 
     /** A model with zero parameters (to load weights into). */
     public Llama(LlamaConfig config, Backend backend) {
         this.config = config;
         this.backend = backend;
+        this.headLogits = new HeadLogits(backend, config.paddedVocabSize());
         this.params = layout(config);
         Param last = params.get(params.size() - 1);
         this.numParams = last.offset() + last.size();
@@ -243,31 +243,12 @@ public final class Llama implements CausalLm {
      * one keeps none: an IllegalStateException).
      */
     @Override
-    public Tensor logits() {
-        if (lastFused) {
-            throw new IllegalStateException("the last pass was a forwardBackward with the fused head (" + FusedHead.PROPERTY
-                    + "=" + fusedHead + "), which keeps no logits; call forward for them");
-        }
-        return logitsBuf.view(0, lastN, config.paddedVocabSize());
-    }
+    public Tensor logits() { return headLogits.last(lastN); }
 
-    @Override public FusedHead fusedHead() { return fusedHead; }
+    @Override public FusedHead fusedHead() { return headLogits.setting(); }
 
     @Override
-    public void setFusedHead(FusedHead setting) {
-        if (setting == null) throw new IllegalArgumentException("fused head setting is null");
-        fusedHead = setting;
-    }
-
-    /** The logits buffer as [rows, Vp], grown (never shrunk) to hold them. */
-    private Tensor logitsRows(int rows) {
-        int Vp = config.paddedVocabSize();
-        if (logitsBuf == null || logitsBuf.size() < (long) rows * Vp) {
-            if (logitsBuf != null) logitsBuf.close();
-            logitsBuf = backend.zeros(rows, Vp);
-        }
-        return logitsBuf.view(0, rows, Vp);
-    }
+    public void setFusedHead(FusedHead setting) { headLogits.setting(setting); }
 
     /** The residual stream after block {@code l} of the last forward pass [N, C] (the input of block l+1). */
     public Tensor blockOutput(int l) { return acts.layers[l].res3().view(0, lastN, config.nEmbd()); }
@@ -292,14 +273,13 @@ public final class Llama implements CausalLm {
             block(a.layers[l], in, pw.blocks().get(l), N, batch.positions(),
                     (out, lse, qkv) -> backend.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
-        int chunk = dlogitsScale != 0f ? fusedHead.rows(N, Vp) : 0;
-        lastFused = chunk > 0;
-        if (lastFused) {   // the head's forward and backward at once, chunk rows of logits at a time
+        int chunk = headLogits.begin(N, dlogitsScale != 0f);
+        if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.rmsNormForward(a.xf, a.rstdf, a.layers[L - 1].res3(), pw.norm(), N, C, (float) config.rmsNormEps());
-            return FusedHead.lossAndBackward(backend, logitsRows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
+            return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
                     batch, C, V, Vp, chunk, dlogitsScale);
         }
-        Tensor logits = logitsRows(N);
+        Tensor logits = headLogits.rows(N);
         head(logits, a.xf, a.rstdf, a.layers[L - 1].res3(), N);
         double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, Reduction.MEAN, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
@@ -405,8 +385,8 @@ public final class Llama implements CausalLm {
         Backend be = backend;
         float scale = attentionScale();
         int[] pos = batch.positions();
-        if (!lastFused) {   // the fused head did this chunk by chunk
-            Tensor dlogits = logitsBuf.view(0, N, Vp);   // cross-entropy wrote the gradient in place
+        if (!headLogits.fused()) {   // the fused head did this chunk by chunk
+            Tensor dlogits = headLogits.last(N);   // cross-entropy wrote the gradient in place
             be.matmul(a.dxf, dlogits, pw.head(), 1, N, C, Vp, false, false, 1f, 0f);    // dxf [N, C]
             be.matmul(gw.head(), dlogits, a.xf, 1, Vp, C, N, true, false, 1f, 1f);      // dhead [Vp, C] +=
         }
@@ -520,7 +500,7 @@ public final class Llama implements CausalLm {
     @Override
     public void close() {
         if (acts != null) acts.close();
-        if (logitsBuf != null) logitsBuf.close();
+        headLogits.close();
         for (Tensor t : new Tensor[]{paramData, gradData, ropeCos, ropeSin, zeroPos, dZeroPos, wExp, bExp, dwExp, dbExp}) {
             if (t != null) t.close();
         }
