@@ -1,6 +1,7 @@
 package dev.flan4j.backend;
 
 import dev.flan4j.backend.cpu.CpuAttention;
+import dev.flan4j.backend.cpu.CpuBlas;
 import dev.flan4j.backend.cpu.CpuCrossEntropy;
 import dev.flan4j.backend.cpu.CpuElementwise;
 import dev.flan4j.backend.cpu.CpuLayerNorm;
@@ -10,7 +11,6 @@ import dev.flan4j.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-import org.bytedeco.openblas.global.openblas;
 
 /**
  * The fp32 reference backend: GEMM through OpenBLAS, the GPT ops as array kernels in {@code backend.cpu} (Vector
@@ -18,6 +18,10 @@ import org.bytedeco.openblas.global.openblas;
  * {@link AbstractBackend} checks every argument before an {@code ...Impl} method runs.
  */
 public final class CpuBackend extends AbstractBackend {
+    static {
+        CpuBlas.init();   // OpenBLAS single-threaded before any op: the CPU ops share one pool of threads
+    }
+
     @Override public String name() { return "cpu"; }
 
     @Override
@@ -28,31 +32,16 @@ public final class CpuBackend extends AbstractBackend {
     @Override
     protected Tensor allocate(int[] shape) { return CpuTensor.allocate(shape); }
 
-    private static final Object BLAS = new Object();
-    private static int sections, blasThreadsBefore;
-
     /**
      * The ops are thread-safe (no state outside their arguments), so any number of callers may issue them at once.
-     * Inside the section OpenBLAS runs single-threaded (a process-wide setting, restored when the last open section
-     * closes): the callers already keep the cores busy, and OpenBLAS's own threads would only contend with them
-     * (measured on two cores: two scorers at once with two OpenBLAS threads each were no faster than one).
+     * Inside the section GEMMs are not split over the cores ({@link CpuBlas#callersInParallel}): the callers
+     * already keep them busy (measured on two cores: two scorers at once with two GEMM threads each were no faster
+     * than one).
      */
     @Override
     public AutoCloseable concurrentCallers(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        synchronized (BLAS) {
-            if (sections++ == 0) {
-                blasThreadsBefore = openblas.blas_get_num_threads();
-                openblas.blas_set_num_threads(1);
-            }
-        }
-        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-        return () -> {
-            if (!open.getAndSet(false)) return;
-            synchronized (BLAS) {
-                if (--sections == 0) openblas.blas_set_num_threads(blasThreadsBefore);
-            }
-        };
+        return CpuBlas.callersInParallel();
     }
 
     @Override
@@ -89,13 +78,8 @@ public final class CpuBackend extends AbstractBackend {
         FloatBuffer A = buf("a", a), B = buf("b", bm), O = buf("out", out);
         int lda = transA ? m : k, ldb = transB ? k : n;
         for (int i = 0; i < batch; i++) {
-            openblas.cblas_sgemm(openblas.CblasRowMajor,
-                    transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                    transB ? openblas.CblasTrans : openblas.CblasNoTrans,
-                    m, n, k, alpha,
-                    A.slice((int) (i * sa), (int) sa), lda,
-                    B.slice((int) (i * sb), (int) sb), ldb, beta,
-                    O.slice((int) (i * so), (int) so), n);
+            CpuBlas.gemm(transA, transB, m, n, k, alpha, A, (int) (i * sa), lda, B, (int) (i * sb), ldb, beta,
+                    O, (int) (i * so), n);
         }
     }
 

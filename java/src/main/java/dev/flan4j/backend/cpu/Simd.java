@@ -126,6 +126,24 @@ public final class Simd {
         for (int i = 0; i < n; i++) dx[i] = geluGrad(x[i]) * dout[i];
     }
 
+    /** a[off+i] *= f, i < n. */
+    public static void scale(float[] a, int off, int n, float f) {
+        if (VECTOR) {
+            VectorOps.scale(a, off, n, f);
+            return;
+        }
+        for (int i = 0; i < n; i++) a[off + i] *= f;
+    }
+
+    /** The softmax backward on one row: dp[off+i] = p[off+i] (dp[off+i] - d) mul, i < n. */
+    public static void softmaxGrad(float[] p, float[] dp, int off, int n, float d, float mul) {
+        if (VECTOR) {
+            VectorOps.softmaxGrad(p, dp, off, n, d, mul);
+            return;
+        }
+        for (int i = 0; i < n; i++) dp[off + i] = p[off + i] * (dp[off + i] - d) * mul;
+    }
+
     /** sum a[off+i], i < n. */
     public static float sum(float[] a, int off, int n) {
         if (VECTOR) return VectorOps.sum(a, off, n);

@@ -95,6 +95,21 @@ final class VectorOps {
         for (; i < n; i++) y[yo + i] += alpha * x[xo + i];
     }
 
+    static void scale(float[] a, int off, int n, float f) {
+        int i = 0;
+        for (; i <= n - L; i += L) FloatVector.fromArray(F, a, off + i).mul(f).intoArray(a, off + i);
+        for (; i < n; i++) a[off + i] *= f;
+    }
+
+    static void softmaxGrad(float[] p, float[] dp, int off, int n, float d, float mul) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, dp, off + i).sub(d).mul(FloatVector.fromArray(F, p, off + i)).mul(mul)
+                    .intoArray(dp, off + i);
+        }
+        for (; i < n; i++) dp[off + i] = p[off + i] * (dp[off + i] - d) * mul;
+    }
+
     /** tanh(u) = 1 - 2 / (exp(2u) + 1), which saturates cleanly at +-1. */
     private static FloatVector tanh(FloatVector u) {
         FloatVector e = exp(u.mul(2f));

@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Blocked attention against a naive double-precision softmax(q k^T scale) v and its gradients. */
+/** Blocked attention (row blocks of several sizes) against a naive double-precision softmax(q k^T scale) v and its gradients. */
 class CpuAttentionTest {
     private static FloatBuffer direct(float[] a) {
         FloatBuffer b = ByteBuffer.allocateDirect(4 * a.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
@@ -24,8 +24,21 @@ class CpuAttentionTest {
 
     @Test
     void forwardAndBackwardMatchTheNaiveReferenceOnPackedDocuments() {
+        check(new int[] {0, 1, 6, 19, 28}, CpuAttention.ROW_BLOCK);   // lengths 1, 5, 13, 9: shorter than a block
+    }
+
+    @Test
+    void rowBlocksSplitDocumentsAtEveryOffset() {
+        // lengths 1, 4, 5, 13, 9, 3 at 4-row blocks: whole blocks, one row past, ragged last blocks
+        check(new int[] {0, 1, 5, 10, 23, 32, 35}, 4);
+        check(new int[] {0, 1, 5, 10, 23, 32, 35}, 3);
+        // at the default block: one document of exactly two blocks, one a row past, one ragged across three
+        int b = CpuAttention.ROW_BLOCK;
+        check(new int[] {0, 2 * b, 4 * b + 1, 6 * b + 1 + b / 2 + 3}, b);
+    }
+
+    private static void check(int[] cu, int rowBlock) {
         int NH = 2, HD = 12, C = NH * HD;
-        int[] cu = {0, 1, 6, 19, 28};   // lengths 1, 5, 13, 9: none a multiple of the 4-row block
         int N = cu[cu.length - 1];
         float scale = (float) (1 / Math.sqrt(HD));
         SplittableRandom rng = new SplittableRandom(11);
@@ -34,17 +47,17 @@ class CpuAttentionTest {
         for (int i = 0; i < dout.length; i++) dout[i] = (float) rng.nextGaussian();
 
         FloatBuffer out = direct(new float[N * C]), lse = direct(new float[N * NH]), dqkv = direct(new float[N * 3 * C]);
-        CpuAttention.forward(direct(qkv), out, lse, cu, NH, HD, scale);
-        CpuAttention.backward(dqkv, direct(dout), direct(qkv), out, lse, cu, NH, HD, scale);
+        CpuAttention.forward(direct(qkv), out, lse, cu, NH, HD, scale, rowBlock);
+        CpuAttention.backward(dqkv, direct(dout), direct(qkv), out, lse, cu, NH, HD, scale, rowBlock);
         float[] o = read(out), l = read(lse), d = read(dqkv);
 
         double[] wantO = new double[N * C], wantL = new double[N * NH], wantD = new double[N * 3 * C];
         for (int doc = 0; doc + 1 < cu.length; doc++) {
             for (int h = 0; h < NH; h++) reference(qkv, dout, cu[doc], cu[doc + 1] - cu[doc], h, NH, HD, scale, wantO, wantL, wantD);
         }
-        for (int i = 0; i < o.length; i++) assertEquals(wantO[i], o[i], 1e-5, "out[" + i + "]");
-        for (int i = 0; i < l.length; i++) assertEquals(wantL[i], l[i], 1e-5, "lse[" + i + "]");
-        for (int i = 0; i < d.length; i++) assertEquals(wantD[i], d[i], 1e-4, "dqkv[" + i + "]");
+        for (int i = 0; i < o.length; i++) assertEquals(wantO[i], o[i], 1e-5, "block " + rowBlock + ": out[" + i + "]");
+        for (int i = 0; i < l.length; i++) assertEquals(wantL[i], l[i], 1e-5, "block " + rowBlock + ": lse[" + i + "]");
+        for (int i = 0; i < d.length; i++) assertEquals(wantD[i], d[i], 1e-4, "block " + rowBlock + ": dqkv[" + i + "]");
     }
 
     /** One (document, head) in double: P = softmax(scale q k^T) causal, O = P v, and dq, dk, dv from dO. */
