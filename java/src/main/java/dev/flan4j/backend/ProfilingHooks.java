@@ -45,7 +45,8 @@ public interface ProfilingHooks {
             public String implementation(String family) {
                 if (!cpu) return null;
                 int threads = Runtime.getRuntime().availableProcessors();
-                return family.equals("matmul") ? "OpenBLAS sgemm, threads=" + threads : "threads<=" + threads;
+                return family.equals("matmul") ? "OpenBLAS sgemm (1 thread each), split over <=" + threads + " threads"
+                        : "threads<=" + threads;
             }
         };
     }
