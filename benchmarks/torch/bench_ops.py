@@ -6,7 +6,8 @@ flush before every run, output in flan4j's schema (--format json|csv|table).
 
 Ops: the model's five GEMMs (fwd, and bwd as the two GEMMs dA = dOut @ B^T, dB = A^T @ dOut),
 F.layer_norm fwd/bwd (weights in the same dtype), F.scaled_dot_product_attention (causal) fwd/bwd, F.gelu (tanh) fwd/bwd over B*T*4C,
-F.cross_entropy loss + gradient in one timed region. Needs a CUDA GPU.
+F.cross_entropy loss + gradient in one timed region, and the fused LM head + cross-entropy (flce: logits, loss,
+dx and dW, --chunk token rows at a time as flan4j's FusedHead does; default one chunk). Needs a CUDA GPU.
 """
 import argparse
 import sys
@@ -17,7 +18,7 @@ import common
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     common.add_common_args(p)
-    p.add_argument("--only", default=None, help="comma-separated ops: matmul,layernorm,attention,gelu,cross_entropy")
+    p.add_argument("--only", default=None, help="comma-separated ops: matmul,layernorm,attention,gelu,cross_entropy,flce")
     a = p.parse_args(argv)
     import torch
     import torch.nn.functional as F
@@ -95,6 +96,14 @@ def main(argv=None):
         results.append(common.result("cross_entropy", "cross_entropy", "fwd+bwd", a.dtype,
                                      common.shape_cross_entropy(B, T, V), ms, None,
                                      common.bytes_cross_entropy(N, V, Vp, "fwd+bwd", a.dtype), gpu))
+
+    if want("flce"):
+        M = min(a.chunk or N, N)
+        x, w = rnd(N, C), rnd(Vp, C)
+        targets = torch.randint(0, V, (N,), device="cuda")
+        ms = timer.time(lambda: common.flce_chunked(torch, x, w, targets, V, M))
+        results.append(common.result("flce", "flce", "fwd+bwd", a.dtype, common.shape_flce(B, T, C, V, M), ms,
+                                     common.flops_flce(N, C, Vp), None, gpu))
 
     hdr = common.header(torch, timer, a.runs, a.warmup, preset=a.preset, mode="torch ops")
     common.write(common.render(hdr, results, a.format), a.out)

@@ -81,6 +81,11 @@ def flops_step(V, T_block, L, NH, C, B, T, direction):
     return per_token * B * T
 
 
+def flops_flce(N, C, Vp):
+    """Fused LM head + cross-entropy (Op.FLCE): logits, dx and dW, three GEMMs of N x Vp x C."""
+    return 3 * flops_matmul(N, Vp, C, "fwd")
+
+
 def bytes_layernorm(N, C, direction, dtype):
     w = WIDTH[dtype]
     if direction == "fwd":
@@ -126,6 +131,32 @@ def shape_attention(B, T, NH, HD):
 
 def shape_cross_entropy(B, T, V):
     return "B=%d,T=%d,V=%d,Vp=%d" % (B, T, V, padded_vocab(V))
+
+
+def shape_flce(B, T, C, V, M):
+    return "B=%d,T=%d,C=%d,V=%d,Vp=%d,M=%d" % (B, T, C, V, padded_vocab(V), min(M, B * T))
+
+
+def flce_chunked(torch, x, w, targets, V, M):
+    """The LM head + cross-entropy as flan4j's FusedHead runs it, M token rows at a time: logits of the chunk,
+    the mean loss's dlogits (softmax minus one-hot, / N; padded columns zero), dx = dlogits w, dW += dlogits^T x.
+    Returns (loss, dx, dw); only a chunk's logits exist at once. fp32 softmax whatever the inputs' dtype."""
+    N = x.shape[0]
+    dx, dw = torch.empty_like(x), torch.zeros_like(w, dtype=torch.float32)
+    loss = torch.zeros((), dtype=torch.float32, device=x.device)
+    for s in range(0, N, M):
+        xs, t = x[s:s + M], targets[s:s + M]
+        z = (xs @ w.t()).float()
+        z[:, V:] = float("-inf")
+        lse = torch.logsumexp(z, dim=1)
+        rows = torch.arange(z.shape[0], device=x.device)
+        loss += (lse - z[rows, t]).sum() / N
+        g = torch.exp(z - lse[:, None])
+        g[rows, t] -= 1
+        g = (g / N).to(x.dtype)
+        dx[s:s + M] = g @ w
+        dw += (g.t() @ xs).float()
+    return loss, dx, dw.to(w.dtype)
 
 
 def shape_step(B, T, L, NH, C, V):
@@ -276,3 +307,4 @@ def add_common_args(p):
     p.add_argument("--warmup", type=int, default=3)
     p.add_argument("--format", default="table", choices=["table", "json", "csv"])
     p.add_argument("--out", default=None)
+    p.add_argument("--chunk", type=int, default=None, help="flce: token rows per chunk (default B*T = one chunk)")

@@ -17,6 +17,8 @@ class FormulaTest(unittest.TestCase):
         self.assertEqual(common.flops_attention(2, 3, 4, 5, True, "bwd"), 2400)
         self.assertEqual(common.param_count(4096, 16, 2, 4, 64), 363264)
         self.assertEqual(common.flops_step(4096, 16, 2, 4, 64, 1, 16, "fwd+bwd"), 2198016 * 16)
+        self.assertEqual(common.flops_flce(3, 7, 64), 3 * 2 * 3 * 64 * 7)
+        self.assertEqual(common.shape_flce(2, 5, 8, 50, 64), "B=2,T=5,C=8,V=50,Vp=64,M=10")
 
     def test_bytes(self):
         self.assertEqual(common.bytes_layernorm(2, 3, "fwd", "fp32"), 88)
