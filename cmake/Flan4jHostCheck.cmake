@@ -10,6 +10,10 @@
 # flan4j_hostcheck_llama does the same for the RoPE and SwiGLU bodies (src/rope.cuh, src/swiglu.cuh), with
 # its own mutants (FLAN4J_OP_MUTATION 4: rotation sign swapped, 5: position ids ignored, 6: SwiGLU gate
 # gradient without the sigmoid derivative, 7: interleaved RoPE pairs instead of rotate-half).
+#
+# flan4j_hostcheck_ce does the same for the fused cross-entropy and the residual add (src/cross_entropy_vec.cuh,
+# src/elementwise_vec.cuh), with mutants 8: padded columns get a gradient, 9: the first padded column enters the
+# loss, 10: the add's scalar tail starts one element late.
 option(FLAN4J_HOST_CHECK "Build and run the host check of the tensor-core kernels" ON)
 
 function(flan4j_add_host_check)
@@ -43,18 +47,30 @@ function(flan4j_add_host_check)
     list(APPEND _mutants "$<TARGET_FILE:flan4j_hostcheck_llama_mutant${m}>")
     list(APPEND _mutant_targets flan4j_hostcheck_llama_mutant${m})
   endforeach()
-  set(_checks "$<TARGET_FILE:flan4j_hostcheck>" "$<TARGET_FILE:flan4j_hostcheck_llama>")
+  set(_ce "${CMAKE_CURRENT_SOURCE_DIR}/test/hostcheck_ce.cpp")
+  add_executable(flan4j_hostcheck_ce "${_ce}")
+  target_include_directories(flan4j_hostcheck_ce PRIVATE ${_incs})
+  target_compile_options(flan4j_hostcheck_ce PRIVATE -O2 -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas)
+  foreach(m 8 9 10)
+    add_executable(flan4j_hostcheck_ce_mutant${m} "${_ce}")
+    target_include_directories(flan4j_hostcheck_ce_mutant${m} PRIVATE ${_incs})
+    target_compile_definitions(flan4j_hostcheck_ce_mutant${m} PRIVATE FLAN4J_OP_MUTATION=${m})
+    target_compile_options(flan4j_hostcheck_ce_mutant${m} PRIVATE -O1 -w)
+    list(APPEND _mutants "$<TARGET_FILE:flan4j_hostcheck_ce_mutant${m}>")
+    list(APPEND _mutant_targets flan4j_hostcheck_ce_mutant${m})
+  endforeach()
+  set(_checks "$<TARGET_FILE:flan4j_hostcheck>" "$<TARGET_FILE:flan4j_hostcheck_llama>"
+              "$<TARGET_FILE:flan4j_hostcheck_ce>")
   set(_stamp "${CMAKE_CURRENT_BINARY_DIR}/hostcheck.passed")
   add_custom_command(OUTPUT "${_stamp}"
     COMMAND "${CMAKE_COMMAND}" "-DCHECKS=${_checks}" "-DMUTANTS=${_mutants}"
             "-DSTAMP=${_stamp}" -P "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
-    DEPENDS flan4j_hostcheck flan4j_hostcheck_llama ${_mutant_targets}
+    DEPENDS flan4j_hostcheck flan4j_hostcheck_llama flan4j_hostcheck_ce ${_mutant_targets}
             "${CMAKE_CURRENT_LIST_DIR}/../cmake/Flan4jRunHostCheck.cmake"
-    COMMENT "flan4j: host check of the tensor-core kernels (emulated warp primitives vs fp64)"
+    COMMENT "flan4j: host check of the kernel bodies over warp.cuh (emulated warp primitives vs fp64)"
     VERBATIM)
   add_custom_target(flan4j_hostcheck_run ALL DEPENDS "${_stamp}")
 
-  enable_testing()
   add_test(NAME hostcheck COMMAND flan4j_hostcheck)
   foreach(m 1 2 3)
     add_test(NAME hostcheck_mutant${m} COMMAND flan4j_hostcheck_mutant${m} --quick)
@@ -64,5 +80,10 @@ function(flan4j_add_host_check)
   foreach(m 4 5 6 7)
     add_test(NAME hostcheck_llama_mutant${m} COMMAND flan4j_hostcheck_llama_mutant${m})
     set_tests_properties(hostcheck_llama_mutant${m} PROPERTIES WILL_FAIL TRUE)
+  endforeach()
+  add_test(NAME hostcheck_ce COMMAND flan4j_hostcheck_ce)
+  foreach(m 8 9 10)
+    add_test(NAME hostcheck_ce_mutant${m} COMMAND flan4j_hostcheck_ce_mutant${m})
+    set_tests_properties(hostcheck_ce_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()
 endfunction()

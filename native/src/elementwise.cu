@@ -1,4 +1,6 @@
 // elementwise.cu - residual add, scale, dtype casts, sum of squares (for the global gradient norm).
+// The add uses 16-byte loads (elementwise_vec.cuh, shared with the host check) when its tensors are aligned.
+#include "elementwise_vec.cuh"
 #include "launchers.cuh"
 
 namespace flan4j {
@@ -11,6 +13,12 @@ namespace flan4j {
 template <typename T>
 __global__ void add_kernel(T* out, const T* a, const T* b, long long N) {
     GRID_STRIDE(i, N) out[i] = from_float<T>(to_float(a[i]) + to_float(b[i]));
+}
+
+// 16-byte vector version (elementwise_vec.cuh), used when out, a and b are 16-byte aligned.
+template <typename E>
+__global__ void __launch_bounds__(vec::Add<E>::NT) add_vec_kernel(void* out, const void* a, const void* b, long long N) {
+    vec::Add<E>::run(out, a, b, N, blockIdx.x, gridDim.x);
 }
 
 template <typename T>
@@ -42,8 +50,18 @@ static unsigned grid_for(long long n, int threads, long long cap = 65535LL * 8) 
     return (unsigned)(b > cap ? cap : (b < 1 ? 1 : b));
 }
 
+static bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
 int launch_add(int dtype, void* out, const void* a, const void* b, long long N, cudaStream_t s) {
     NvtxRange r("flan4j_add");
+    if (aligned16(out) && aligned16(a) && aligned16(b)) {
+        constexpr int NT = vec::Add<warp::F32>::NT;
+        if (dtype == FLAN4J_BF16)
+            add_vec_kernel<warp::BF16><<<grid_for(N / 8, NT), NT, 0, s>>>(out, a, b, N);
+        else
+            add_vec_kernel<warp::F32><<<grid_for(N / 4, NT), NT, 0, s>>>(out, a, b, N);
+        return check_launch("add_vec_kernel");
+    }
     if (dtype == FLAN4J_BF16)
         add_kernel<bf16><<<grid_for(N, 256), 256, 0, s>>>((bf16*)out, (const bf16*)a, (const bf16*)b, N);
     else
