@@ -27,6 +27,10 @@ public final class PretrainCommand implements Callable<Integer> {
             completionCandidates = Presets.class)
     String preset = "1m";
 
+    @Option(names = "--block-size", paramLabel = "T",
+            description = "The model's block size (its position table; default: the preset's). Rows (--seq-len) may not exceed it.")
+    Integer blockSize;
+
     @Option(names = "--tokenizer", paramLabel = "NAME", description = "mini-bpe (default), gpt2, or a tokenizer folder.")
     String tokenizer = "mini-bpe";
 
@@ -46,8 +50,14 @@ public final class PretrainCommand implements Callable<Integer> {
         Tokenizer tok = Tokenizers.byName(tokenizer);
         TrainConfig cfg = train.apply(TrainConfig.builder().batch(8, 128).build());
         GptConfig model = GptConfig.preset(preset).withVocabSize(tok.vocabSize());
+        if (blockSize != null) {
+            if (blockSize < 1) throw new IllegalArgumentException("--block-size must be >= 1, got " + blockSize);
+            model = model.withBlockSize(blockSize);
+        }
         if (cfg.seqLen() > model.blockSize()) {
-            throw new IllegalArgumentException("--seq-len " + cfg.seqLen() + " exceeds preset " + preset + "'s block size " + model.blockSize());
+            throw new IllegalArgumentException("--seq-len " + cfg.seqLen() + " exceeds " + (blockSize != null
+                    ? "--block-size " + blockSize : "preset " + preset + "'s block size " + model.blockSize())
+                    + (blockSize != null ? "" : " (--block-size sets another)"));
         }
         try (Backend be = backend.create()) {
             Corpus c = corpus == null ? Corpus.builtIn() : Corpus.load(corpus);
