@@ -21,8 +21,8 @@ class RecipeTest {
     @Test
     void namedRecipesHoldTheTrainingSettingsTheyAlwaysHad() {
         Recipe m = Recipe.cpuMini();
-        assertEquals(train(200, 4, 256, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
-        assertEquals(train(200, 4, 256, 1e-3, Schedule.Kind.CONSTANT, 6, 100, 1), m.tuneConfig(5));
+        assertEquals(train(200, 2, 512, 3e-3, Schedule.Kind.COSINE, 5, 100, 1), m.pretrainConfig(5));
+        assertEquals(train(200, 2, 512, 1e-3, Schedule.Kind.CONSTANT, 6, 100, 1), m.tuneConfig(5));
         assertEquals("1m", m.model());
         assertEquals("flan4j-base-1m", m.base(), "the shipped base");
         assertEquals(null, Recipe.gpu().base(), "the GPU preset pretrains its larger model");

@@ -11,26 +11,31 @@ import dev.flan4j.eval.HeldOutLoss;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The shipped base model: listed, loadable by name, and as good on held-out text as its card says. */
+/** The shipped base models (one today): listed, loadable by name, and as good on held-out text as their cards say. */
 class PretrainedModelsTest {
     static final String BASE = "flan4j-base-1m";
 
-    @Test
-    void theBaseIsListedWithItsCard() {
-        PretrainedModels.Info i = PretrainedModels.find(BASE).orElseThrow();
+    @ParameterizedTest
+    @ValueSource(strings = {BASE})
+    void theBaseIsListedWithItsCard(String name) {
+        PretrainedModels.Info i = PretrainedModels.find(name).orElseThrow();
         assertEquals("mini-bpe", i.tokenizer());
         assertTrue(i.number("tokens_seen") > 1e6, "tokens seen " + i.number("tokens_seen"));
         assertTrue(i.card().path("command").asText().contains("pretrain"), i.card().toString());
         assertTrue(i.card().path("commit").asText().matches("[0-9a-f]{40}"), i.card().toString());
-        assertTrue(PretrainedModels.list().stream().anyMatch(x -> x.name().equals(BASE)));
+        assertTrue(PretrainedModels.list().stream().anyMatch(x -> x.name().equals(name)));
+        assertTrue(i.summary().contains("block " + i.card().path("config").path("blockSize").asInt()), i.summary());
     }
 
-    @Test
-    void loadsByNameAndMatchesTheHeldOutLossOnItsCard() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {BASE})
+    void loadsByNameAndMatchesTheHeldOutLossOnItsCard(String name) throws Exception {
         Tokenizer tok = Tokenizers.byName("mini-bpe");
-        PretrainedModels.Info info = PretrainedModels.find(BASE).orElseThrow();
-        try (Backend be = new CpuBackend(); Gpt m = PretrainedModels.load(BASE, be)) {
+        PretrainedModels.Info info = PretrainedModels.find(name).orElseThrow();
+        try (Backend be = new CpuBackend(); Gpt m = PretrainedModels.load(name, be)) {
             assertEquals(tok.vocabSize(), m.config().vocabSize());
             assertEquals((long) info.number("parameters"), m.numParameters());
             HeldOutLoss.Result r = HeldOutLoss.of(m, tok, Corpus.builtIn().split("valid"), m.config().blockSize(), 8, 0);
