@@ -38,20 +38,6 @@ namespace vec {
 
 using namespace warp;
 
-F4_HD float ce_exp(float x) {
-#if F4_DEVICE
-    return __expf(x);
-#else
-    return std::exp(x);
-#endif
-}
-F4_HD float ce_log(float x) {
-#if F4_DEVICE
-    return logf(x);
-#else
-    return std::log(x);
-#endif
-}
 F4_HD float ce_nan() { return u2f(0x7fc00000u); }
 
 // (m, s) <- the online (max, sum of exp(x - max)) of both pairs. Symmetric in its two arguments, bit for bit.
@@ -62,7 +48,7 @@ F4_HD void ce_merge(float& m, float& s, float m2, float s2) {
         s = 0.0f;
         return;
     }
-    s = s * ce_exp(m - mx) + s2 * ce_exp(m2 - mx);
+    s = s * exp_fast(m - mx) + s2 * exp_fast(m2 - mx);
     m = mx;
 }
 
@@ -128,12 +114,12 @@ struct CrossEntropyRow {
                         if (j0 + i == y) sh[3 * NW] = x[u][i];
                     }
                     if (cm > m) {
-                        s *= ce_exp(m - cm);  // m = -inf: s is 0 and stays 0
+                        s *= exp_fast(m - cm);  // m = -inf: s is 0 and stays 0
                         m = cm;
                     }
                     if (m != -INFINITY) {
 #pragma unroll
-                        for (int i = 0; i < W; i++) s += ce_exp(x[u][i] - m);
+                        for (int i = 0; i < W; i++) s += exp_fast(x[u][i] - m);
                     }
                 }
             }
@@ -169,7 +155,7 @@ struct CrossEntropyRow {
             float m = -INFINITY, s = 0.0f, zsum = 0.0f;
             for (int k = 0; k < NW; k++) ce_merge(m, s, sh[k], sh[NW + k]);  // the same order in every thread
             for (int k = 0; k < NW; k++) zsum += sh[2 * NW + k];
-            const float lse = m + ce_log(s);
+            const float lse = m + log_f(s);
             if (tid == 0) {
                 const float zy = sh[3 * NW];
                 // the smoothing term only when smoothing is on: 0 * (-inf) would turn a -inf logit into a NaN loss
@@ -195,9 +181,9 @@ struct CrossEntropyRow {
                         for (int i = 0; i < W; i++) {
                             const int j = j0 + i;
 #if FLAN4J_OP_MUTATION == 8
-                            x[u][i] = ce_exp(x[u][i] - lse) * pz - uni - (j == y ? hit : 0.0f);
+                            x[u][i] = exp_fast(x[u][i] - lse) * pz - uni - (j == y ? hit : 0.0f);
 #else
-                            x[u][i] = j < V ? ce_exp(x[u][i] - lse) * pz - uni - (j == y ? hit : 0.0f) : 0.0f;
+                            x[u][i] = j < V ? exp_fast(x[u][i] - lse) * pz - uni - (j == y ? hit : 0.0f) : 0.0f;
 #endif
                         }
                         IO::store(logits, base + (long long)j0, x[u]);

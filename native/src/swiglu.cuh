@@ -21,13 +21,6 @@ namespace vec {
 
 using namespace warp;
 
-F4_HD float exp_f(float x) {
-#if F4_DEVICE
-    return expf(x);
-#else
-    return std::exp(x);
-#endif
-}
 
 template <typename E, int V>
 struct Swiglu {

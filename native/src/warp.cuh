@@ -141,6 +141,31 @@ F4_HD uint32_t pack2(float lo, float hi) {
 #endif
 }
 
+// Math with one name on both sides: the device's intrinsic or libm, the host's libm.
+F4_HD float exp_f(float x) {
+#if F4_DEVICE
+    return expf(x);
+#else
+    return std::exp(x);
+#endif
+}
+
+F4_HD float exp_fast(float x) {  // the device intrinsic __expf (error grows with |x|), libm on the host
+#if F4_DEVICE
+    return __expf(x);
+#else
+    return std::exp(x);
+#endif
+}
+
+F4_HD float log_f(float x) {
+#if F4_DEVICE
+    return logf(x);
+#else
+    return std::log(x);
+#endif
+}
+
 F4_HD float exp2_approx(float x) {
 #if F4_DEVICE
     return exp2f(x);
