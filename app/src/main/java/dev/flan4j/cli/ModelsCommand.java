@@ -77,8 +77,8 @@ public final class ModelsCommand implements Callable<Integer> {
                 ModelLoader.requireMatch(m, tok);
                 int T = seqLen == null ? m.config().blockSize() : seqLen;
                 HeldOutLoss.Result r = HeldOutLoss.of(m, tok, c.split(split), T, 8, maxTokens);
-                System.out.printf("held-out loss %.4f nats/token (perplexity %.1f) on %d tokens of split '%s' in %d windows of %d%n",
-                        r.loss(), r.perplexity(), r.tokens(), split, r.windows(), T);
+                System.out.printf("held-out loss %.4f nats/token (perplexity %.1f) on %d tokens of split '%s' in %d window%s of %d%n",
+                        r.loss(), r.perplexity(), r.tokens(), split, r.windows(), r.windows() == 1 ? "" : "s", T);
                 return 0;
             }
         }
