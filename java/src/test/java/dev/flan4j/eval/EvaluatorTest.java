@@ -32,14 +32,15 @@ class EvaluatorTest {
     }
 
     /**
-     * How many exemplars each prompt really kept at the cpu-mini block of 128 tokens (2 wanted), per dataset, and at
-     * 384: every prompt is counted once, and the longer block keeps at least as many.
+     * How many exemplars each prompt really kept (2 wanted), per dataset, at the old cpu-mini block of 128 tokens, at
+     * 384 and at the shipped base's 512 (today's cpu-mini): every prompt is counted once, a longer block keeps at
+     * least as many, and at 512 every NLI and trivia prompt keeps both.
      */
     @Test
     void fewShotExemplarCountsAtTheCpuMiniBlock() {
         for (PromptFormat f : List.of(PromptFormat.FLAN, PromptFormat.GPT3_CONTINUATION)) {
-            Evaluator.Report small = run(f, 2, 128), large = run(f, 2, 384);
-            for (Evaluator.Report r : List.of(small, large)) {
+            Evaluator.Report small = run(f, 2, 128), large = run(f, 2, 384), preset = run(f, 2, 512);
+            for (Evaluator.Report r : List.of(small, large, preset)) {
                 for (String d : DATASETS) {
                     long templates = r.templates().stream().filter(t -> t.dataset().equals(d)).count();
                     List<Integer> kept = r.exemplarsKept().get(d);
@@ -51,6 +52,11 @@ class EvaluatorTest {
                 System.out.println(f + " " + d + ": prompts keeping 0/1/2 exemplars at T=128 " + small.exemplarsKept().get(d)
                         + ", at T=384 " + large.exemplarsKept().get(d) + "; truncated at 128: " + small.truncation().get(d));
                 assertTrue(mean(large.exemplarsKept().get(d)) >= mean(small.exemplarsKept().get(d)), d);
+                assertTrue(mean(preset.exemplarsKept().get(d)) >= mean(large.exemplarsKept().get(d)), d);
+            }
+            for (String d : List.of("wordnet_nli", "trivia_qa")) {
+                List<Integer> kept = preset.exemplarsKept().get(d);
+                assertEquals(kept.stream().mapToInt(Integer::intValue).sum(), kept.get(2), f + " " + d + " at 512: " + kept);
             }
             // story_continuation prompts are long: at 128 tokens none keeps an exemplar
             assertEquals(0, small.exemplarsKept().get("story_continuation").get(2));
