@@ -18,10 +18,6 @@ import java.util.stream.IntStream;
  * {@link AbstractBackend} checks every argument before an {@code ...Impl} method runs.
  */
 public final class CpuBackend extends AbstractBackend {
-    static {
-        CpuBlas.init();   // OpenBLAS single-threaded before any op: the CPU ops share one pool of threads
-    }
-
     @Override public String name() { return "cpu"; }
 
     @Override

@@ -11,16 +11,14 @@ import dev.flan4j.eval.HeldOutLoss;
 import dev.flan4j.tokenizer.Tokenizer;
 import dev.flan4j.tokenizer.Tokenizers;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** The shipped base models (one today): listed, loadable by name, and as good on held-out text as their cards say. */
+/** The shipped base model: listed, loadable by name, and as good on held-out text as its card says. */
 class PretrainedModelsTest {
     static final String BASE = "flan4j-base-1m";
 
-    @ParameterizedTest
-    @ValueSource(strings = {BASE})
-    void theBaseIsListedWithItsCard(String name) {
+    @Test
+    void theBaseIsListedWithItsCard() {
+        String name = BASE;
         PretrainedModels.Info i = PretrainedModels.find(name).orElseThrow();
         assertEquals("mini-bpe", i.tokenizer());
         assertTrue(i.number("tokens_seen") > 1e6, "tokens seen " + i.number("tokens_seen"));
@@ -30,9 +28,9 @@ class PretrainedModelsTest {
         assertTrue(i.summary().contains("block " + i.card().path("config").path("blockSize").asInt()), i.summary());
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {BASE})
-    void loadsByNameAndMatchesTheHeldOutLossOnItsCard(String name) throws Exception {
+    @Test
+    void loadsByNameAndMatchesTheHeldOutLossOnItsCard() throws Exception {
+        String name = BASE;
         Tokenizer tok = Tokenizers.byName("mini-bpe");
         PretrainedModels.Info info = PretrainedModels.find(name).orElseThrow();
         try (Backend be = new CpuBackend(); Gpt m = PretrainedModels.load(name, be)) {

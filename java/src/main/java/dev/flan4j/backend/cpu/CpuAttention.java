@@ -26,7 +26,7 @@ public final class CpuAttention {
     static void forward(FloatBuffer qkv, FloatBuffer out, FloatBuffer lse, int[] cuSeqlens, int NH, int HD,
                         float scale, int rowBlock) {
         int C = NH * HD, ld = 3 * C, docs = cuSeqlens.length - 1;
-        parallel(docs * NH, work(cuSeqlens, HD), job -> {
+        CpuParallel.each(docs * NH, work(cuSeqlens, HD), job -> {
             int doc = job / NH, h = job % NH;
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
             int q = start * ld + h * HD, k = q + C, v = q + 2 * C;
@@ -58,7 +58,7 @@ public final class CpuAttention {
     static void backward(FloatBuffer dqkv, FloatBuffer dout, FloatBuffer qkv, FloatBuffer out, FloatBuffer lse,
                          int[] cuSeqlens, int NH, int HD, float scale, int rowBlock) {
         int C = NH * HD, ld = 3 * C, docs = cuSeqlens.length - 1;
-        parallel(docs * NH, 3 * work(cuSeqlens, HD), job -> {
+        CpuParallel.each(docs * NH, 3 * work(cuSeqlens, HD), job -> {
             int doc = job / NH, h = job % NH;
             int start = cuSeqlens[doc], len = cuSeqlens[doc + 1] - start;
             int q = start * ld + h * HD, k = q + C, v = q + 2 * C, o = start * C + h * HD;
@@ -93,12 +93,6 @@ public final class CpuAttention {
                 CpuBlas.sgemm(true, false, r, HD, m, 1f, p, at, len, dout, o + j0 * C, C, 0f, dqkv, v + j0 * ld, ld);
             }
         });
-    }
-
-    /** Runs the (document, head) tasks on every core (OpenBLAS is single-threaded: {@link CpuBlas}). */
-    private static void parallel(int jobs, long workPerJob, java.util.function.IntConsumer body) {
-        CpuBlas.init();
-        CpuParallel.each(jobs, workPerJob, body);
     }
 
     /** Per-thread buffers: P (or one block of scores) and dS as direct buffers for sgemm, and row arrays. */

@@ -2,11 +2,12 @@ package dev.flan4j.backend.cpu;
 
 import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.openblas.global.openblas;
 
 /**
- * OpenBLAS as the CPU ops call it. OpenBLAS always runs single-threaded (set once, process-wide, when this class
- * loads); {@link #gemm} splits a large product into row or column blocks over the same threads that run every
+ * OpenBLAS as the CPU ops call it; every OpenBLAS call goes through this class. OpenBLAS always runs
+ * single-threaded (set once, process-wide, when this class loads, so before its first call); {@link #gemm} splits a large product into row or column blocks over the same threads that run every
  * other CPU op ({@link CpuParallel}). One pool for everything matters: OpenBLAS's own workers spin for a while after
  * each product, and on two cores a spinning worker halves the threads of the element-wise op that follows
  * (measured: a 4-layer step was 10-17% faster with OpenBLAS's spin timeout cut to its minimum, and a GEMM split
@@ -26,23 +27,14 @@ public final class CpuBlas {
     private static final int ALIGN = 16;
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
-    private static final Object LOCK = new Object();
-    private static volatile int sections;
-
-    /** Forces this class's static setup (OpenBLAS to one thread) before anything else calls OpenBLAS. */
-    public static void init() {}
+    private static final AtomicInteger SECTIONS = new AtomicInteger();
 
     /** Opens a section in which several callers issue ops at once; closing the handle more than once is harmless. */
     public static AutoCloseable callersInParallel() {
-        synchronized (LOCK) {
-            sections++;
-        }
+        SECTIONS.incrementAndGet();
         AtomicBoolean open = new AtomicBoolean(true);
         return () -> {
-            if (!open.getAndSet(false)) return;
-            synchronized (LOCK) {
-                sections--;
-            }
+            if (open.getAndSet(false)) SECTIONS.decrementAndGet();
         };
     }
 
@@ -80,7 +72,7 @@ public final class CpuBlas {
 
     /** How many blocks {@link #gemm} splits an m x n x k product into. */
     static int splits(int m, int n, int k) {
-        if (THREADS == 1 || sections > 0) return 1;
+        if (THREADS == 1 || SECTIONS.get() > 0) return 1;
         long work = (long) m * n * k;
         int panels = (Math.max(m, n) + ALIGN - 1) / ALIGN;
         return (int) Math.max(1, Math.min(Math.min(THREADS, panels), work / MIN_SPLIT_WORK));
