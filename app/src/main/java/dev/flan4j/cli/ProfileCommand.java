@@ -79,8 +79,9 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "fwd | bwd | fwd+bwd (default: fwd; fwd+bwd for cross_entropy and step, where bwd means the "
                     + "fused pass).")
     String direction;
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "fp32",
-            description = "fp32 | bf16 (bf16 only where the backend supports it). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dtype", paramLabel = "DTYPE",
+            description = "fp32 | bf16: the backend's precision to profile (bf16: CUDA mixed precision, casts "
+                    + "included); sets --precision. Default: the backend's precision (--precision, else auto).")
     String dtype;
     @Option(names = "--runs", paramLabel = "N", defaultValue = "20", description = "Timed runs (default ${DEFAULT-VALUE}).")
     int runs;
@@ -110,7 +111,16 @@ public final class ProfileCommand implements Callable<Integer> {
         try {
             op = suite ? null : Op.parse(opName);
             fmt = ReportWriter.Format.parse(format);
-            dt = KernelDType.parse(dtype);
+            if (dtype != null) {
+                dt = KernelDType.parse(dtype);
+                if (dt == KernelDType.F16) throw new IllegalArgumentException("--dtype fp16: the backends compute in fp32 or bf16");
+                if (backend.precision != null && !backend.precision.trim().equalsIgnoreCase(dt.label())) {
+                    throw new IllegalArgumentException("--dtype " + dtype + " contradicts --precision " + backend.precision);
+                }
+                backend.precision = dt.label();
+            } else {
+                dt = null;   // the backend's precision, once it exists
+            }
             if (runs < 1) throw new IllegalArgumentException("--runs must be >= 1, got " + runs);
             if (warmup < 0) throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
             if (peakGflops != null && !(peakGflops > 0)) throw new IllegalArgumentException("--peak-gflops must be > 0, got " + peakGflops);
@@ -140,6 +150,7 @@ public final class ProfileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ParameterException(spec.commandLine(), "--backend " + requested + ": " + e.getMessage());
         }
+        if (dt == null) dt = Profiler.dtypeOf(be);
         try (be) {
             List<OpSpec> specs = suite ? Suite.specs(sh, dt) : List.of(new OpSpec(op, dir, dt, sh));
             try (Profiler profiler = new Profiler(be, warmup, runs, peakGflops, peakGbps)) {

@@ -1,6 +1,7 @@
 package dev.flan4j.experiment;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.cuda.CudaBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** What every run records beside its results: commit, backend, device, Java, host size, start time. */
+/**
+ * What every run records beside its results: commit, backend, device, precision (and on CUDA whether fp32 GEMMs may
+ * use TF32), Java, host size, start time.
+ */
 public final class RunInfo {
     private RunInfo() {}
 
@@ -18,6 +22,8 @@ public final class RunInfo {
         m.put("commit", gitCommit());
         m.put("backend", backend.name());
         m.put("device", backend.device());
+        m.put("precision", backend.precision().label());
+        if (backend instanceof CudaBackend c) m.put("tf32", c.tf32());
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("cpus", Runtime.getRuntime().availableProcessors());
         return m;

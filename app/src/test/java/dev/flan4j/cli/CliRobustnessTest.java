@@ -103,6 +103,22 @@ class CliRobustnessTest {
     }
 
     @Test
+    void precisionIsCheckedAgainstTheBackend() {
+        Run r = run("generate", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "2", "--backend", "cpu",
+                "--precision", "bf16");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("--precision bf16 needs the CUDA backend; the cpu backend computes in fp32"), r.err());
+        r = run("generate", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "2", "--backend", "cpu",
+                "--precision", "half");
+        assertTrue(r.code() != 0 && r.err().contains("--precision must be fp32, bf16 or auto, got 'half'"), r.err());
+        for (String p : new String[] {"fp32", "auto", "FP32"}) {
+            r = run("generate", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "2", "--backend", "cpu",
+                    "--precision", p);
+            assertEquals(0, r.code(), p + ": " + r.err());
+        }
+    }
+
+    @Test
     void nanWeightsAreAnErrorNamingTheTensorUnlessAllowed() {
         Run r = run("generate", "--model", nanModel.toString(), "--prompt", "hello", "--backend", "cpu");
         assertEquals(1, r.code());

@@ -61,10 +61,14 @@ class ProfileCommandTest {
         assertError(run("suite", "--backend", "cpu"), "suite needs --preset");
         assertError(run("suite", "--preset", "huge", "--backend", "cpu"), "unknown model preset 'huge'");
         assertError(run(tiny("layernorm", "--dtype", "bf16")),
-                "dtype bf16 is not supported by the cpu backend for op layernorm (supported: [fp32])");
+                "--backend cpu: --precision bf16 needs the CUDA backend; the cpu backend computes in fp32");
         assertError(run("matmul", "--backend", "tpu"), "unknown backend 'tpu'");
         assertError(run(tiny("suite", "--preset", "tiny", "--dtype", "bf16")),
-                "no op of the suite supports dtype bf16 on the cpu backend");
+                "--backend cpu: --precision bf16 needs the CUDA backend");
+        assertError(run(tiny("layernorm", "--dtype", "bf16", "--precision", "fp32")),
+                "--dtype bf16 contradicts --precision fp32");
+        assertError(run(tiny("layernorm", "--dtype", "fp16")), "--dtype fp16: the backends compute in fp32 or bf16");
+        assertError(run(tiny("layernorm", "--precision", "fp8")), "--precision must be fp32, bf16 or auto, got 'fp8'");
         assertError(run(), "Missing required parameter: 'OP'");
     }
 

@@ -4,7 +4,8 @@ import dev.flan4j.tensor.Tensor;
 
 /**
  * The ops the GPT model and the trainer need, on one device. All tensors are fp32, row-major and contiguous;
- * lower-precision compute (bf16 on the GPU) is an implementation detail of a backend that still accumulates in fp32.
+ * lower-precision compute (bf16 on the GPU, {@link #precision()}) is an implementation detail of a backend that still
+ * accumulates in fp32.
  *
  * <p>Dimension names: N tokens (B*T flattened), C channels, NH heads, HD head dim (C = NH*HD), V vocab, Vp padded vocab.
  * Ops named {@code ...Backward} accumulate ({@code +=}) into parameter gradients and into {@code dx} where
@@ -25,6 +26,9 @@ public interface Backend extends AutoCloseable {
 
     /** A human-readable description of the device, e.g. "CPU, 2 threads, OpenBLAS". */
     String device();
+
+    /** What the ops compute in ({@link Precision}); tensors are fp32 whatever it is. FP32 unless a backend says so. */
+    default Precision precision() { return Precision.FP32; }
 
     /** A new zero-filled tensor. */
     Tensor zeros(int... shape);

@@ -1,12 +1,11 @@
 package dev.flan4j.profile;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.Precision;
 import dev.flan4j.backend.ProfilingHooks;
 import dev.flan4j.backend.Timer;
 import dev.flan4j.kernels.KernelDType;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Times op specs on one backend: for each run, the workload's untimed {@code prepare}, the L2 flush, then the
@@ -15,8 +14,6 @@ import java.util.Set;
  */
 public final class Profiler implements AutoCloseable {
     private final Backend backend;
-    /** The dtypes the workloads run in: the {@link Backend} ops are fp32. */
-    static final Set<KernelDType> DTYPES = EnumSet.of(KernelDType.F32);
 
     private final ProfilingHooks hooks;
     private final int warmup, runs;
@@ -59,8 +56,17 @@ public final class Profiler implements AutoCloseable {
     /** The GPU's name (null off the GPU). */
     public String gpuName() { return hooks.gpuName(); }
 
-    /** Whether the backend can run {@code spec}'s dtype. */
-    public boolean supports(OpSpec spec) { return DTYPES.contains(spec.dtype()); }
+    /**
+     * Whether the backend runs {@code spec}'s dtype: the workloads call the {@link Backend} ops, whose tensors are
+     * fp32, so the dtype profiled is the backend's {@link Backend#precision() precision} (bf16: a CUDA backend in
+     * bf16 mixed precision, its casts included in the times).
+     */
+    public boolean supports(OpSpec spec) { return spec.dtype() == dtypeOf(backend); }
+
+    /** The kernel dtype of a backend's precision: F32 or BF16. */
+    public static KernelDType dtypeOf(Backend be) {
+        return be.precision() == Precision.BF16 ? KernelDType.BF16 : KernelDType.F32;
+    }
 
     public String timerDescription() { return timer.description(); }
 
@@ -92,7 +98,8 @@ public final class Profiler implements AutoCloseable {
     public void check(OpSpec spec) {
         if (!supports(spec)) {
             throw new IllegalArgumentException("dtype " + spec.dtype() + " is not supported by the " + backend.name()
-                    + " backend for op " + spec.op() + " (supported: " + DTYPES + ")");
+                    + " backend for op " + spec.op() + " (this backend computes in " + backend.precision().label()
+                    + "; bf16 needs --backend cuda --precision bf16)");
         }
     }
 

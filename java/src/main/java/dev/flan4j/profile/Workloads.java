@@ -2,7 +2,6 @@ package dev.flan4j.profile;
 
 import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.Reduction;
-import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.FusedHead;
 import dev.flan4j.model.Gpt;
@@ -15,10 +14,14 @@ import java.util.SplittableRandom;
 public final class Workloads {
     private Workloads() {}
 
-    /** The body of {@code spec} on {@code be} (its op's row in {@link Op}); fp32 only: the Backend ops are fp32. */
+    /**
+     * The body of {@code spec} on {@code be} (its op's row in {@link Op}). The Backend ops take fp32 tensors, so the
+     * dtype must be the backend's precision ({@link Profiler#dtypeOf}): fp32, or bf16 on a CUDA backend in bf16 mode.
+     */
     public static Workload create(Backend be, OpSpec spec) {
-        if (spec.dtype() != KernelDType.F32) {
-            throw new IllegalArgumentException("the generic " + spec.op() + " workload is fp32 only, got " + spec.dtype());
+        if (spec.dtype() != Profiler.dtypeOf(be)) {
+            throw new IllegalArgumentException("the " + spec.op() + " workload runs in the backend's precision ("
+                    + be.precision().label() + "), got dtype " + spec.dtype());
         }
         return spec.op().workload(be, spec.shape(), spec.direction());
     }

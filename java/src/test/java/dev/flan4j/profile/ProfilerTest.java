@@ -47,7 +47,8 @@ class ProfilerTest {
         try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, null, null)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> p.run(new OpSpec(Op.LAYERNORM, Direction.FWD, KernelDType.BF16, TINY)));
-            assertEquals("dtype bf16 is not supported by the cpu backend for op layernorm (supported: [fp32])", e.getMessage());
+            assertEquals("dtype bf16 is not supported by the cpu backend for op layernorm (this backend computes in fp32;"
+                    + " bf16 needs --backend cuda --precision bf16)", e.getMessage());
         }
     }
 

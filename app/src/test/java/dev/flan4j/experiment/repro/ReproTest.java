@@ -69,6 +69,7 @@ class ReproTest {
             assertEquals(1234, run.get("seed").asLong());
             assertEquals("tiny", run.get("preset").get("name").asText());
             for (String k : List.of("commit", "backend", "device", "started")) assertNotNull(run.get("run").get(k), k);
+            assertEquals("fp32", run.get("run").get("precision").asText());
             assertTrue(run.get("wall_seconds").asDouble() > 0);
             assertFalse(run.get("tables").isEmpty(), e.id);
             for (JsonNode t : run.get("tables")) assertTrue(Files.size(dir.resolve(t.asText())) > 0, t.asText());

@@ -2,6 +2,7 @@ package dev.flan4j.backend.cuda;
 
 import dev.flan4j.backend.AbstractBackend;
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.Precision;
 import dev.flan4j.backend.ProfilingHooks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.kernels.AttentionArgs;
@@ -35,33 +36,46 @@ import java.util.Arrays;
  * attention op.
  *
  * <h2>Precision</h2>
- * Everything is fp32 today: activations, parameters, gradients, optimizer state. GEMMs may use TF32 tensor cores
- * (10-bit mantissa inputs, fp32 accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default,
- * off with {@code new CudaBackend(false)}, the system property {@code flan4j.cuda.tf32=false} or the CLI's
- * {@code --no-tf32}; {@link #device()} says which. The GPU tests run with it off to compare with the CPU at fp32
- * tolerances. {@link #sumOfSquares} accumulates in fp32 on the
+ * Tensors, parameters, gradients and optimizer state are fp32 in every mode ({@link Precision}).
+ * <ul>
+ *   <li>{@link Precision#BF16} (the default on GPUs of compute capability 8.0 and up): mixed precision in the manner
+ *       of PyTorch's autocast. {@link #matmul} casts both operands to bf16 scratch copies ({@link Kernels#cast},
+ *       round to nearest even) and runs a bf16 cuBLAS GEMM with fp32 accumulation and an fp32 output, so the fp32
+ *       master weights are never rounded and gradients accumulate (beta = 1) in fp32. The fused attention (head dims
+ *       64 and 128) runs on the tensor-core kernels: q, k, v, o and dO as bf16 copies, lse, the softmax statistics
+ *       and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy, the reductions and
+ *       AdamW stay fp32 (autocast's fp32 list), as do attention at other head dims and the KV-cache decode.
+ *       Activations are stored in fp32, so the mode buys tensor-core speed, not memory; the casts cost one extra
+ *       read and write of each operand per call (weights are re-cast on every use, not cached).</li>
+ *   <li>{@link Precision#FP32}: every op in fp32. GEMMs may use TF32 tensor cores (10-bit mantissa inputs, fp32
+ *       accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default, off with
+ *       {@code new CudaBackend(false)}, the system property {@code flan4j.cuda.tf32=false} or the CLI's
+ *       {@code --no-tf32}.</li>
+ * </ul>
+ * The no-argument constructor reads {@link #PRECISION_PROPERTY} (fp32, bf16 or auto) and {@link #TF32_PROPERTY};
+ * {@link #device()} says which mode runs. The GPU tests compare fp32 with TF32 off against the CPU at fp32 tolerances
+ * and bf16 against the CPU at bf16's (see {@code CudaBf16GpuTest}). {@link #sumOfSquares} accumulates in fp32 on the
  * device (the CPU backend accumulates in double): relative error about 1e-6 for the sizes of a model.
- * <p>Where bf16 mixed precision would plug in: the kernels already take {@link KernelDType#BF16} activations with fp32
- * statistics, parameter gradients and accumulation (layer norm, GELU, bias, add, embedding output, cross-entropy
- * logits, GEMM A/B). A bf16 mode would keep the fp32 master weights and AdamW state here unchanged, add a bf16 copy of
- * the weights refreshed after each {@link #adamW} ({@link Kernels#cast}), store activations as bf16 (a CudaTensor
- * dtype field) and pass {@code BF16} instead of {@code F32} in the calls below. Attention would stay fp32 until the
- * fused kernels gain bf16. Not implemented: the Backend interface is fp32 and no test covers it yet.
  */
 public final class CudaBackend extends AbstractBackend {
     /** System property: let fp32 GEMMs use TF32 tensor cores (default true; "false" turns it off). */
     public static final String TF32_PROPERTY = "flan4j.cuda.tf32";
+    /** System property: fp32, bf16 or auto (the default: bf16 on compute capability 8.0 and up, else fp32). */
+    public static final String PRECISION_PROPERTY = "flan4j.cuda.precision";
     /** The message for machines without a driver or device. */
     public static final String NO_DEVICE = "no CUDA device";
     /** The message when neither cuBLAS library loads. */
     public static final String NO_CUBLAS = "cuBLAS not found (libcublas.so.13 / .12)";
 
-    private static final KernelDType F32 = KernelDType.F32;
+    private static final KernelDType F32 = KernelDType.F32, BF16 = KernelDType.BF16;
 
     private final CudaDevice d;
     private final long s;   // raw stream handle
     private final int gemmFlags;
+    private final Precision precision;
     private final CudaDevice.Scratch ids, cu, lseT, delta, reduced;
+    // bf16 copies of the operands in BF16 mode (allocated on first use)
+    private final CudaDevice.Scratch castA, castB, qkv16, o16, do16, dkv16, dkv32;
 
     /** Why CUDA cannot run here, or null; never throws. */
     static String unavailableReason() {
@@ -74,14 +88,36 @@ public final class CudaBackend extends AbstractBackend {
      * Check {@link #unavailableReason()} first.
      */
     public CudaBackend() {
-        this(tf32Default());
+        this(tf32Default(), System.getProperty(PRECISION_PROPERTY, "auto"));
     }
 
-    /** Opens device 0 as {@link #CudaBackend()} does; {@code tf32}: whether fp32 GEMMs may use TF32 tensor cores. */
+    /** Opens device 0 in fp32 ({@link Precision#FP32}); {@code tf32}: whether fp32 GEMMs may use TF32 tensor cores. */
     public CudaBackend(boolean tf32) {
+        this(tf32, Precision.FP32);
+    }
+
+    /**
+     * Opens device 0 as {@link #CudaBackend()} does, in {@code precision}; BF16 needs compute capability 8.0 or newer
+     * (an IllegalArgumentException naming the device otherwise). {@code tf32} applies to the fp32 GEMMs.
+     */
+    public CudaBackend(boolean tf32, Precision precision) {
+        this(tf32, precision == null ? null : precision.label());
+    }
+
+    private CudaBackend(boolean tf32, String precisionSetting) {
+        if (precisionSetting == null) throw new IllegalArgumentException("precision is null; use fp32 or bf16");
+        boolean auto = precisionSetting.trim().equalsIgnoreCase("auto");
+        Precision asked = auto ? null : parsePrecision(precisionSetting);
         String why = unavailableReason();
         if (why != null) throw new IllegalStateException("CUDA backend unavailable: " + why);
         this.d = new CudaDevice();
+        boolean hasBf16 = d.ccMajor >= 8;
+        if (asked == Precision.BF16 && !hasBf16) {
+            d.close();
+            throw new IllegalArgumentException("precision bf16 needs a GPU of compute capability 8.0 or newer; "
+                    + d.name + " is " + d.ccMajor + "." + d.ccMinor + " (use fp32)");
+        }
+        this.precision = asked != null ? asked : hasBf16 ? Precision.BF16 : Precision.FP32;
         this.s = d.s;
         this.gemmFlags = tf32 ? Kernels.GEMM_ALLOW_TF32 : 0;
         this.ids = d.scratch("ids");              // tokens + positions, or targets
@@ -89,19 +125,42 @@ public final class CudaBackend extends AbstractBackend {
         this.lseT = d.scratch("lse [NH, N]");     // fused attention's lse layout
         this.delta = d.scratch("delta");          // attention backward workspace
         this.reduced = d.scratch("reduced");      // cross-entropy float[2], sumOfSquares float[1]
+        this.castA = d.scratch("bf16 GEMM A");
+        this.castB = d.scratch("bf16 GEMM B");
+        this.qkv16 = d.scratch("bf16 qkv [N, 3C]");
+        this.o16 = d.scratch("bf16 attention out [N, C]");
+        this.do16 = d.scratch("bf16 attention dout [N, C]");
+        this.dkv16 = d.scratch("bf16 dk, dv [N, 2C]");
+        this.dkv32 = d.scratch("fp32 dk, dv [N, 2C]");
+    }
+
+    /** {@link #PRECISION_PROPERTY}'s value as a precision; the message names the property. */
+    private static Precision parsePrecision(String v) {
+        try {
+            return Precision.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("precision must be fp32, bf16 or auto (system property "
+                    + PRECISION_PROPERTY + "), got '" + v + "'");
+        }
     }
 
     @Override public String name() { return "cuda"; }
 
     @Override
     public String device() {
-        return d.name + " (device " + d.index + "), " + d.blasLibrary + (tf32() ? ", TF32 GEMM" : "");
+        return d.name + " (device " + d.index + ", sm_" + d.ccMajor + d.ccMinor + "), " + d.blasLibrary
+                + (bf16() ? ", bf16 mixed precision" : tf32() ? ", TF32 GEMM" : ", fp32");
     }
+
+    @Override
+    public Precision precision() { return precision; }
+
+    private boolean bf16() { return precision == Precision.BF16; }
 
     /** The raw stream handle the kernels run on. */
     public long stream() { return s; }
 
-    /** Whether fp32 GEMMs may use TF32 tensor cores. */
+    /** Whether fp32 GEMMs may use TF32 tensor cores (in BF16 mode the GEMMs are bf16; this applies to none). */
     public boolean tf32() { return gemmFlags != 0; }
 
     /**
@@ -142,14 +201,27 @@ public final class CudaBackend extends AbstractBackend {
 
     // ------------------------------------------------------------------------------------------------ GEMM, bias
 
-    /** Row-major batched GEMM through {@link Kernels#gemm} (cuBLAS; see its Javadoc for the row-major mapping). */
+    /**
+     * Row-major batched GEMM through {@link Kernels#gemm} (cuBLAS; see its Javadoc for the row-major mapping). In BF16
+     * mode both operands are first cast to bf16 scratch copies (same layout) and the GEMM writes fp32.
+     */
     @Override
     protected void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
                               boolean transA, boolean transB, float alpha, float beta) {
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
         int lda = transA ? m : k, ldb = transB ? k : n;
-        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, addr("a", a), lda, sa, addr("b", bm), ldb, sb, beta,
-                addr("out", out), n, so, batch, gemmFlags, s);
+        long pa = addr("a", a), pb = addr("b", bm), po = addr("out", out);
+        if (bf16()) {
+            long na = batch * sa, nb = batch * sb;
+            long a16 = castA.halves(na), b16 = castB.halves(nb);
+            Kernels.cast(BF16, a16, F32, pa, na, s);
+            Kernels.cast(BF16, b16, F32, pb, nb, s);
+            Kernels.gemm(BF16, F32, transA, transB, m, n, k, alpha, a16, lda, sa, b16, ldb, sb, beta, po, n, so, batch,
+                    0, s);
+            return;
+        }
+        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, pa, lda, sa, pb, ldb, sb, beta, po, n, so, batch,
+                gemmFlags, s);
     }
 
     @Override
@@ -187,6 +259,26 @@ public final class CudaBackend extends AbstractBackend {
     /** True when the fused (FlashAttention-style) kernels handle this head dim. */
     static boolean fusedHeadDim(int HD) {
         return HD == 32 || HD == 64 || HD == 128;
+    }
+
+    /** True when BF16 mode runs this head dim's attention on the tensor-core kernels (64 and 128; others stay fp32). */
+    private boolean bf16Attention(int HD) {
+        return bf16() && (HD == 64 || HD == 128);
+    }
+
+    /**
+     * Points the args' q, k, v at a bf16 copy of the packed qkv [N, 3C] (cast into {@link #qkv16}) and sets the
+     * dtype; the row strides stay 3C (in elements), which the tensor-core kernels need to be a multiple of 8
+     * (C = NH * HD with HD 64 or 128 always is).
+     */
+    private void bf16Qkv(AttentionArgs a, CudaTensor qkv, int N, int C) {
+        long n = 3L * C * N;
+        long q16 = qkv16.halves(n);
+        Kernels.cast(BF16, q16, F32, qkv.address(), n, s);
+        a.dtype = BF16;
+        a.q = q16;
+        a.k = q16 + 2L * C;
+        a.v = q16 + 4L * C;
     }
 
     private static void requireHeadDim(int HD) {
@@ -235,9 +327,17 @@ public final class CudaBackend extends AbstractBackend {
         CudaTensor q = dev("qkv", qkv), o = dev("out", out), l = dev("lse", lse);
         if (fusedHeadDim(HD)) {
             AttentionArgs a = fusedArgs(q, cuSeqlens, N, NH, HD, scale);
-            a.o = o.address();
             a.lse = lseT.floats((long) NH * N);
-            Kernels.attentionForward(a, s);
+            if (bf16Attention(HD)) {                                      // bf16 q, k, v, o; fp32 lse
+                long nc = (long) N * NH * HD;
+                bf16Qkv(a, q, N, NH * HD);
+                a.o = o16.halves(nc);
+                Kernels.attentionForward(a, s);
+                Kernels.cast(F32, o.address(), BF16, a.o, nc, s);
+            } else {
+                a.o = o.address();
+                Kernels.attentionForward(a, s);
+            }
             Kernels.transpose(l.address(), a.lse, NH, N, s);              // [NH, N] -> [N, NH]
         } else {
             long bounds = cu.ints(docBounds(cuSeqlens, N));
@@ -257,18 +357,44 @@ public final class CudaBackend extends AbstractBackend {
             a.o = o.address();
             a.lse = lseT.floats((long) NH * N);
             Kernels.transpose(a.lse, l.address(), N, NH, s);              // [N, NH] -> [NH, N]
-            a.dout = dO.address();
-            a.dq = dq.address();
-            a.dk = dq.address(C);
-            a.dv = dq.address(2L * C);
-            a.dqRowStride = a.dkRowStride = a.dvRowStride = 3L * C;
+            a.dq = dq.address();                                          // fp32 in both modes
+            a.dqRowStride = 3L * C;
             a.delta = delta.floats((long) NH * N);
-            Kernels.attentionBackward(a, s);
+            if (bf16Attention(HD)) {
+                bf16Backward(a, q, o, dO, dq, N, C);
+            } else {
+                a.dout = dO.address();
+                a.dk = dq.address(C);
+                a.dv = dq.address(2L * C);
+                a.dkRowStride = a.dvRowStride = 3L * C;
+                Kernels.attentionBackward(a, s);
+            }
         } else {
             long bounds = cu.ints(docBounds(cuSeqlens, N));
             Kernels.attentionGenericBackward(dq.address(), delta.floats((long) NH * N), dO.address(), q.address(),
                     o.address(), l.address(), bounds, N, NH, HD, scale, s);
         }
+    }
+
+    /**
+     * The tensor-core backward: bf16 copies of qkv, out and dout; dq straight into dqkv's first C columns (fp32);
+     * dk, dv in bf16 into a dense [N, 2C] scratch, cast to fp32 and copied into dqkv's columns [C, 3C).
+     */
+    private void bf16Backward(AttentionArgs a, CudaTensor qkv, CudaTensor out, CudaTensor dout, CudaTensor dqkv, int N,
+                              int C) {
+        long nc = (long) N * C;
+        bf16Qkv(a, qkv, N, C);
+        a.o = o16.halves(nc);
+        Kernels.cast(BF16, a.o, F32, out.address(), nc, s);
+        a.dout = do16.halves(nc);
+        Kernels.cast(BF16, a.dout, F32, dout.address(), nc, s);
+        long dk = dkv16.halves(2 * nc);
+        a.dk = dk;
+        a.dv = dk + 2L * C;
+        a.dkRowStride = a.dvRowStride = 2L * C;
+        Kernels.attentionBackward(a, s);
+        Kernels.cast(F32, dkv32.floats(2 * nc), BF16, dk, 2 * nc, s);
+        d.copyRows(dqkv.pointer(C), 3L * C, dkv32.pointer(0), 2L * C, 2L * C, N);
     }
 
     @Override

@@ -31,6 +31,8 @@ final class CudaDevice implements AutoCloseable {
     final int index;
     final String name;
     final long l2Bytes;
+    /** Compute capability, e.g. 9.0 for an H100 / H200 (8.0 and up have bf16 tensor cores). */
+    final int ccMajor, ccMinor;
     final String blasLibrary;
     private final JCudaInterop.Stream stream = new JCudaInterop.Stream();
     /** The raw stream handle the kernels run on. */
@@ -85,6 +87,8 @@ final class CudaDevice implements AutoCloseable {
         JCuda.cudaGetDeviceProperties(prop, index);
         this.name = prop.getName();
         this.l2Bytes = prop.l2CacheSize;
+        this.ccMajor = prop.major;
+        this.ccMinor = prop.minor;
         this.blasLibrary = Kernels.loadBlas();
         LOG.debug("CUDA device {} ({}), L2 {} bytes, {}", index, name, l2Bytes, blasLibrary);
     }
@@ -126,6 +130,15 @@ final class CudaDevice implements AutoCloseable {
         } else {
             Kernels.fill(c.address(), value, c.size(), s);
         }
+    }
+
+    /**
+     * Copies {@code rows} rows of {@code rowFloats} floats on the stream: from {@code src} (rows {@code srcPitch} floats
+     * apart) to {@code dst} (rows {@code dstPitch} floats apart), e.g. into a column block of a wider matrix.
+     */
+    void copyRows(Pointer dst, long dstPitch, Pointer src, long srcPitch, long rowFloats, long rows) {
+        JCuda.cudaMemcpy2DAsync(dst, 4 * dstPitch, src, 4 * srcPitch, 4 * rowFloats, rows,
+                cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream);
     }
 
     void synchronize() {
@@ -209,6 +222,16 @@ final class CudaDevice implements AutoCloseable {
         /** Address of a buffer of at least {@code n} floats (uninitialized). */
         long floats(long n) {
             return ensure(4L * n);
+        }
+
+        /** Address of a buffer of at least {@code n} 2-byte elements (bf16; uninitialized). */
+        long halves(long n) {
+            return ensure(2L * n);
+        }
+
+        /** A JCuda pointer to byte {@code byteOffset} of the buffer (for cudaMemcpy2DAsync). */
+        Pointer pointer(long byteOffset) {
+            return ptr.withByteOffset(byteOffset);
         }
 
         /** Zeroes the first {@code n} floats on the stream (the buffer must hold them). */

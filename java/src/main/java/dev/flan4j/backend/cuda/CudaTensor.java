@@ -51,6 +51,11 @@ public final class CudaTensor extends Tensor {
         return offset == 0 ? base : base.withByteOffset(4 * offset);
     }
 
+    /** A JCuda pointer to element {@code i}. */
+    Pointer pointer(long i) {
+        return pointer().withByteOffset(4 * i);
+    }
+
     /** Bytes this tensor spans. */
     long bytes() {
         return 4 * size();

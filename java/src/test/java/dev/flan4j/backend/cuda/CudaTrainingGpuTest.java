@@ -62,7 +62,7 @@ class CudaTrainingGpuTest {
     }
 
     /** Packed documents of varying length (positions restart), a few ignored targets, token ids with structure. */
-    private static Batch[] batches(GptConfig cfg, int count) {
+    static Batch[] batches(GptConfig cfg, int count) {
         SplittableRandom r = new SplittableRandom(7);
         Batch[] out = new Batch[count];
         int[] lens = {17, 64, 1, 31, 50};
