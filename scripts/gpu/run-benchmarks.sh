@@ -21,13 +21,16 @@ export FLAN4J_COMMIT="${commit:-unknown}"
   echo "}"
 } > "$out/meta.json"
 shape=(--preset "$preset" --B "$B" ${T:+--T "$T"} --runs "$runs" --warmup "$warmup")
+# fp32 runs without TF32, as PyTorch's default for matmuls (bench_step.py, bench_ops.py); bf16 is mixed precision
+# on both sides (flan4j --precision bf16, torch.autocast with fp32 parameters)
 status=0
 have_torch=0
 [ -d "$here/benchmarks/torch" ] && "$py" -c "import torch; assert torch.cuda.is_available()" 2>/dev/null && have_torch=1
 [ $have_torch = 1 ] || echo "torch comparison skipped: benchmarks/torch missing or python3 has no CUDA torch"
 for dt in $dtypes; do
   f="$out/flan4j-$dt.json"
-  if ! "$java" -Xmx8g -jar "$here/lib/flan4j-all.jar" profile suite --backend cuda --dtype "$dt" --format json \
+  tf32=(); [ "$dt" = fp32 ] && tf32=(--no-tf32)
+  if ! "$java" -Xmx8g -jar "$here/lib/flan4j-all.jar" profile suite --backend cuda --dtype "$dt" "${tf32[@]}" --format json \
        --out "$f" "${shape[@]}"; then
     echo "flan4j suite failed for $dt" >&2; status=1; continue
   fi

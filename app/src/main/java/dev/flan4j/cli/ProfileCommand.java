@@ -160,7 +160,7 @@ public final class ProfileCommand implements Callable<Integer> {
                     List<OpSpec> runnable = new ArrayList<>();
                     for (OpSpec s : specs) {
                         if (profiler.supports(s)) runnable.add(s);
-                        else skipped.add(s.label() + " " + s.direction());
+                        else skipped.add(s.label() + " " + s.direction() + ": " + profiler.unsupported(s));
                     }
                     if (runnable.isEmpty()) {
                         throw new ParameterException(spec.commandLine(), "no op of the suite supports dtype " + dt
@@ -175,8 +175,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 }
                 Map<String, Object> header = header(be, profiler, suite, requested);
                 if (!skipped.isEmpty()) {
-                    header.put("skipped", String.join(", ", skipped) + " (" + dt + " not supported by the "
-                            + be.name() + " backend)");
+                    header.put("skipped", String.join("; ", skipped));
                 }
                 List<Result> results = new ArrayList<>();
                 for (OpSpec s : specs) results.add(profiler.run(s));

@@ -58,10 +58,34 @@ public final class Profiler implements AutoCloseable {
 
     /**
      * Whether the backend runs {@code spec}'s dtype: the workloads call the {@link Backend} ops, whose tensors are
-     * fp32, so the dtype profiled is the backend's {@link Backend#precision() precision} (bf16: a CUDA backend in
-     * bf16 mixed precision, its casts included in the times).
+     * fp32, so the dtype profiled is the backend's {@link Backend#precision() precision}. In bf16 mode only the ops
+     * that compute in bf16 are profiled as bf16 (GEMMs, attention at head dims 64 and 128, the fused head, the whole
+     * step; their casts included in the times); layer norm, GELU, cross-entropy and AdamW stay fp32 there, and a
+     * bf16 label would credit them with bf16 traffic they do not have.
      */
-    public boolean supports(OpSpec spec) { return spec.dtype() == dtypeOf(backend); }
+    public boolean supports(OpSpec spec) { return unsupported(spec) == null; }
+
+    /** Why the backend cannot run {@code spec} as asked, or null when it can. */
+    public String unsupported(OpSpec spec) {
+        KernelDType mode = dtypeOf(backend);
+        if (spec.dtype() != mode) {
+            return "dtype " + spec.dtype() + " is not supported by the " + backend.name() + " backend for op "
+                    + spec.op() + " (this backend computes in " + backend.precision().label()
+                    + "; bf16 needs --backend cuda --precision bf16)";
+        }
+        if (mode == KernelDType.BF16) {
+            boolean bf16 = switch (spec.op()) {
+                case MATMUL, FLCE, STEP -> true;
+                case ATTENTION -> spec.shape().HD() == 64 || spec.shape().HD() == 128;
+                default -> false;
+            };
+            if (!bf16) {
+                return "op " + spec.op() + (spec.op() == Op.ATTENTION ? " at HD " + spec.shape().HD() : "")
+                        + " computes in fp32 in bf16 mode (profile it with --dtype fp32)";
+            }
+        }
+        return null;
+    }
 
     /** The kernel dtype of a backend's precision: F32 or BF16. */
     public static KernelDType dtypeOf(Backend be) {
@@ -94,13 +118,10 @@ public final class Profiler implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Checks that the backend can run the spec's dtype; the message names op, dtype and backend. */
+    /** Checks that the backend can run the spec as asked; the message names op, dtype and backend. */
     public void check(OpSpec spec) {
-        if (!supports(spec)) {
-            throw new IllegalArgumentException("dtype " + spec.dtype() + " is not supported by the " + backend.name()
-                    + " backend for op " + spec.op() + " (this backend computes in " + backend.precision().label()
-                    + "; bf16 needs --backend cuda --precision bf16)");
-        }
+        String why = unsupported(spec);
+        if (why != null) throw new IllegalArgumentException(why);
     }
 
     public Result run(OpSpec spec) {

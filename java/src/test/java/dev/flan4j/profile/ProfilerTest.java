@@ -42,6 +42,36 @@ class ProfilerTest {
         }
     }
 
+    /**
+     * A backend in bf16 mode (here the CPU backend behind a proxy that reports BF16, since the CUDA backend cannot run
+     * without a GPU) profiles as bf16 exactly the ops that compute in bf16 there, and names why the others are not.
+     */
+    @Test
+    void bf16ModeProfilesOnlyTheOpsThatComputeInBf16() {
+        try (CpuBackend cpu = new CpuBackend()) {
+            Backend bf16 = (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                    new Class<?>[] {Backend.class}, (proxy, m, args) -> m.getName().equals("precision")
+                            ? dev.flan4j.backend.Precision.BF16 : m.invoke(cpu, args));
+            assertEquals(KernelDType.BF16, Profiler.dtypeOf(bf16));
+            Shape hd64 = Shape.resolve(Map.of("B", 1L, "T", 8L, "C", 128L, "NH", 2L, "V", 70L, "L", 1L), null);
+            try (Profiler p = new Profiler(bf16, ProfilingHooks.host(bf16), L2Flush.none("test"), 0, 1, null, null)) {
+                for (Op op : List.of(Op.MATMUL, Op.FLCE, Op.STEP, Op.ATTENTION)) {
+                    assertNull(p.unsupported(new OpSpec(op, op.defaultDirection(), KernelDType.BF16, hd64)), op.cliName());
+                }
+                assertEquals("op attention at HD 8 computes in fp32 in bf16 mode (profile it with --dtype fp32)",
+                        p.unsupported(new OpSpec(Op.ATTENTION, Direction.FWD, KernelDType.BF16, TINY)));
+                for (Op op : List.of(Op.LAYERNORM, Op.GELU, Op.CROSS_ENTROPY, Op.ADAMW)) {
+                    assertEquals("op " + op + " computes in fp32 in bf16 mode (profile it with --dtype fp32)",
+                            p.unsupported(new OpSpec(op, op.defaultDirection(), KernelDType.BF16, hd64)));
+                }
+                assertTrue(p.unsupported(new OpSpec(Op.MATMUL, Direction.FWD, KernelDType.F32, hd64))
+                        .startsWith("dtype fp32 is not supported by the cpu backend"));
+                Result r = p.run(new OpSpec(Op.MATMUL, Direction.FWD, KernelDType.BF16, hd64));
+                assertEquals("bf16", r.dtype());
+            }
+        }
+    }
+
     @Test
     void bf16IsRefusedOnTheCpuWithAClearMessage() {
         try (Backend be = new CpuBackend(); Profiler p = new Profiler(be, 0, 1, null, null)) {

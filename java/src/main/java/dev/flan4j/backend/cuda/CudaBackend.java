@@ -39,7 +39,8 @@ import java.util.Arrays;
  * Tensors, parameters, gradients and optimizer state are fp32 in every mode ({@link Precision}).
  * <ul>
  *   <li>{@link Precision#BF16} (the default on GPUs of compute capability 8.0 and up): mixed precision in the manner
- *       of PyTorch's autocast. {@link #matmul} casts both operands to bf16 scratch copies ({@link Kernels#cast},
+ *       of PyTorch's autocast. {@link #matmul} (products with m, n >= {@link #BF16_MIN_DIM}; skinny decode products
+ *       stay fp32) casts both operands to bf16 scratch copies ({@link Kernels#cast},
  *       round to nearest even) and runs a bf16 cuBLAS GEMM with fp32 accumulation and an fp32 output, so the fp32
  *       master weights are never rounded and gradients accumulate (beta = 1) in fp32. The fused attention (head dims
  *       64 and 128) runs on the tensor-core kernels: q, k, v, o and dO as bf16 copies, lse, the softmax statistics
@@ -202,8 +203,15 @@ public final class CudaBackend extends AbstractBackend {
     // ------------------------------------------------------------------------------------------------ GEMM, bias
 
     /**
+     * Smallest m and n for which BF16 mode runs a product in bf16. Skinny products (the KV-cache decode's few rows)
+     * are bound by reading the weights, which a cast would read and write once more, so they stay fp32.
+     */
+    static final int BF16_MIN_DIM = 128;
+
+    /**
      * Row-major batched GEMM through {@link Kernels#gemm} (cuBLAS; see its Javadoc for the row-major mapping). In BF16
-     * mode both operands are first cast to bf16 scratch copies (same layout) and the GEMM writes fp32.
+     * mode, when m and n are both at least {@link #BF16_MIN_DIM}, both operands are first cast to bf16 scratch copies
+     * (same layout) and the GEMM writes fp32.
      */
     @Override
     protected void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
@@ -211,7 +219,7 @@ public final class CudaBackend extends AbstractBackend {
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
         int lda = transA ? m : k, ldb = transB ? k : n;
         long pa = addr("a", a), pb = addr("b", bm), po = addr("out", out);
-        if (bf16()) {
+        if (bf16() && Math.min(m, n) >= BF16_MIN_DIM) {
             long na = batch * sa, nb = batch * sb;
             long a16 = castA.halves(na), b16 = castB.halves(nb);
             Kernels.cast(BF16, a16, F32, pa, na, s);

@@ -55,7 +55,7 @@ class CudaBf16GpuTest {
     @ParameterizedTest(name = "transA={0} transB={1} batch={2} beta={3}")
     @CsvSource({"false, false, 1, 0", "true, false, 1, 1", "false, true, 2, 0", "true, true, 3, 0.5"})
     void gemmWithinBf16Bound(boolean tA, boolean tB, int batch, float beta) {
-        int m = 96, n = 80, k = 1000;
+        int m = 160, n = CudaBackend.BF16_MIN_DIM, k = 1000;
         SplittableRandom rng = new SplittableRandom(11);
         float[] a = random(rng, batch * m * k, 1), b = random(rng, batch * k * n, 1), c0 = random(rng, batch * m * n, 1);
         double[] ref = Ref64.matmul(a, b, c0, batch, m, n, k, tA, tB, 1, beta);
@@ -76,6 +76,17 @@ class CudaBf16GpuTest {
         // random inputs put the typical error near sqrt(k) u |a||b| ~ 0.1 for k = 1000; fp32 would be ~1e-5
         assertTrue(fromFp32 > 1e-2, "bf16 and fp32 GEMMs agree to " + fromFp32 + ": the bf16 path did not run");
         assertTrue(maxOff < 0x1p-7, "relative error " + maxOff);
+    }
+
+    /** Products narrower than {@link CudaBackend#BF16_MIN_DIM} (decoding) stay fp32: bit for bit the fp32 backend's. */
+    @Test
+    void skinnyProductsStayFp32() {
+        int m = 3, n = 512, k = 256;
+        SplittableRandom rng = new SplittableRandom(12);
+        float[] a = random(rng, m * k, 1), b = random(rng, k * n, 1), c0 = new float[m * n];
+        float[] got = gemm(bf16(), a, b, c0, 1, m, n, k, false, false, 0f);
+        float[] fp32 = gemm(new CudaBackend(false), a, b, c0, 1, m, n, k, false, false, 0f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(fp32, got);
     }
 
     private static float[] gemm(CudaBackend be, float[] a, float[] b, float[] c0, int batch, int m, int n, int k,
