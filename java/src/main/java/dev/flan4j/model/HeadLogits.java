@@ -5,8 +5,10 @@ import dev.flan4j.tensor.Tensor;
 
 /**
  * A model's LM-head logits buffer and its {@link FusedHead} setting, one for {@link Gpt} and {@code Llama} alike: the
- * buffer holds N rows of Vp logits after an unfused pass and one chunk's rows during a fused one (grown, never
- * shrunk), and remembers whether the last pass was fused, in which case no logits are kept.
+ * buffer holds N rows of Vp logits after an unfused pass and one chunk's rows during a fused one, and remembers
+ * whether the last pass was fused, in which case no logits are kept. It grows to the largest unfused pass; a fused
+ * pass that needs less than half of it frees it and allocates its chunk alone, so the memory the fused head saves is
+ * not held by an earlier unfused pass (an evaluation's, say).
  */
 public final class HeadLogits implements AutoCloseable {
     private final Backend backend;
@@ -42,9 +44,10 @@ public final class HeadLogits implements AutoCloseable {
     /** Whether the last pass was fused (its logits were never all kept). */
     public boolean fused() { return lastFused; }
 
-    /** The buffer as [rows, Vp], grown to hold them. */
+    /** The buffer as [rows, Vp], grown to hold them (or shrunk to them in a fused pass, see the class comment). */
     public Tensor rows(int rows) {
-        if (buf == null || buf.size() < (long) rows * vp) {
+        long need = (long) rows * vp;
+        if (buf == null || buf.size() < need || (lastFused && buf.size() > 2 * need)) {
             if (buf != null) buf.close();
             buf = backend.zeros(rows, vp);
         }
@@ -59,6 +62,9 @@ public final class HeadLogits implements AutoCloseable {
         }
         return buf.view(0, N, vp);
     }
+
+    /** Elements the buffer holds now (0 before the first pass). */
+    long capacity() { return buf == null ? 0 : buf.size(); }
 
     @Override
     public void close() {
