@@ -4,14 +4,11 @@ import static dev.flan4j.backend.cuda.Compare.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flan4j.backend.Backend;
 import dev.flan4j.backend.CpuBackend;
 import dev.flan4j.backend.Precision;
 import dev.flan4j.model.Batch;
-import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tensor.Tensor;
-import dev.flan4j.train.AdamW;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
@@ -179,8 +176,8 @@ class CudaBf16GpuTest {
         GptConfig cfg = new GptConfig(97, 64, 2, 2, 128);
         assertEquals(64, cfg.headDim());
         Batch[] batches = CudaTrainingGpuTest.batches(cfg, 4);
-        double[] cpu = train(new CpuBackend(), cfg, batches);
-        double[] gpu = train(bf16(), cfg, batches);
+        double[] cpu = CudaTrainingGpuTest.run(new CpuBackend(), cfg, batches);
+        double[] gpu = CudaTrainingGpuTest.run(bf16(), cfg, batches);
         StringBuilder curve = new StringBuilder();
         for (int s = 0; s < cpu.length; s++) {
             curve.append(String.format(Locale.ROOT, "%n step %2d cpu %.6f cuda-bf16 %.6f", s + 1, cpu[s], gpu[s]));
@@ -189,18 +186,5 @@ class CudaBf16GpuTest {
             assertEquals(cpu[s], gpu[s], (s == 0 ? 1e-2 : 3e-2) * cpu[s], "step " + (s + 1) + curve);
         }
         assertTrue(gpu[19] < gpu[0] - 0.1, "loss must fall" + curve);
-    }
-
-    private static double[] train(Backend be, GptConfig cfg, Batch[] batches) {
-        double[] losses = new double[20];
-        try (be; Gpt model = Gpt.initialized(cfg, be, 1234); AdamW opt = new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f)) {
-            for (int s = 0; s < 20; s++) {
-                Batch b = batches[s % batches.length];
-                model.zeroGrad();
-                losses[s] = model.forwardBackward(b, 1f / b.targetCount());
-                opt.step(1e-3f);
-            }
-        }
-        return losses;
     }
 }

@@ -47,7 +47,7 @@ class CudaTrainingGpuTest {
         assertTrue(gpuLoss[19] < gpuLoss[0] - 0.1, "loss must fall" + curve);
     }
 
-    private static double[] run(Backend be, GptConfig cfg, Batch[] batches) {
+    static double[] run(Backend be, GptConfig cfg, Batch[] batches) {
         double[] losses = new double[20];
         try (be; Gpt model = Gpt.initialized(cfg, be, 1234); AdamW opt = new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f)) {
             for (int s = 0; s < 20; s++) {
