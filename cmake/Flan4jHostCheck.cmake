@@ -13,7 +13,8 @@
 #
 # flan4j_hostcheck_ce does the same for the fused cross-entropy and the residual add (src/cross_entropy_vec.cuh,
 # src/elementwise_vec.cuh), with mutants 8: padded columns get a gradient, 9: the first padded column enters the
-# loss, 10: the add's scalar tail starts one element late.
+# loss, 10: the add's scalar tail starts one element late, 11: the deterministic sum's second pass drops the last
+# block's partial, 12: the clip factor is min(1, max/(norm + 1e-6)) and so also scales a norm equal to max_norm.
 option(FLAN4J_HOST_CHECK "Build and run the host check of the tensor-core kernels" ON)
 
 function(flan4j_add_host_check)
@@ -51,7 +52,7 @@ function(flan4j_add_host_check)
   add_executable(flan4j_hostcheck_ce "${_ce}")
   target_include_directories(flan4j_hostcheck_ce PRIVATE ${_incs})
   target_compile_options(flan4j_hostcheck_ce PRIVATE -O2 -Wall -Wextra -Wno-unused-parameter -Wno-unknown-pragmas)
-  foreach(m 8 9 10)
+  foreach(m 8 9 10 11 12)
     add_executable(flan4j_hostcheck_ce_mutant${m} "${_ce}")
     target_include_directories(flan4j_hostcheck_ce_mutant${m} PRIVATE ${_incs})
     target_compile_definitions(flan4j_hostcheck_ce_mutant${m} PRIVATE FLAN4J_OP_MUTATION=${m})
@@ -82,7 +83,7 @@ function(flan4j_add_host_check)
     set_tests_properties(hostcheck_llama_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()
   add_test(NAME hostcheck_ce COMMAND flan4j_hostcheck_ce)
-  foreach(m 8 9 10)
+  foreach(m 8 9 10 11 12)
     add_test(NAME hostcheck_ce_mutant${m} COMMAND flan4j_hostcheck_ce_mutant${m})
     set_tests_properties(hostcheck_ce_mutant${m} PROPERTIES WILL_FAIL TRUE)
   endforeach()

@@ -82,6 +82,14 @@ int check_dtype(const char* fn, const char* name, int dtype, unsigned allowed_ma
 }
 constexpr unsigned kF32 = 1u << FLAN4J_F32, kBF16 = 1u << FLAN4J_BF16, kF16 = 1u << FLAN4J_F16;
 
+long long dtype_bytes(int d) { return d == FLAN4J_F32 ? 4 : 2; }
+
+// Whether the byte ranges [a, a + a_bytes) and [b, b + b_bytes) share a byte.
+bool overlaps(const void* a, long long a_bytes, const void* b, long long b_bytes) {
+    const uintptr_t pa = reinterpret_cast<uintptr_t>(a), pb = reinterpret_cast<uintptr_t>(b);
+    return pa < pb + (uintptr_t)b_bytes && pb < pa + (uintptr_t)a_bytes;
+}
+
 #define CHECK_DTYPE(fn, d, mask)                         \
     do {                                                 \
         int _st = check_dtype(fn, #d, d, mask);          \
@@ -618,6 +626,40 @@ FLAN4J_API int flan4j_sum_squares(int dtype, float* out, const void* x, long lon
     REQUIRE_PTR(fn, x);
     REQUIRE_POS(fn, N);
     return launch_sum_squares(dtype, out, x, N, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_reduce_sum(int dtype, float* out, float* workspace, const void* x, long long N, int square,
+                                 void* stream) {
+    static const char* fn = "flan4j_reduce_sum";
+    CHECK_DTYPE(fn, dtype, kF32 | kBF16);
+    REQUIRE_PTR(fn, out);
+    REQUIRE_PTR(fn, workspace);
+    REQUIRE_PTR(fn, x);
+    REQUIRE_POS(fn, N);
+    REQUIRE(square == 0 || square == 1, "%s: argument 'square' must be 0 or 1, got %d", fn, square);
+    const long long ws = 4LL * FLAN4J_REDUCE_WORKSPACE_FLOATS;
+    REQUIRE(!overlaps(workspace, ws, out, 4), "%s: argument 'workspace' overlaps 'out'", fn);
+    REQUIRE(!overlaps(workspace, ws, x, N * dtype_bytes(dtype)), "%s: argument 'workspace' overlaps 'x'", fn);
+    return launch_reduce_sum(dtype, out, workspace, x, N, square, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_clip_factor(float* factor, const float* norm_sq, double max_norm, void* stream) {
+    static const char* fn = "flan4j_clip_factor";
+    REQUIRE_PTR(fn, factor);
+    REQUIRE_PTR(fn, norm_sq);
+    REQUIRE(max_norm == max_norm && max_norm - max_norm == 0.0, "%s: argument 'max_norm' must be finite, got %g", fn,
+            max_norm);
+    return launch_clip_factor(factor, norm_sq, max_norm, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_scale_by(int dtype, void* x, const float* factor, long long N, void* stream) {
+    static const char* fn = "flan4j_scale_by";
+    CHECK_DTYPE(fn, dtype, kF32 | kBF16);
+    REQUIRE_PTR(fn, x);
+    REQUIRE_PTR(fn, factor);
+    REQUIRE_POS(fn, N);
+    REQUIRE(!overlaps(factor, 4, x, N * dtype_bytes(dtype)), "%s: argument 'factor' lies inside 'x'", fn);
+    return launch_scale_by(dtype, x, factor, N, as_stream(stream));
 }
 
 FLAN4J_API int flan4j_adamw(float* param, const float* grad, float* m, float* v, long long N, float lr,

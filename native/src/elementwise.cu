@@ -1,5 +1,7 @@
-// elementwise.cu - residual add, scale, dtype casts, sum of squares (for the global gradient norm).
-// The add uses 16-byte loads (elementwise_vec.cuh, shared with the host check) when its tensors are aligned.
+// elementwise.cu - residual add, scale, dtype casts, sum of squares (for the global gradient norm), and the
+// device-scalar ops that keep a training step free of readbacks: a deterministic sum / sum of squares into a device
+// scalar, the clip factor, scaling by a device scalar. The add uses 16-byte loads when its tensors are aligned; the
+// add and the device-scalar ops are bodies in elementwise_vec.cuh, shared with the host check.
 #include "elementwise_vec.cuh"
 #include "launchers.cuh"
 
@@ -41,6 +43,31 @@ __global__ void sum_squares_kernel(float* out, const T* x, long long N) {
     }
     s = block_sum(s, sh);
     if (threadIdx.x == 0) atomicAdd(out, s);
+}
+
+// Deterministic sum (elementwise_vec.cuh): pass 1, one partial per block; pass 2, one block adds them to out[0].
+constexpr int kSumThreads = 512;
+
+template <typename E, bool SQUARE>
+__global__ void __launch_bounds__(kSumThreads) sum_partial_kernel(float* partials, const void* x, long long N) {
+    using R = vec::Sum<E, kSumThreads>;
+    __shared__ float sh[R::kSmemFloats];
+    R::template partial<SQUARE>(partials, x, N, blockIdx.x, gridDim.x, sh);
+}
+
+__global__ void __launch_bounds__(kSumThreads) sum_finish_kernel(float* out, const float* partials, int blocks) {
+    using R = vec::Sum<warp::F32, kSumThreads>;
+    __shared__ float sh[R::kSmemFloats];
+    R::finish(out, partials, blocks, sh);
+}
+
+__global__ void clip_factor_kernel(float* factor, const float* norm_sq, double max_norm) {
+    if (blockIdx.x == 0 && threadIdx.x == 0) factor[0] = vec::clip_factor(norm_sq[0], max_norm);
+}
+
+template <typename E>
+__global__ void __launch_bounds__(vec::ScaleBy<E>::NT) scale_by_kernel(void* x, const float* factor, long long N) {
+    vec::ScaleBy<E>::run(x, factor, N, blockIdx.x, gridDim.x);
 }
 
 // ====================================================================== launchers
@@ -106,6 +133,43 @@ int launch_sum_squares(int dtype, float* out, const void* x, long long N, cudaSt
     else
         sum_squares_kernel<float><<<g, 512, 0, s>>>(out, (const float*)x, N);
     return check_launch("sum_squares_kernel");
+}
+
+int launch_reduce_sum(int dtype, float* out, float* workspace, const void* x, long long N, int square,
+                      cudaStream_t s) {
+    NvtxRange r(square ? "flan4j_reduce_sum_squares" : "flan4j_reduce_sum");
+    const int g = vec::sum_blocks(N, kSumThreads);
+    if (dtype == FLAN4J_BF16) {
+        if (square)
+            sum_partial_kernel<warp::BF16, true><<<g, kSumThreads, 0, s>>>(workspace, x, N);
+        else
+            sum_partial_kernel<warp::BF16, false><<<g, kSumThreads, 0, s>>>(workspace, x, N);
+    } else {
+        if (square)
+            sum_partial_kernel<warp::F32, true><<<g, kSumThreads, 0, s>>>(workspace, x, N);
+        else
+            sum_partial_kernel<warp::F32, false><<<g, kSumThreads, 0, s>>>(workspace, x, N);
+    }
+    int st = check_launch("sum_partial_kernel");
+    if (st != FLAN4J_OK) return st;
+    sum_finish_kernel<<<1, kSumThreads, 0, s>>>(out, workspace, g);
+    return check_launch("sum_finish_kernel");
+}
+
+int launch_clip_factor(float* factor, const float* norm_sq, double max_norm, cudaStream_t s) {
+    NvtxRange r("flan4j_clip_factor");
+    clip_factor_kernel<<<1, 32, 0, s>>>(factor, norm_sq, max_norm);
+    return check_launch("clip_factor_kernel");
+}
+
+int launch_scale_by(int dtype, void* x, const float* factor, long long N, cudaStream_t s) {
+    NvtxRange r("flan4j_scale_by");
+    constexpr int NT = vec::ScaleBy<warp::F32>::NT;
+    if (dtype == FLAN4J_BF16)
+        scale_by_kernel<warp::BF16><<<grid_for(N, NT), NT, 0, s>>>(x, factor, N);
+    else
+        scale_by_kernel<warp::F32><<<grid_for(N, NT), NT, 0, s>>>(x, factor, N);
+    return check_launch("scale_by_kernel");
 }
 
 }  // namespace flan4j

@@ -72,6 +72,10 @@ int launch_add(int dtype, void* out, const void* a, const void* b, long long N, 
 int launch_scale(int dtype, void* x, float alpha, long long N, cudaStream_t s);
 int launch_cast(int dst_dtype, void* dst, int src_dtype, const void* src, long long N, cudaStream_t s);
 int launch_sum_squares(int dtype, float* out, const void* x, long long N, cudaStream_t s);
+int launch_reduce_sum(int dtype, float* out, float* workspace, const void* x, long long N, int square,
+                      cudaStream_t s);
+int launch_clip_factor(float* factor, const float* norm_sq, double max_norm, cudaStream_t s);
+int launch_scale_by(int dtype, void* x, const float* factor, long long N, cudaStream_t s);
 
 // bias.cu
 int launch_bias_add(int dtype, void* out, const float* bias, long long N, int OC, cudaStream_t s);

@@ -1,11 +1,14 @@
-// hostcheck_ce.cpp - runs the fused cross-entropy and residual-add bodies (src/cross_entropy_vec.cuh,
+// hostcheck_ce.cpp - runs the fused cross-entropy, residual-add and device-scalar bodies (src/cross_entropy_vec.cuh,
 // src/elementwise_vec.cuh, the same text nvcc compiles for the GPU) through the host emulation of the
 // warp-primitive layer and compares them with an fp64 reference: the loss and the in-place gradient for fp32 and
 // bf16 logits, both chunk widths (one element, one 16-byte vector), V not a multiple of the vector width with
 // Vp padded (and padding holding large values that must not leak in), ignored and out-of-range targets, label
 // smoothing, z-loss, grad_scale, none / sum / mean with the count and the reductions, forward only (logits
-// untouched), -inf logits; the add for odd N, in place, several blocks. Exit status 0 when every case is within
-// tolerance. Built with FLAN4J_OP_MUTATION = 8, 9, 10 (deliberate bugs, see the headers) it must fail.
+// untouched), -inf logits; the add for odd N, in place, several blocks; the deterministic sum and sum of squares
+// (one block, several, the block cap with a grid-stride, "+=" into a nonzero scalar, only the first pass's partials
+// read), the clip factor against the host formula of AdamW.clipGradNorm (at, below and above max_norm, no clip,
+// NaN and infinite norms) and the scale by a device scalar. Exit status 0 when every case is within tolerance.
+// Built with FLAN4J_OP_MUTATION = 8, 9, 10, 11, 12 (deliberate bugs, see the headers) it must fail.
 //
 //   flan4j_hostcheck_ce [--quick]      (--quick is accepted for the mutation runner; every case runs)
 #include <cmath>
@@ -216,10 +219,96 @@ bool run_add_case(long long N, int grid, bool in_place, unsigned seed) {
     return ok;
 }
 
+// ---------------------------------------------------------------- device scalars: sum, clip factor, scale by
+
+// The launch sequence of elementwise.cu's launch_reduce_sum: sum_blocks(N) first-pass blocks, then one block.
+template <typename E, int NT = 512>
+bool run_sum_case(long long N, bool square, unsigned seed) {
+    using S = Store<E>;
+    using T = typename S::T;
+    using R = vec::Sum<E, NT>;
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> nd(0.5f, 2.0f);
+    std::vector<T> x(N);
+    for (auto& v : x) v = S::put(nd(rng));
+    std::vector<float> ws(vec::kSumMaxBlocks, NAN);  // entries past the first pass's blocks must never be read
+    float out = 1.5f;                                // "+=": the scalar's old value stays in
+    const int g = vec::sum_blocks(N, NT);
+    launch(g, 1, 1, 0, [&](int bx, int, int, unsigned char*) {
+        float sh[R::kSmemFloats];
+        for (float& v : sh) v = NAN;
+        if (square)
+            R::template partial<true>(ws.data(), x.data(), N, bx, g, sh);
+        else
+            R::template partial<false>(ws.data(), x.data(), N, bx, g, sh);
+    });
+    launch(1, 1, 1, 0, [&](int, int, int, unsigned char*) {
+        float sh[R::kSmemFloats];
+        for (float& v : sh) v = NAN;
+        R::finish(&out, ws.data(), g, sh);
+    });
+    double ref = 1.5, mag = 1.5;
+    for (const T& v : x) {
+        const double d = S::get(v);
+        ref += square ? d * d : d;
+        mag += square ? d * d : std::fabs(d);
+    }
+    // fp32 partial sums of at most a few thousand terms each: about 1e-8 of the sum of magnitudes here
+    const double err = std::fabs((double)out - ref), tol = 1e-6 * mag;
+    const bool ok = std::isfinite(out) && err <= tol;
+    char what[96];
+    snprintf(what, sizeof what, "%s %s N=%lld blocks=%d", square ? "sum of squares" : "sum", S::name, N, g);
+    printf("%s %-84s err %.2e (tol %.1e)\n", ok ? "ok  " : "FAIL", what, err, tol);
+    return ok;
+}
+
+// The host formula of AdamW.clipGradNorm (norm in double, the factor rounded to float once).
+float host_clip_factor(float norm_sq, double max_norm) {
+    const double norm = std::sqrt((double)norm_sq);
+    return max_norm > 0 && norm > max_norm ? (float)(max_norm / (norm + 1e-6)) : 1.0f;
+}
+
+bool run_clip_cases() {
+    struct C { float norm_sq; double max_norm; };
+    const C cases[] = {{4.0f, 1.0}, {1.0f, 1.0}, {0.25f, 1.0}, {2.25f, 1.5}, {2.2500002f, 1.5}, {0.999999f, 1.0},
+                       {4.0f, 0.0}, {4.0f, -1.0}, {0.0f, 1.0}, {NAN, 1.0}, {INFINITY, 1.0}, {1e30f, 0.3}};
+    bool all = true;
+    for (const C& c : cases) {
+        const float got = vec::clip_factor(c.norm_sq, c.max_norm), want = host_clip_factor(c.norm_sq, c.max_norm);
+        const bool ok = std::memcmp(&got, &want, sizeof got) == 0;
+        all = all && ok;
+        if (!ok) printf("FAIL clip factor norm_sq=%g max_norm=%g: %.9g, the host formula gives %.9g\n", (double)c.norm_sq,
+                        c.max_norm, (double)got, (double)want);
+    }
+    printf("%s %-84s\n", all ? "ok  " : "FAIL", "clip factor = the host formula, bit for bit (12 cases)");
+    return all;
+}
+
+template <typename E>
+bool run_scale_by_case(long long N, int grid, float factor, unsigned seed) {
+    using S = Store<E>;
+    using T = typename S::T;
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> nd(0.0f, 2.0f);
+    std::vector<T> x(N + 1);
+    for (auto& v : x) v = S::put(nd(rng));
+    const T guard = S::put(12345.0f);
+    x[N] = guard;
+    const std::vector<T> x0 = x;
+    launch(grid, 1, 1, 0, [&](int bx, int, int, unsigned char*) { vec::ScaleBy<E>::run(x.data(), &factor, N, bx, grid); });
+    bool exact = true;
+    for (long long i = 0; i < N; i++) exact = exact && x[i] == S::put((float)(S::get(x0[i]) * factor));
+    const bool ok = exact && x[N] == guard;
+    char what[96];
+    snprintf(what, sizeof what, "scale by device scalar %s N=%lld grid=%d factor=%g", S::name, N, grid, (double)factor);
+    printf("%s %-84s%s%s\n", ok ? "ok  " : "FAIL", what, exact ? "" : "  WRONG VALUES", x[N] == guard ? "" : "  WROTE PAST N");
+    return ok;
+}
+
 }  // namespace
 
 int main() {
-    printf("flan4j host check: cross-entropy and residual add (mutation %d)\n", FLAN4J_OP_MUTATION);
+    printf("flan4j host check: cross-entropy, residual add, device scalars (mutation %d)\n", FLAN4J_OP_MUTATION);
     int failed = 0, n = 0;
     const int NONE = FLAN4J_REDUCTION_NONE, SUM = FLAN4J_REDUCTION_SUM, MEAN = FLAN4J_REDUCTION_MEAN;
     const std::vector<CeCase> cases = {
@@ -256,6 +345,19 @@ int main() {
     failed += !run_add_case<BF16>(4099, 2, false, 602);
     failed += !run_add_case<BF16>(65536 + 5, 5, true, 603);
     n += 4;
+    // one block, several (the last one short), the block cap (1024 blocks, then a grid-stride)
+    for (long long N : {1LL, 31LL, 3LL * 4096 + 17, 4096LL * 1024 + 333}) {
+        failed += !run_sum_case<F32>(N, false, 700 + (unsigned)N);
+        failed += !run_sum_case<F32>(N, true, 701 + (unsigned)N);
+        n += 2;
+    }
+    failed += !run_sum_case<BF16>(3 * 4096 + 17, true, 710);
+    failed += !run_sum_case<BF16>(5000, false, 711);
+    failed += !run_clip_cases();
+    failed += !run_scale_by_case<F32>(1001, 3, 0.37f, 720);
+    failed += !run_scale_by_case<F32>(7, 1, 1.0f, 721);
+    failed += !run_scale_by_case<BF16>(4099, 2, 0.5f, 722);
+    n += 6;
     printf("%d cases, %d failed\n", n, failed);
     return failed ? 1 : 0;
 }

@@ -281,6 +281,20 @@ FLAN4J_API int flan4j_cast(int dst_dtype, void* dst, int src_dtype, const void* 
 /* out[0] += sum x^2 (fp32 accumulate). Zero out once, call per tensor, sqrt on the host: global L2 norm. */
 FLAN4J_API int flan4j_sum_squares(int dtype, float* out, const void* x, long long N, void* stream);
 
+/* Device scalars for a training step without readbacks (the loss and the gradient norm stay on the device).
+ * The sums are deterministic: a fixed-order block reduction into `workspace` (one partial per block) and a second
+ * one-block pass, no atomics, so the same input gives the same bits on every run. fp32 accumulation. */
+#define FLAN4J_REDUCE_WORKSPACE_FLOATS 1024
+/* out[0] += sum x (square = 0) or sum x^2 (square = 1) over N elements. out: one fp32 device scalar; workspace:
+ * FLAN4J_REDUCE_WORKSPACE_FLOATS floats of device memory, overlapping neither out nor x. */
+FLAN4J_API int flan4j_reduce_sum(int dtype, float* out, float* workspace, const void* x, long long N, int square,
+                                 void* stream);
+/* factor[0] = max_norm / (sqrt(norm_sq[0]) + 1e-6) if max_norm > 0 and sqrt(norm_sq[0]) > max_norm, else 1
+ * (computed in double; a NaN norm gives 1). factor, norm_sq: fp32 device scalars. max_norm finite. */
+FLAN4J_API int flan4j_clip_factor(float* factor, const float* norm_sq, double max_norm, void* stream);
+/* x *= factor[0] in place over N elements; factor: an fp32 device scalar outside x. */
+FLAN4J_API int flan4j_scale_by(int dtype, void* x, const float* factor, long long N, void* stream);
+
 /* AdamW on fp32 tensors of N elements (step >= 1 is the 1-based update count for bias correction):
  *   g = grad * grad_scale;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2
  *   param -= lr * ( (m / (1-b1^step)) / (sqrt(v / (1-b2^step)) + eps) + weight_decay * param )

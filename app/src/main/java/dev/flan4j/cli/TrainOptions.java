@@ -21,6 +21,9 @@ final class TrainOptions {
     @Option(names = "--keep", paramLabel = "N", description = "Checkpoints to keep.") Integer keep;
     @Option(names = "--loss-norm", paramLabel = "HOW", description = "token (every target token weighs the same; "
             + "the default) or sequence (every sequence weighs the same, whatever its target length).") String lossNorm;
+    @Option(names = "--log-every", paramLabel = "N", description = "Steps between readbacks of the loss and the "
+            + "gradient norm, which stay on the device in between (every step still gets its metrics.jsonl row; "
+            + "default 10).") Integer logEvery;
     @Option(names = "--no-progress", description = "No progress bar.") boolean noProgress;
 
     /** The stage's defaults {@code c} with the options given on the command line applied. */
@@ -38,6 +41,7 @@ final class TrainOptions {
         if (gradClip != null) b.gradClip(gradClip);
         if (seed != null) b.seed(seed);
         if (lossNorm != null) b.lossNorm(TrainConfig.LossNorm.parse(lossNorm));
+        if (logEvery != null) b.logEvery(logEvery);
         if (every != null || keep != null) b.checkpoints(every != null ? every : c.checkpointEvery(), keep != null ? keep : c.keepCheckpoints());
         return b.build();
     }

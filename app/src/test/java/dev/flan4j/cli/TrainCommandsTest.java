@@ -44,4 +44,22 @@ class TrainCommandsTest {
         assertTrue(again.contains("already finished at step 2: " + tuned), again);
         assertEquals(2, Files.readAllLines(Path.of(tuned, "metrics.jsonl")).size(), "nothing trained again");
     }
+
+    @Test
+    void logEveryReachesTheTrainerAndIsValidated() throws Exception {
+        String base = tmp.resolve("base").toString();
+        String p = stdout("pretrain", "--preset", "tiny", "--steps", "3", "--batch", "2", "--seq-len", "32",
+                "--log-every", "2", "--backend", "cpu", "--no-progress", "--out", base);
+        assertTrue(p.contains("final loss"), p);
+        assertEquals(3, Files.readAllLines(Path.of(base, "metrics.jsonl")).size(), "every step has its row");
+        try (var be = new dev.flan4j.backend.CpuBackend()) {
+            var l = dev.flan4j.model.Checkpoint.load(Path.of(base, "checkpoints", "step-00000003"), be);
+            l.model().close();
+            assertTrue(String.valueOf(l.state().get("train_config")).contains("logEvery=2"), l.state().toString());
+        }
+        CliTest.Run r = CliTest.run("pretrain", "--preset", "tiny", "--steps", "3", "--log-every", "0", "--backend", "cpu",
+                "--no-progress", "--out", tmp.resolve("bad").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("logEvery must be >= 1, got 0"), r.err());
+    }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class RecipeTest {
     private static TrainConfig train(int steps, int rows, int len, double lr, Schedule.Kind kind, long seed, int every, int keep) {
-        return new TrainConfig(steps, rows, len, 1, lr, Math.max(1, steps / 20), kind, 0.1, "adamw", 0.1, 1.0, seed, every, keep, TrainConfig.LossNorm.TOKEN);
+        return new TrainConfig(steps, rows, len, 1, lr, Math.max(1, steps / 20), kind, 0.1, "adamw", 0.1, 1.0, seed, every, keep, TrainConfig.LossNorm.TOKEN, 10);
     }
 
     @Test

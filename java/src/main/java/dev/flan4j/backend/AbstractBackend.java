@@ -307,6 +307,47 @@ public abstract class AbstractBackend implements Backend {
 
     protected abstract double sumOfSquaresImpl(Tensor t);
 
+    // ------------------------------------------------------------------------------------------------ device scalars
+
+    @Override
+    public final void sumInto(Tensor acc, Tensor x) {
+        OpChecks.scalar("acc", acc);
+        Shapes.requireNonNull("x", x);
+        if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
+        sumIntoImpl(acc, x, false);
+    }
+
+    @Override
+    public final void sumOfSquaresInto(Tensor acc, Tensor x) {
+        OpChecks.scalar("acc", acc);
+        Shapes.requireNonNull("x", x);
+        if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
+        sumIntoImpl(acc, x, true);
+    }
+
+    @Override
+    public final void clipFactor(Tensor factor, Tensor normSq, double maxNorm) {
+        OpChecks.scalar("factor", factor);
+        OpChecks.scalar("normSq", normSq);
+        if (!Double.isFinite(maxNorm)) throw new IllegalArgumentException("maxNorm must be finite, got " + maxNorm);
+        clipFactorImpl(factor, normSq, maxNorm);
+    }
+
+    @Override
+    public final void scaleBy(Tensor t, Tensor factor) {
+        Shapes.requireNonNull("t", t);
+        OpChecks.scalar("factor", factor);
+        if (t == factor) throw new IllegalArgumentException("factor must not be t (every element of t reads it)");
+        scaleByImpl(t, factor);
+    }
+
+    /** {@code acc[0] += sum of x} ({@code squares}: of x^2); acc is a one-element tensor other than x. */
+    protected abstract void sumIntoImpl(Tensor acc, Tensor x, boolean squares);
+
+    protected abstract void clipFactorImpl(Tensor factor, Tensor normSq, double maxNorm);
+
+    protected abstract void scaleByImpl(Tensor t, Tensor factor);
+
     // ------------------------------------------------------------------------------------------------ Llama family
 
     @Override

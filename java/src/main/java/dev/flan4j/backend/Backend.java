@@ -128,6 +128,40 @@ public interface Backend extends AutoCloseable {
     /** Sum of squares of all elements, accumulated in double, for the global gradient norm. */
     double sumOfSquares(Tensor t);
 
+    // ---------------------------------------------------------------------------------------------------------------
+    // Device scalars: what a training step needs to keep its loss and gradient norm on the device, so that the step
+    // reads nothing back (the trainer reads them every few steps). A scalar is a one-element tensor or view (a slot
+    // of a stats buffer); these ops neither read it back nor synchronize.
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code acc[0] += sum of x's elements}. {@code acc} holds one element and must not lie inside {@code x}.
+     * Accumulates in double on the CPU; in fp32 on CUDA, in a fixed order (the same bits on every run).
+     */
+    void sumInto(Tensor acc, Tensor x);
+
+    /**
+     * {@code acc[0] += sum of the squares of x's elements}: the squared global gradient norm, without the readback
+     * of {@link #sumOfSquares}. Accumulates as {@link #sumInto}.
+     */
+    void sumOfSquaresInto(Tensor acc, Tensor x);
+
+    /**
+     * The global-norm clip factor: with {@code norm = sqrt(normSq[0])}, {@code factor[0] = maxNorm / (norm + 1e-6)}
+     * when {@code maxNorm > 0} and {@code norm > maxNorm}, else 1: the host formula of gradient clipping
+     * ({@code AdamW.clipGradNorm}), computed in double from the fp32 {@code normSq}. A NaN norm gives 1 (nothing is
+     * clipped; the trainer reports the step as diverged), an infinite one 0. {@code maxNorm} is a double, as the
+     * trainer's setting, so that the factor is the host formula's to the last bit; it must be finite (<= 0: no clip).
+     * {@code factor} and {@code normSq} hold one element each and may be the same tensor.
+     */
+    void clipFactor(Tensor factor, Tensor normSq, double maxNorm);
+
+    /**
+     * {@code t *= factor[0]} over all elements, the scale of {@link #scale} taken from the device ({@code factor}
+     * holds one element and must not lie inside {@code t}).
+     */
+    void scaleBy(Tensor t, Tensor factor);
+
     @Override
     void close();
 

@@ -184,6 +184,26 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void sumIntoImpl(Tensor acc, Tensor x, boolean squares) {
+        FloatBuffer X = buf("x", x), A = buf("acc", acc);
+        double s = squares ? CpuElementwise.sumOfSquares(X, X.capacity()) : CpuElementwise.sum(X, X.capacity());
+        A.put(0, (float) (A.get(0) + s));   // one rounding to fp32, when the sum lands in acc
+    }
+
+    @Override
+    protected void clipFactorImpl(Tensor factor, Tensor normSq, double maxNorm) {
+        double norm = Math.sqrt(buf("normSq", normSq).get(0));
+        buf("factor", factor).put(0, maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + 1e-6)) : 1f);
+    }
+
+    @Override
+    protected void scaleByImpl(Tensor t, Tensor factor) {
+        float f = buf("factor", factor).get(0);   // read once, before t (which might hold it) changes
+        FloatBuffer T = buf("t", t);
+        CpuElementwise.scale(T, T.capacity(), f);
+    }
+
+    @Override
     public void close() {}
 
     static FloatBuffer buf(String name, Tensor t) {

@@ -100,6 +100,15 @@ public final class OpChecks {
         ids("positions", positions, N, (int) (wpe.size() / C));
     }
 
+    /** {@code t} is a one-element tensor (a device scalar: a loss sum, a squared norm, a clip factor). */
+    public static void scalar(String name, Tensor t) {
+        Shapes.requireNonNull(name, t);
+        if (t.size() != 1) {
+            throw new IllegalArgumentException(name + " must hold one element, got " + t.size() + " "
+                    + Arrays.toString(t.shape()));
+        }
+    }
+
     /** {@code v} is finite. */
     public static void finite(String name, float v) {
         if (!Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite, got " + v);

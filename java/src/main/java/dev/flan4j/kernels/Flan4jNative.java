@@ -188,6 +188,15 @@ public final class Flan4jNative {
     public static native int flan4j_sum_squares(int dtype, @Cast("float*") long out, @Cast("const void*") long x,
             long N, @Cast("void*") long stream);
 
+    public static native int flan4j_reduce_sum(int dtype, @Cast("float*") long out, @Cast("float*") long workspace,
+            @Cast("const void*") long x, long N, int square, @Cast("void*") long stream);
+
+    public static native int flan4j_clip_factor(@Cast("float*") long factor, @Cast("const float*") long norm_sq,
+            double max_norm, @Cast("void*") long stream);
+
+    public static native int flan4j_scale_by(int dtype, @Cast("void*") long x, @Cast("const float*") long factor,
+            long N, @Cast("void*") long stream);
+
     public static native int flan4j_adamw(@Cast("float*") long param, @Cast("const float*") long grad,
             @Cast("float*") long m, @Cast("float*") long v, long N, float lr, float beta1, float beta2, float eps,
             float weight_decay, int step, float grad_scale, @Cast("void*") long stream);

@@ -288,6 +288,28 @@ public final class Kernels {
         call(() -> Flan4jNative.flan4j_sum_squares(code(dtype), out, x, N, stream));
     }
 
+    /** Floats of device memory the workspace of {@link #reduceSum} must hold ({@code FLAN4J_REDUCE_WORKSPACE_FLOATS}). */
+    public static final int REDUCE_WORKSPACE_FLOATS = 1024;
+
+    /**
+     * out[0] += sum(x), or sum(x^2) when {@code square}; deterministic (fixed-order block partials in
+     * {@code workspace}, then one block), fp32 accumulation; out an fp32 device scalar.
+     */
+    public static void reduceSum(KernelDType dtype, long out, long workspace, long x, long N, boolean square,
+            long stream) {
+        call(() -> Flan4jNative.flan4j_reduce_sum(code(dtype), out, workspace, x, N, square ? 1 : 0, stream));
+    }
+
+    /** factor[0] = the clip factor of the global norm sqrt(normSq[0]) for maxNorm (fp32 device scalars). */
+    public static void clipFactor(long factor, long normSq, double maxNorm, long stream) {
+        call(() -> Flan4jNative.flan4j_clip_factor(factor, normSq, maxNorm, stream));
+    }
+
+    /** x *= factor[0] (an fp32 device scalar outside x). */
+    public static void scaleBy(KernelDType dtype, long x, long factor, long N, long stream) {
+        call(() -> Flan4jNative.flan4j_scale_by(code(dtype), x, factor, N, stream));
+    }
+
     /** One AdamW step on fp32 param/grad/m/v of N elements (step is 1-based). */
     public static void adamw(long param, long grad, long m, long v, long N, float lr, float beta1, float beta2,
             float eps, float weightDecay, int step, float gradScale, long stream) {

@@ -55,6 +55,14 @@ public interface CausalLm extends AutoCloseable {
      */
     double forwardBackward(Batch batch, float gradScale);
 
+    /**
+     * {@link #forwardBackward(Batch, float)} without its readback: the same gradients, and instead of returning the
+     * mean loss it adds the batch's summed per-token loss (-log p(target) over the non-ignored targets; document
+     * weights scale the gradient only, not this sum) into {@code lossSum}, a one-element tensor of this model's
+     * backend that is accumulated into and never read back. A training step built on it need not wait for the device.
+     */
+    void forwardBackward(Batch batch, float gradScale, Tensor lossSum);
+
     /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
     Tensor losses();
 

@@ -98,6 +98,35 @@ public final class FusedHead {
      */
     public static double lossAndBackward(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx,
                                          Tensor dw, Batch batch, int C, int V, int Vp, int chunk, float gradScale) {
+        chunks(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk, gradScale);
+        int N = batch.size();
+        int[] targets = batch.targets();
+        float[] l = be.toArray(losses.view(0, N));   // one read of the losses, summed in double as the CPU reference
+        double sum = 0;
+        int count = 0;
+        for (int i = 0; i < N; i++) {
+            if (targets[i] != Batch.IGNORE) {
+                sum += l[i];
+                count++;
+            }
+        }
+        return count == 0 ? 0.0 : sum / count;
+    }
+
+    /**
+     * {@link #lossAndBackward(Backend, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Batch, int, int, int, int, float)}
+     * without its readback: adds the summed per-token loss of the batch's non-ignored targets into the device scalar
+     * {@code lossSum} (ignored tokens' losses are 0, so it sums all N).
+     */
+    public static void lossAndBackward(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx,
+                                       Tensor dw, Batch batch, int C, int V, int Vp, int chunk, float gradScale,
+                                       Tensor lossSum) {
+        chunks(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk, gradScale);
+        be.sumInto(lossSum, losses.view(0, batch.size()));
+    }
+
+    private static void chunks(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx, Tensor dw,
+                               Batch batch, int C, int V, int Vp, int chunk, float gradScale) {
         if (chunk < 1) throw new IllegalArgumentException("chunk must be >= 1 (token rows per chunk), got " + chunk);
         int N = batch.size();
         int[] targets = batch.targets();
@@ -111,15 +140,5 @@ public final class FusedHead {
             be.matmul(dx.view((long) r0 * C, n, C), logits, w, 1, n, C, Vp, false, false, 1f, 0f);  // dx [n, C]
             be.matmul(dw, logits, xs, 1, Vp, C, n, true, false, 1f, 1f);                     // dW [Vp, C] +=
         }
-        float[] l = be.toArray(losses.view(0, N));   // one read of the losses, summed in double as the CPU reference
-        double sum = 0;
-        int count = 0;
-        for (int i = 0; i < N; i++) {
-            if (targets[i] != Batch.IGNORE) {
-                sum += l[i];
-                count++;
-            }
-        }
-        return count == 0 ? 0.0 : sum / count;
     }
 }

@@ -1,6 +1,7 @@
 package dev.flan4j.model;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.OpChecks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ public final class Gpt implements CausalLm {
      */
     @Override
     public double forward(Batch batch) {
-        return forward(batch, 0f, Reduction.MEAN);
+        return forward(batch, 0f, Reduction.MEAN, null);
     }
 
     /**
@@ -185,9 +186,21 @@ public final class Gpt implements CausalLm {
     @Override
     public double forwardBackward(Batch batch, float gradScale) {
         if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
-        double loss = forward(batch, gradScale, Reduction.MEAN);
+        double loss = forward(batch, gradScale, Reduction.MEAN, null);
         backward(batch);
         return loss;
+    }
+
+    /**
+     * {@link #forwardBackward(Batch, float)} that adds the batch's summed per-token loss into the device scalar
+     * {@code lossSum} instead of reading the mean back (cross-entropy without a reduction, then a sum on the device).
+     */
+    @Override
+    public void forwardBackward(Batch batch, float gradScale, Tensor lossSum) {
+        if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
+        OpChecks.scalar("lossSum", lossSum);
+        forward(batch, gradScale, Reduction.NONE, lossSum);
+        backward(batch);
     }
 
     /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
@@ -208,7 +221,8 @@ public final class Gpt implements CausalLm {
 
     private int lastN;
 
-    private double forward(Batch batch, float dlogitsScale, Reduction reduction) {
+    /** The forward pass; with {@code lossSum} (not null) the summed loss goes there and NaN is returned. */
+    private double forward(Batch batch, float dlogitsScale, Reduction reduction, Tensor lossSum) {
         int N = batch.size(), C = config.nEmbd(), NH = config.nHead(), HD = config.headDim();
         int V = config.vocabSize(), Vp = config.paddedVocabSize(), L = config.nLayer();
         checkBatch(batch);
@@ -228,6 +242,11 @@ public final class Gpt implements CausalLm {
         int chunk = headLogits.begin(N, dlogitsScale != 0f);
         if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, pw.lnfW(), pw.lnfB(), N, C, LN_EPS);
+            if (lossSum != null) {
+                FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
+                        batch, C, V, Vp, chunk, dlogitsScale, lossSum);
+                return Double.NaN;
+            }
             return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
                     batch, C, V, Vp, chunk, dlogitsScale);
         }
@@ -235,6 +254,7 @@ public final class Gpt implements CausalLm {
         head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);
         double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
+        if (lossSum != null) backend.sumInto(lossSum, a.losses.view(0, N));   // ignored tokens' losses are 0
         return loss;
     }
 

@@ -90,6 +90,22 @@ public final class AdamW implements Optimizer {
         return norm;
     }
 
+    /**
+     * {@link #clipGradNorm(CausalLm, double)} on the device, reading nothing back: adds the gradients' squared global
+     * norm into {@code normSq} (a one-element tensor of the model's backend, accumulated into: zero it first) and, when
+     * {@code maxNorm > 0}, scales the gradients by the factor {@link Backend#clipFactor} writes into {@code factor}
+     * (a one-element scratch tensor). The factor is the host formula's, so the gradients are those of the host path
+     * up to the rounding of the squared norm to fp32.
+     */
+    public static void clipGradNorm(CausalLm model, double maxNorm, Tensor normSq, Tensor factor) {
+        Backend be = model.backend();
+        be.sumOfSquaresInto(normSq, model.gradientData());
+        if (maxNorm > 0) {
+            be.clipFactor(factor, normSq, maxNorm);
+            be.scaleBy(model.gradientData(), factor);
+        }
+    }
+
     @Override
     public void close() {
         m.close();

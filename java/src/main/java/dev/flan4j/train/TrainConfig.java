@@ -24,10 +24,14 @@ import java.util.Locale;
  * @param lossNorm        how target tokens are weighted in the loss: {@link LossNorm#TOKEN} (every target token
  *                        counts the same, FLAN's packed setup) or {@link LossNorm#SEQUENCE} (every sequence counts the
  *                        same, whatever its target length)
+ * @param logEvery        steps between readbacks of the loss and the gradient norm (which stay on the device in
+ *                        between): every step still gets its metrics.jsonl row, written at the readback; the trainer
+ *                        also reads back before each checkpoint and at the end
  */
 public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, double lr, int warmup,
                           Schedule.Kind schedule, double minLrFraction, String optimizer, double weightDecay,
-                          double gradClip, long seed, int checkpointEvery, int keepCheckpoints, LossNorm lossNorm) {
+                          double gradClip, long seed, int checkpointEvery, int keepCheckpoints, LossNorm lossNorm,
+                          int logEvery) {
 
     /**
      * Loss normalisation. TOKEN: the mean over every target token of the batch. SEQUENCE: each sequence's target tokens
@@ -62,13 +66,17 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         if (checkpointEvery < 0) throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + checkpointEvery);
         positive("keepCheckpoints", keepCheckpoints);
         if (lossNorm == null) throw new IllegalArgumentException("lossNorm is null");
+        if (logEvery < 1) throw new IllegalArgumentException("logEvery must be >= 1, got " + logEvery);
     }
 
     private static void positive(String name, long v) {
         if (v <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + v);
     }
 
-    /** 1000 steps of 8 x 256 tokens, AdamW 1e-3, 50 warmup, cosine to 10%, clip 1.0, weight decay 0.1. */
+    /**
+     * 1000 steps of 8 x 256 tokens, AdamW 1e-3, 50 warmup, cosine to 10%, clip 1.0, weight decay 0.1, loss and norm
+     * read back every 10 steps.
+     */
     public static TrainConfig defaults() { return builder().build(); }
 
     /** A builder holding {@link #defaults()}. */
@@ -78,7 +86,8 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
     public Builder toBuilder() {
         return builder().steps(steps).batch(batchRows, seqLen).gradAccum(gradAccum).lr(lr).warmup(warmup)
                 .schedule(schedule).minLrFraction(minLrFraction).optimizer(optimizer).weightDecay(weightDecay)
-                .gradClip(gradClip).seed(seed).checkpoints(checkpointEvery, keepCheckpoints).lossNorm(lossNorm);
+                .gradClip(gradClip).seed(seed).checkpoints(checkpointEvery, keepCheckpoints).lossNorm(lossNorm)
+                .logEvery(logEvery);
     }
 
     /** The learning-rate schedule these settings describe. */
@@ -92,6 +101,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         private String optimizer = "adamw";
         private long seed = 1234;
         private LossNorm lossNorm = LossNorm.TOKEN;
+        private int logEvery = 10;
 
         private Builder() {}
 
@@ -109,6 +119,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
         public Builder gradClip(double v) { gradClip = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder lossNorm(LossNorm v) { lossNorm = v; return this; }
+        public Builder logEvery(int v) { logEvery = v; return this; }
         public Builder checkpoints(int every, int keepNewest) { checkpointEvery = every; keep = keepNewest; return this; }
 
         /** Learning rate, warmup and schedule together. */
@@ -116,7 +127,7 @@ public record TrainConfig(int steps, int batchRows, int seqLen, int gradAccum, d
 
         public TrainConfig build() {
             return new TrainConfig(steps, batchRows, seqLen, gradAccum, lr, warmup, schedule, minLrFraction, optimizer,
-                    weightDecay, gradClip, seed, checkpointEvery, keep, lossNorm);
+                    weightDecay, gradClip, seed, checkpointEvery, keep, lossNorm, logEvery);
         }
     }
 }

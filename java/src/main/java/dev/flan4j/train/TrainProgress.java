@@ -7,8 +7,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What a {@link Trainer} tells about a run while it trains. The library's default logs about ten lines per run
  * through SLF4J ({@link #log()}); the command line draws a progress bar; {@link #NONE} says nothing.
- * A trainer calls {@link #start} once per run, {@link #step} after every optimizer step, and {@link #close} at the
- * end of the run (also when it fails).
+ * A trainer calls {@link #start} once per run, {@link #step} once for every optimizer step, in order, when the step's
+ * loss has been read back from the device (every {@link TrainConfig#logEvery()} steps, before a checkpoint, at the end),
+ * and {@link #close} at the end of the run (also when it fails).
  */
 public interface TrainProgress extends AutoCloseable {
     /** Says nothing. */
@@ -26,7 +27,7 @@ public interface TrainProgress extends AutoCloseable {
     void start(int startStep, int steps);
 
     /**
-     * Step {@code step} (1-based: steps done so far) has finished.
+     * Step {@code step} (1-based: steps done so far) has finished and its loss has been read back.
      *
      * @param loss            its training loss
      * @param tokensPerSecond the run's rate so far (tokens of the packed batches per second)

@@ -1,10 +1,12 @@
 package dev.flan4j.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flan4j.backend.Backend;
 import dev.flan4j.model.AtomicFiles;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.CausalLm;
 import dev.flan4j.model.Checkpoint;
+import dev.flan4j.tensor.Tensor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,22 @@ import org.slf4j.LoggerFactory;
  * Trains a model on a {@link DataSource}: packed batches, gradient accumulation, clipping, AdamW or Adafactor,
  * warmup + cosine/constant schedule. Writes {@code metrics.jsonl} and checkpoints under {@code runDir}; a run
  * started on a folder that already holds checkpoints resumes from the newest one and continues bit-identically
- * on the CPU. A NaN or infinite loss stops the run with {@link TrainingDivergedException}; the last checkpoint
- * written stays the last good state.
+ * on the CPU.
+ * <p>
+ * A step reads nothing back from the device (so on a GPU the host never waits for it): each micro-batch adds its
+ * summed per-token loss into the step's slot of a small device buffer ({@link CausalLm#forwardBackward(Batch, float,
+ * Tensor)}), the squared gradient norm goes into the same slot and clipping scales the gradients by a factor computed
+ * on the device ({@link AdamW#clipGradNorm(CausalLm, double, Tensor, Tensor)}). The buffer, one slot per step, is read
+ * back every {@link TrainConfig#logEvery()} steps, before every checkpoint and at the end; each readback writes every
+ * step's {@code metrics.jsonl} row (step, loss, lr, grad_norm, tokens_per_s, elapsed_s, as the step measured them)
+ * and tells the progress display about each step. (Adafactor steps on the host, so it still reads the gradients.)
+ * The loss reported is the mean over the step's target tokens, in both {@link TrainConfig.LossNorm} modes: document
+ * weights shape the gradient, not the reported loss.
+ * <p>
+ * A NaN or infinite loss or gradient norm stops the run with {@link TrainingDivergedException} at the readback that
+ * sees it, naming the first such step; the rows of the steps before it are written. Since a readback precedes every
+ * checkpoint, no checkpoint holds weights from after that step, and the last one written stays the last good state.
+ * The model in memory may have taken up to {@code logEvery - 1} further (non-finite) steps by then.
  * <p>
  * A run folder is locked ({@link RunLock}) while a trainer uses it. On start, temp folders of interrupted checkpoint
  * writes are removed, checkpoints are pruned to {@code keepCheckpoints}, and {@code metrics.jsonl} is cut back to the
@@ -122,12 +138,12 @@ public final class Trainer {
                 return new Result(cfg.steps(), lastLoss, 0, 0, List.of(), last, start);
             }
             Schedule sched = cfg.lrSchedule();
-            List<Double> losses = new ArrayList<>();
+            Log log = new Log(metricsFile);
             long tokens = 0;
             long t0 = System.nanoTime();
-            double loss = Double.NaN;
             try (BufferedWriter metrics = openMetrics(metricsFile);
-                 TrainProgress bar = startProgress(start)) {
+                 TrainProgress bar = startProgress(start);
+                 StepStats stats = new StepStats(model.backend(), cfg.logEvery())) {
                 for (int step = start; step < cfg.steps(); step++) {
                     double lr = sched.at(step);
                     model.zeroGrad();
@@ -137,46 +153,109 @@ public final class Trainer {
                         micro[i] = packer.next(source);
                         targets += micro[i].targetCount();
                     }
-                    double lossSum = 0;
+                    // The loss sum and the squared gradient norm go into this step's slot on the device; clipping
+                    // happens there too, so nothing waits for the device until the readback below.
+                    int slot = log.pending.size();
                     for (Batch b : micro) {
                         if (b.targetCount() == 0) continue;
-                        lossSum += model.forwardBackward(b, 1f / targets) * b.targetCount();
+                        model.forwardBackward(b, 1f / targets, stats.lossSum(slot));
                     }
-                    loss = targets == 0 ? 0 : lossSum / targets;
-                    double norm = AdamW.clipGradNorm(model, cfg.gradClip());
-                    if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                        throw new TrainingDivergedException(step, "training diverged at step " + step + ": loss " + loss
-                                + ", gradient norm " + norm + " (lr " + lr + "). The last good checkpoint is "
-                                + (last == null ? "none (none was written yet)" : last)
-                                + "; lower the learning rate or raise warmup and resume from it.");
-                    }
+                    AdamW.clipGradNorm(model, cfg.gradClip(), stats.normSq(slot), stats.factor);
                     opt.step((float) lr);
-                    losses.add(loss);
                     tokens += (long) micro.length * cfg.batchRows() * cfg.seqLen();
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("step", step + 1);
-                    row.put("loss", loss);
-                    row.put("lr", lr);
-                    row.put("grad_norm", norm);
-                    row.put("tokens_per_s", tokens / Math.max(secs, 1e-9));
-                    row.put("elapsed_s", secs);
-                    try {
-                        metrics.write(JSON.writeValueAsString(row));
-                        metrics.newLine();
-                        metrics.flush();
-                    } catch (IOException e) {
-                        throw AtomicFiles.named("writing " + metricsFile, e);
-                    }
-                    bar.step(step + 1, loss, tokens / Math.max(secs, 1e-9));
+                    log.pending.add(new Pending(step, lr, targets, tokens, (System.nanoTime() - t0) / 1e9));
                     boolean lastStep = step + 1 == cfg.steps();
-                    if (lastStep || (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0)) {
-                        last = save(model, opt, packer.consumed(source), step + 1);
-                    }
+                    boolean checkpoint = lastStep || (cfg.checkpointEvery() > 0 && (step + 1) % cfg.checkpointEvery() == 0);
+                    // Read back before every save, so no checkpoint ever holds weights from after a non-finite step.
+                    if (checkpoint || log.pending.size() == cfg.logEvery()) log.readBack(stats, metrics, bar, last);
+                    if (checkpoint) last = save(model, opt, packer.consumed(source), step + 1);
                 }
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            return new Result(cfg.steps(), loss, tokens / Math.max(secs, 1e-9), secs, losses, last, start);
+            double loss = log.losses.isEmpty() ? Double.NaN : log.losses.get(log.losses.size() - 1);
+            return new Result(cfg.steps(), loss, tokens / Math.max(secs, 1e-9), secs, log.losses, last, start);
+        }
+    }
+
+    /** A step whose loss and gradient norm are still on the device: what its metrics row needs besides them. */
+    private record Pending(int step, double lr, int targets, long tokens, double secs) {}
+
+    /**
+     * The device side of the steps since the last readback: slot i of {@code buf} holds step i's loss sum and squared
+     * gradient norm ([logEvery, 2], zero at the start of each window), {@code factor} the clip factor's scratch.
+     */
+    private static final class StepStats implements AutoCloseable {
+        final Backend be;
+        final Tensor buf, factor;
+
+        StepStats(Backend be, int slots) {
+            this.be = be;
+            this.buf = be.zeros(slots, 2);
+            this.factor = be.zeros(1);
+        }
+
+        Tensor lossSum(int slot) { return buf.view(2L * slot, 1); }
+
+        Tensor normSq(int slot) { return buf.view(2L * slot + 1, 1); }
+
+        /** The first {@code n} slots, read back (one synchronization), then every slot zeroed for the next window. */
+        float[] readAndReset(int n) {
+            float[] r = be.toArray(buf.view(0, 2 * n));
+            be.fill(buf, 0f);
+            return r;
+        }
+
+        @Override
+        public void close() {
+            buf.close();
+            factor.close();
+        }
+    }
+
+    /** The host side of the metrics: the steps not yet read back, and the losses of those that were. */
+    private final class Log {
+        final Path file;
+        final List<Pending> pending = new ArrayList<>();
+        final List<Double> losses = new ArrayList<>();
+
+        Log(Path file) { this.file = file; }
+
+        /**
+         * Reads the pending steps' loss sums and norms back and, step by step in order, checks them, writes the
+         * step's metrics row and tells the progress display; the first non-finite step stops the run (the rows of
+         * the steps before it are written), naming {@code last} as the last good checkpoint.
+         */
+        void readBack(StepStats stats, BufferedWriter metrics, TrainProgress bar, Path last) throws IOException {
+            float[] r = stats.readAndReset(pending.size());
+            for (int i = 0; i < pending.size(); i++) {
+                Pending p = pending.get(i);
+                double loss = p.targets() == 0 ? 0 : r[2 * i] / (double) p.targets();
+                double norm = Math.sqrt(r[2 * i + 1]);
+                if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                    throw new TrainingDivergedException(p.step(), "training diverged at step " + p.step() + ": loss "
+                            + loss + ", gradient norm " + norm + " (lr " + p.lr() + "). The last good checkpoint is "
+                            + (last == null ? "none (none was written yet)" : last)
+                            + "; lower the learning rate or raise warmup and resume from it.");
+                }
+                losses.add(loss);
+                double rate = p.tokens() / Math.max(p.secs(), 1e-9);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("step", p.step() + 1);
+                row.put("loss", loss);
+                row.put("lr", p.lr());
+                row.put("grad_norm", norm);
+                row.put("tokens_per_s", rate);
+                row.put("elapsed_s", p.secs());
+                try {
+                    metrics.write(JSON.writeValueAsString(row));
+                    metrics.newLine();
+                    metrics.flush();
+                } catch (IOException e) {
+                    throw AtomicFiles.named("writing " + file, e);
+                }
+                bar.step(p.step() + 1, loss, rate);
+            }
+            pending.clear();
         }
     }
 

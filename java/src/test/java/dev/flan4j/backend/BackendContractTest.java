@@ -104,6 +104,24 @@ class BackendContractTest {
                 new Bad("fill null", a -> a.be.fill(null, 1f), "t is null"),
                 new Bad("toArray null", a -> a.be.toArray(null), "t is null"),
                 new Bad("sumOfSquares null", a -> a.be.sumOfSquares(null), "t is null"),
+                new Bad("sumInto acc of two", a -> a.be.sumInto(a.t(2), a.t(4)), "acc must hold one element, got 2 [2]"),
+                new Bad("sumInto x null", a -> a.be.sumInto(a.t(1), null), "x is null"),
+                new Bad("sumInto acc is x", a -> {
+                    Tensor x = a.t(1);
+                    a.be.sumInto(x, x);
+                }, "acc must not be x"),
+                new Bad("sumOfSquaresInto acc null", a -> a.be.sumOfSquaresInto(null, a.t(4)), "acc is null"),
+                new Bad("clipFactor normSq of three", a -> a.be.clipFactor(a.t(1), a.t(3), 1.0),
+                        "normSq must hold one element, got 3 [3]"),
+                new Bad("clipFactor maxNorm NaN", a -> a.be.clipFactor(a.t(1), a.t(1), Double.NaN),
+                        "maxNorm must be finite, got NaN"),
+                new Bad("clipFactor maxNorm infinite", a -> a.be.clipFactor(a.t(1), a.t(1), Double.POSITIVE_INFINITY),
+                        "maxNorm must be finite, got Infinity"),
+                new Bad("scaleBy factor of two", a -> a.be.scaleBy(a.t(4), a.t(1, 2)), "factor must hold one element, got 2 [1, 2]"),
+                new Bad("scaleBy factor is t", a -> {
+                    Tensor f = a.t(1);
+                    a.be.scaleBy(f, f);
+                }, "factor must not be t"),
                 new Bad("rmsNorm x small", a -> a.be.rmsNormForward(a.t(2, 4), a.t(2), a.t(5), a.t(4), 2, 4, 1e-5f),
                         "x has 5 elements"),
                 new Bad("rmsNorm eps NaN", a -> a.be.rmsNormForward(a.t(2, 4), a.t(2), a.t(2, 4), a.t(4), 2, 4, Float.NaN),

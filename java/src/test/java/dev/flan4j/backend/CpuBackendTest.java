@@ -250,6 +250,58 @@ class CpuBackendTest {
     }
 
     @Test
+    void sumsIntoADeviceScalarAccumulateInDouble() {
+        Tensor acc = t(new float[]{0.5f});
+        be.sumInto(acc, t(new float[]{1, -2, 3.25f}));
+        assertEquals(2.75f, a(acc)[0], 0f);
+        be.sumOfSquaresInto(acc, t(new float[]{1, -2, 3}));   // += 14
+        assertEquals(16.75f, a(acc)[0], 0f);
+        // A slot of a stats buffer: only that element changes.
+        Tensor stats = be.zeros(3, 2);
+        be.sumOfSquaresInto(stats.view(3, 1), t(new float[]{3, 4}));
+        assertArrayEquals(new float[]{0, 0, 0, 25, 0, 0}, a(stats), 0f);
+        // Double accumulation: 2^24 + 1 + 1 ... in fp32 would stay at 2^24; one rounding at the end gives 2^24 + 2^20.
+        float[] big = new float[(1 << 20) + 1];
+        java.util.Arrays.fill(big, 1f);
+        big[0] = 1 << 24;
+        Tensor s = be.zeros(1);
+        be.sumInto(s, t(big));
+        assertEquals((float) ((1 << 24) + (1 << 20)), a(s)[0], 0f);
+        // Against the double-returning sumOfSquares on random data.
+        float[] x = random(rng, 100_003, 1.0);
+        Tensor sq = be.zeros(1);
+        be.sumOfSquaresInto(sq, t(x));
+        assertEquals((float) be.sumOfSquares(t(x)), a(sq)[0], 0f);
+    }
+
+    @Test
+    void clipFactorIsTheHostFormulaAndScaleByAppliesIt() {
+        // {normSq, maxNorm}: above, at and below the limit, no clip (0 and negative), zero, NaN and infinite norms.
+        double[][] cases = {{4, 1}, {1, 1}, {0.25, 1}, {2.25, 1.5}, {9, 0}, {9, -1}, {0, 1}, {Double.NaN, 1},
+                {Double.POSITIVE_INFINITY, 1}, {1e30, 0.3}};
+        for (double[] c : cases) {
+            float normSq = (float) c[0];
+            double maxNorm = c[1], norm = Math.sqrt(normSq);
+            float want = maxNorm > 0 && norm > maxNorm ? (float) (maxNorm / (norm + 1e-6)) : 1f;  // AdamW.clipGradNorm
+            Tensor f = be.zeros(1);
+            be.clipFactor(f, t(new float[]{normSq}), maxNorm);
+            assertEquals(want, a(f)[0], 0f, "normSq " + normSq + " maxNorm " + maxNorm);
+        }
+        Tensor f = be.zeros(1);
+        be.clipFactor(f, t(new float[]{4}), 1.0);
+        assertEquals((float) (1 / (2 + 1e-6)), a(f)[0], 0f);   // by hand: norm 2, limit 1
+        Tensor same = t(new float[]{4});
+        be.clipFactor(same, same, 1.0);                         // factor and normSq may be one tensor
+        assertEquals(a(f)[0], a(same)[0], 0f);
+        Tensor x = t(new float[]{1, -2, 4});
+        be.scaleBy(x, t(new float[]{0.25f}));
+        assertArrayEquals(new float[]{0.25f, -0.5f, 1f}, a(x), 0f);
+        Tensor y = t(new float[]{3, 5});
+        be.scaleBy(y, f);
+        assertArrayEquals(new float[]{3 * a(f)[0], 5 * a(f)[0]}, a(y), 0f);   // exactly scale(s) with s = factor
+    }
+
+    @Test
     void viewsShareMemoryAndCheckBounds() {
         Tensor base = be.zeros(10);
         Tensor v = base.view(4, 2, 3);

@@ -187,6 +187,29 @@ class KernelsValidationTest {
     }
 
     @Test
+    void deviceScalarOpsRejectBadArguments() {
+        long W = 0x100000L;   // a fake workspace far from P
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, 0L, W, P, 10L, 0, S), "flan4j_reduce_sum", "'out'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, P, 0L, P + 64, 10L, 0, S), "'workspace'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, P, W, P + 64, 0L, 1, S), "'N'", "got 0");
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, P, W, P + 64, 10L, 2, S), "'square'", "got 2");
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, P, P - 8, P + 64, 10L, 0, S), "'workspace'", "'out'");
+        // the workspace (1024 floats) would cover x's first elements
+        assertNativeRejects(Flan4jNative.flan4j_reduce_sum(0, P, W, W + 4L * (Kernels.REDUCE_WORKSPACE_FLOATS - 1),
+                10L, 0, S), "'workspace'", "'x'");
+        assertNativeRejects(Flan4jNative.flan4j_clip_factor(0L, P, 1.0, S), "flan4j_clip_factor", "'factor'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_clip_factor(P, P + 4, Double.NaN, S), "'max_norm'", "nan");
+        assertNativeRejects(Flan4jNative.flan4j_clip_factor(P, P + 4, Double.POSITIVE_INFINITY, S), "'max_norm'", "inf");
+        assertNativeRejects(Flan4jNative.flan4j_scale_by(0, P, 0L, 10L, S), "flan4j_scale_by", "'factor'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_scale_by(0, P, P + 36, 10L, S), "'factor'", "inside 'x'");
+        assertNativeRejects(Flan4jNative.flan4j_scale_by(0, P, P + 64, -1L, S), "'N'", "-1");
+        assertWrapperRejects(() -> Kernels.scaleBy(KernelDType.F32, P, P, 4L, S), "'factor'");
+        KernelException e = assertThrows(KernelException.class,
+                () -> Kernels.reduceSum(KernelDType.F16, P, W, P + 64, 10L, false, S));
+        assertEquals(KernelStatus.UNSUPPORTED, e.status(), e.getMessage());
+    }
+
+    @Test
     void gemmRejectsBadLeadingDimension() {
         assertNativeRejects(Flan4jNative.flan4j_gemm(0, 0, 0, 0, 4, 5, 6, 1f, P, 5, 0L, P, 5, 0L, 0f, P, 5, 0L, 1, 0, S),
                 "flan4j_gemm", "'lda'", ">= 6", "got 5");

@@ -110,6 +110,40 @@ class FusedHeadTest {
         assertSameStep(() -> random(new Llama(LLAMA_TIED, be), 5), chunk, true);  // tied head
     }
 
+    /**
+     * The readback-free forwardBackward (loss summed into a device scalar) against the double-returning one, for both
+     * families, fused and unfused, with document weights: the same gradients bit for bit (the same cross-entropy,
+     * only without a reduction), and lossSum = the sum of loss x targetCount over the micro-batches (the weights
+     * scale gradients only), accumulated into the scalar's old value.
+     */
+    @ParameterizedTest(name = "chunk={0}")
+    @ValueSource(ints = {0, 5, 24})   // 0: unfused
+    void forwardBackwardIntoALossSumMatchesTheReturnedMean(int chunk) {
+        FusedHead head = chunk == 0 ? FusedHead.off() : FusedHead.chunk(chunk);
+        for (Supplier<CausalLm> model : java.util.List.<Supplier<CausalLm>>of(() -> random(new Gpt(GPT, be), 3),
+                () -> random(new Llama(LLAMA, be), 5), () -> random(new Llama(LLAMA_TIED, be), 5))) {
+            Step ref = step(model, head, true);
+            try (CausalLm m = model.get(); var lossSum = be.fromArray(new float[]{0.25f}, 1)) {
+                m.setFusedHead(head);
+                Batch b1 = batch(m.config().vocabSize(), 11, true), b2 = batch(m.config().vocabSize(), 12, true);
+                float scale = 1f / (b1.targetCount() + b2.targetCount());
+                m.zeroGrad();
+                m.forwardBackward(b1, scale, lossSum);
+                m.forwardBackward(b2, scale, lossSum);
+                String what = m.config().family() + " " + head;
+                double want = 0.25 + ref.loss1 * b1.targetCount() + ref.loss2 * b2.targetCount();
+                assertEquals(want, be.toArray(lossSum)[0], 1e-6 * want, what + ": lossSum");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(ref.grads, be.toArray(m.gradientData()), 0f,
+                        what + ": gradients");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(ref.losses2, be.toArray(m.losses()), 0f,
+                        what + ": per-token losses");
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> m.forwardBackward(b1, scale, be.zeros(2)));
+                assertTrue(e.getMessage().contains("lossSum must hold one element, got 2"), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void aFusedStepKeepsNoLogitsButForwardDoes() {
         try (Gpt m = random(new Gpt(GPT, be), 3)) {

@@ -92,16 +92,29 @@ class TrainerTest {
 
     @Test
     void nanLossStopsWithClearMessageAndKeepsTheLastGoodCheckpoint() throws Exception {
-        TrainConfig c = cfg.toBuilder().steps(10).lr(1e30, 0, Schedule.Kind.CONSTANT).gradClip(0).checkpoints(1, 3).build();
-        Trainer t = new Trainer(c, tmp).quiet();
-        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0));
-        assertTrue(e.getMessage().contains("training diverged at step " + e.step()), e.getMessage());
-        assertTrue(e.step() >= 1);
-        Path good = t.latestCheckpoint().orElseThrow();
-        assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
-        assertEquals(String.format("step-%08d", e.step()), good.getFileName().toString());
-        Checkpoint.load(good, be).model().close();
+        // {logEvery, checkpointEvery}: read back every step; every 4 steps but saved (so read back) every step; every 4
+        // steps and saved every 2 (TrainerReadbackTest covers divergence between the readbacks at chosen steps).
+        for (int[] k : new int[][] {{1, 1}, {4, 1}, {4, 2}}) {
+            Path dir = tmp.resolve("logEvery" + k[0] + "-every" + k[1]);
+            TrainConfig c = cfg.toBuilder().steps(10).lr(1e30, 0, Schedule.Kind.CONSTANT).gradClip(0)
+                    .checkpoints(k[1], 3).logEvery(k[0]).build();
+            Trainer t = new Trainer(c, dir).quiet();
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> t.train(Gpt.initialized(model, be, 2), new SyntheticSource(3, 24, -1), 0));
+            assertTrue(e.getMessage().contains("training diverged at step " + e.step()), e.getMessage());
+            assertTrue(e.step() >= 1);
+            assertEquals(e.step(), Files.readAllLines(dir.resolve("metrics.jsonl")).size(), "rows of the good steps");
+            int lastSave = e.step() / k[1] * k[1];   // the last checkpoint step at or before the diverged one
+            if (lastSave == 0) {
+                assertTrue(t.latestCheckpoint().isEmpty() && e.getMessage().contains("none (none was written yet)"),
+                        e.getMessage());
+                continue;
+            }
+            Path good = t.latestCheckpoint().orElseThrow();
+            assertTrue(e.getMessage().contains(good.toString()), e.getMessage());
+            assertEquals(String.format("step-%08d", lastSave), good.getFileName().toString());
+            Checkpoint.load(good, be).model().close();
+        }
     }
 
     @Test

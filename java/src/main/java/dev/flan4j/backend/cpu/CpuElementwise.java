@@ -201,6 +201,24 @@ public final class CpuElementwise {
         });
     }
 
+    /** sum of x over n elements, in double. */
+    public static double sum(FloatBuffer t, int n) {
+        double[] partials = new double[CpuParallel.parts(n, 1)];
+        CpuParallel.parts(n, partials.length, (part, lo, hi) -> {
+            float[] x = new float[CHUNK];
+            double s = 0;
+            for (int i = lo; i < hi; i += CHUNK) {
+                int m = Math.min(CHUNK, hi - i);
+                t.get(i, x, 0, m);
+                for (int k = 0; k < m; k++) s += x[k];
+            }
+            partials[part] = s;
+        });
+        double total = 0;
+        for (double s : partials) total += s;
+        return total;
+    }
+
     /** sum of x^2 over n elements: fp32 within a chunk, double across chunks. */
     public static double sumOfSquares(FloatBuffer t, int n) {
         double[] partials = new double[CpuParallel.parts(n, 1)];

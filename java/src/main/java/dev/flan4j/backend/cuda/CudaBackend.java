@@ -19,8 +19,10 @@ import java.util.Arrays;
  *
  * <p>Ops that take host int arrays (token ids, targets, cuSeqlens) upload them with a synchronous copy ordered after
  * the queued work (see {@link CudaDevice}), so they are not fully asynchronous; the training step has three such
- * uploads per micro-batch (tokens+positions, cuSeqlens, targets) plus one scalar readback (the loss); a Llama-family
- * model adds one (RoPE positions) per layer in the forward and in the backward.
+ * uploads per micro-batch (tokens+positions, cuSeqlens, targets) and no readback: the trainer adds the loss and the
+ * squared gradient norm into device scalars ({@link #sumInto}, {@link #sumOfSquaresInto}), clips on the device
+ * ({@link #clipFactor}, {@link #scaleBy}) and reads the scalars back every {@code logEvery} steps; a Llama-family
+ * model adds one upload (RoPE positions) per layer in the forward and in the backward.
  *
  * <h2>Attention and the lse layout</h2>
  * {@link Backend} defines {@code lse} as [N, NH]. The fused kernels (head dims 32, 64, 128) use [NH, N]: the forward
@@ -56,7 +58,9 @@ import java.util.Arrays;
  * The no-argument constructor reads {@link #PRECISION_PROPERTY} (fp32, bf16 or auto) and {@link #TF32_PROPERTY};
  * {@link #device()} says which mode runs. The GPU tests compare fp32 with TF32 off against the CPU at fp32 tolerances
  * and bf16 against the CPU at bf16's (see {@code CudaBf16GpuTest}). {@link #sumOfSquares} accumulates in fp32 on the
- * device (the CPU backend accumulates in double): relative error about 1e-6 for the sizes of a model.
+ * device (the CPU backend accumulates in double): relative error about 1e-6 for the sizes of a model. So do
+ * {@link #sumInto} and {@link #sumOfSquaresInto}, in a fixed order (block partials, then one block; no atomics), so
+ * their result is the same on every run.
  */
 public final class CudaBackend extends AbstractBackend {
     /** System property: let fp32 GEMMs use TF32 tensor cores (default true; "false" turns it off). */
@@ -542,5 +546,30 @@ public final class CudaBackend extends AbstractBackend {
     @Override
     protected void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I) {
         Kernels.swigluBackward(F32, addr("dx", dx), addr("dout", dout), addr("x", x), N, I, s);
+    }
+
+    // ------------------------------------------------------------------------------------------------ device scalars
+    // The training step without readbacks (Backend's device-scalar ops), kept together at the end of the class.
+
+    private CudaDevice.Scratch sumPartials;   // the first pass's block partials of sumInto, made on first use
+
+    /** Deterministic two-pass sum ({@link Kernels#reduceSum}) into the device scalar acc; nothing is read back. */
+    @Override
+    protected void sumIntoImpl(Tensor acc, Tensor x, boolean squares) {
+        if (sumPartials == null) sumPartials = d.scratch("sum partials");
+        CudaTensor c = dev("x", x);
+        Kernels.reduceSum(F32, addr("acc", acc), sumPartials.floats(Kernels.REDUCE_WORKSPACE_FLOATS), c.address(),
+                c.size(), squares, s);
+    }
+
+    @Override
+    protected void clipFactorImpl(Tensor factor, Tensor normSq, double maxNorm) {
+        Kernels.clipFactor(addr("factor", factor), addr("normSq", normSq), maxNorm, s);
+    }
+
+    @Override
+    protected void scaleByImpl(Tensor t, Tensor factor) {
+        CudaTensor c = dev("t", t);
+        Kernels.scaleBy(F32, c.address(), addr("factor", factor), c.size(), s);
     }
 }

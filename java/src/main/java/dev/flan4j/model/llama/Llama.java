@@ -1,6 +1,7 @@
 package dev.flan4j.model.llama;
 
 import dev.flan4j.backend.Backend;
+import dev.flan4j.backend.OpChecks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.CausalLm;
@@ -220,7 +221,7 @@ public final class Llama implements CausalLm {
 
     /** Forward pass; fills {@link #losses()} and {@link #logits()}. @return the mean loss over non-ignored targets */
     @Override
-    public double forward(Batch batch) { return forward(batch, 0f); }
+    public double forward(Batch batch) { return forward(batch, 0f, null); }
 
     /**
      * Forward, cross-entropy and backward, accumulating into the gradients; {@code gradScale} scales d(loss)/d(logit)
@@ -229,9 +230,21 @@ public final class Llama implements CausalLm {
     @Override
     public double forwardBackward(Batch batch, float gradScale) {
         if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
-        double loss = forward(batch, gradScale);
+        double loss = forward(batch, gradScale, null);
         backward(batch);
         return loss;
+    }
+
+    /**
+     * {@link #forwardBackward(Batch, float)} that adds the batch's summed per-token loss into the device scalar
+     * {@code lossSum} instead of reading the mean back (cross-entropy without a reduction, then a sum on the device).
+     */
+    @Override
+    public void forwardBackward(Batch batch, float gradScale, Tensor lossSum) {
+        if (gradScale == 0f) throw new IllegalArgumentException("gradScale must be nonzero");
+        OpChecks.scalar("lossSum", lossSum);
+        forward(batch, gradScale, lossSum);
+        backward(batch);
     }
 
     /** Per-token losses [N] of the last forward pass. */
@@ -258,7 +271,8 @@ public final class Llama implements CausalLm {
 
     private float attentionScale() { return (float) (1.0 / Math.sqrt(config.headDim())); }
 
-    private double forward(Batch batch, float dlogitsScale) {
+    /** The forward pass; with {@code lossSum} (not null) the summed loss goes there and NaN is returned. */
+    private double forward(Batch batch, float dlogitsScale, Tensor lossSum) {
         int N = batch.size(), C = config.nEmbd(), V = config.vocabSize(), Vp = config.paddedVocabSize();
         int NH = config.nHead(), HD = config.headDim(), L = config.nLayer();
         checkBatch(batch);
@@ -276,13 +290,20 @@ public final class Llama implements CausalLm {
         int chunk = headLogits.begin(N, dlogitsScale != 0f);
         if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.rmsNormForward(a.xf, a.rstdf, a.layers[L - 1].res3(), pw.norm(), N, C, (float) config.rmsNormEps());
+            if (lossSum != null) {
+                FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
+                        batch, C, V, Vp, chunk, dlogitsScale, lossSum);
+                return Double.NaN;
+            }
             return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
                     batch, C, V, Vp, chunk, dlogitsScale);
         }
         Tensor logits = headLogits.rows(N);
         head(logits, a.xf, a.rstdf, a.layers[L - 1].res3(), N);
-        double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, Reduction.MEAN, dlogitsScale);
+        Reduction reduction = lossSum != null ? Reduction.NONE : Reduction.MEAN;
+        double loss = backend.crossEntropy(a.losses, logits, batch.targets(), N, V, Vp, Batch.IGNORE, reduction, dlogitsScale);
         if (dlogitsScale != 0f) batch.weightRows(backend, logits, Vp);
+        if (lossSum != null) backend.sumInto(lossSum, a.losses.view(0, N));   // ignored tokens' losses are 0
         return loss;
     }
 

@@ -372,6 +372,62 @@ class CudaBackendOpsGpuTest extends CudaVsCpuTest {
         assertEquals(ref, cpu.sumOfSquares(c(cur, n)), 1e-9 * ref + 1e-12);
     }
 
+    // ------------------------------------------------------------------ device scalars (a step without readbacks)
+
+    @ParameterizedTest(name = "n={0}")
+    @ValueSource(ints = {1, 17, 1023, 300_007, 5_000_003})   // one block .. the 1024-block cap with a grid-stride
+    void sumsIntoDeviceScalarsMatchTheCpuAndRepeatBitForBit(int n) {
+        float[] x = random(rng, n, 1);
+        Tensor gx = g(x, n), cx = c(x, n);
+        double sum = 0, sq = 0, mag = 0;
+        for (float v : x) {
+            sum += v;
+            sq += (double) v * v;
+            mag += Math.abs(v);
+        }
+        // Two slots of a stats buffer, accumulated into from 0.5: fp32 on the device, double on the CPU.
+        Tensor gs = g(new float[]{0.5f, 0.5f, 9f}, 3), cs = c(new float[]{0.5f, 0.5f, 9f}, 3);
+        gpu.sumInto(gs.view(0, 1), gx);
+        gpu.sumOfSquaresInto(gs.view(1, 1), gx);
+        cpu.sumInto(cs.view(0, 1), cx);
+        cpu.sumOfSquaresInto(cs.view(1, 1), cx);
+        float[] got = gpu.toArray(gs), want = cpu.toArray(cs);
+        assertEquals(0.5 + sum, got[0], 1e-6 * (mag + 1), "sumInto");
+        assertEquals(0.5 + sum, want[0], 1e-7 * (mag + 1), "cpu sumInto");
+        assertEquals(0.5 + sq, got[1], 1e-6 * (sq + 1), "sumOfSquaresInto");
+        assertEquals(0.5 + sq, want[1], 1e-7 * (sq + 1), "cpu sumOfSquaresInto");
+        assertEquals(9f, got[2], 0f, "the next slot is untouched");
+        // Deterministic: the same input gives the same bits again.
+        Tensor again = g(new float[]{0.5f, 0.5f}, 2);
+        gpu.sumInto(again.view(0, 1), gx);
+        gpu.sumOfSquaresInto(again.view(1, 1), gx);
+        float[] b = gpu.toArray(again);
+        assertEquals(Float.floatToIntBits(got[0]), Float.floatToIntBits(b[0]), "sumInto repeats");
+        assertEquals(Float.floatToIntBits(got[1]), Float.floatToIntBits(b[1]), "sumOfSquaresInto repeats");
+    }
+
+    @Test
+    void clipFactorAndScaleByMatchTheCpuBitForBit() {
+        double[][] cases = {{4, 1}, {1, 1}, {0.25, 1}, {2.25, 1.5}, {9, 0}, {9, -1}, {0, 1}, {Double.NaN, 1},
+                {Double.POSITIVE_INFINITY, 1}, {1e30, 0.3}, {3.7, 1.9}};
+        for (double[] k : cases) {
+            float[] ns = {(float) k[0]};
+            Tensor gf = g(new float[1], 1), cf = c(new float[1], 1);
+            gpu.clipFactor(gf, g(ns, 1), k[1]);
+            cpu.clipFactor(cf, c(ns, 1), k[1]);
+            assertEquals(Float.floatToIntBits(cpu.toArray(cf)[0]), Float.floatToIntBits(gpu.toArray(gf)[0]),
+                    "clipFactor normSq " + k[0] + " maxNorm " + k[1]);
+        }
+        int n = 300_007;
+        float[] x = random(rng, n, 1);
+        Tensor gx = g(x, n), cx = c(x, n);
+        gpu.scaleBy(gx, g(new float[]{0.37f}, 1));
+        cpu.scaleBy(cx, c(new float[]{0.37f}, 1));
+        assertArrayEquals(cpu.toArray(cx), gpu.toArray(gx), 0f, "scaleBy");
+        Tensor buf = g(new float[8], 8);
+        assertThrows(IllegalArgumentException.class, () -> gpu.scaleBy(buf, buf.view(3, 1)), "factor inside t");
+    }
+
     // ------------------------------------------------------------------ profiling hooks
 
     @Test

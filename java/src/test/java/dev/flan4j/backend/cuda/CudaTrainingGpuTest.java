@@ -61,6 +61,48 @@ class CudaTrainingGpuTest {
         return losses;
     }
 
+    /**
+     * The trainer's step without readbacks on CUDA: 20 steps whose loss sums and squared gradient norms go into a
+     * device stats buffer (one slot per step, read once at the end), clipped on the device at 0.5, track the same
+     * steps on the CPU (the loss within the tolerances above; the norm, which sums the squares of the small gradient
+ * entries that Adam turns into O(lr) differences, within 1e-4 on step 1 and 1e-2 after).
+     */
+    @ParameterizedTest(name = "NH={0} C={1} (HD={2})")
+    @CsvSource({"4, 64, 16", "2, 64, 32"})
+    void readbackFreeStepsTrackTheCpu(int NH, int C, int HD) {
+        GpuAssume.device();
+        GptConfig cfg = new GptConfig(97, 64, 2, NH, C);
+        Batch[] batches = batches(cfg, 4);
+        float[] cpu = runOnDevice(new CpuBackend(), cfg, batches), gpu = runOnDevice(new CudaBackend(false), cfg, batches);
+        StringBuilder curve = new StringBuilder();
+        for (int s = 0; s < 20; s++) {
+            curve.append(String.format(java.util.Locale.ROOT, "%n step %2d cpu %.7f / %.6f cuda %.7f / %.6f", s + 1,
+                    cpu[2 * s], Math.sqrt(cpu[2 * s + 1]), gpu[2 * s], Math.sqrt(gpu[2 * s + 1])));
+        }
+        for (int s = 0; s < 20; s++) {
+            assertEquals(cpu[2 * s], gpu[2 * s], (s == 0 ? 1e-5 : 2e-3) * cpu[2 * s], "loss sum, step " + (s + 1) + curve);
+            double nc = Math.sqrt(cpu[2 * s + 1]), ng = Math.sqrt(gpu[2 * s + 1]);
+            assertEquals(nc, ng, (s == 0 ? 1e-4 : 1e-2) * nc, "gradient norm, step " + (s + 1) + curve);
+        }
+        assertTrue(Math.sqrt(cpu[1]) > 0.5, "the clip is active at the start" + curve);
+        double first = gpu[0] / batches[0].targetCount(), last = gpu[38] / batches[19 % batches.length].targetCount();
+        assertTrue(last < first - 0.1, "the mean loss must fall" + curve);
+    }
+
+    private static float[] runOnDevice(Backend be, GptConfig cfg, Batch[] batches) {
+        try (be; Gpt model = Gpt.initialized(cfg, be, 1234); AdamW opt = new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f);
+             Tensor stats = be.zeros(20, 2); Tensor factor = be.zeros(1)) {
+            for (int s = 0; s < 20; s++) {
+                Batch b = batches[s % batches.length];
+                model.zeroGrad();
+                model.forwardBackward(b, 1f / b.targetCount(), stats.view(2L * s, 1));
+                AdamW.clipGradNorm(model, 0.5, stats.view(2L * s + 1, 1), factor);
+                opt.step(1e-3f);
+            }
+            return be.toArray(stats);   // the only readback
+        }
+    }
+
     /** Packed documents of varying length (positions restart), a few ignored targets, token ids with structure. */
     static Batch[] batches(GptConfig cfg, int count) {
         SplittableRandom r = new SplittableRandom(7);
