@@ -12,9 +12,16 @@ import java.util.Arrays;
  * kernel does not support) stay in the backend.
  *
  * <p>Adding an op: declare it in {@link Backend}, add its checks and an abstract {@code Impl} here, implement the
- * {@code Impl} in {@link CpuBackend} and {@code CudaBackend}.
+ * {@code Impl} in {@link CpuBackend} and {@code CudaBackend}, and bump the {@linkplain Tensor#version() version}
+ * of every tensor it writes ({@link #wrote}) after the {@code Impl} returns: a backend's derived copies (CUDA's bf16
+ * weights, see {@link Backend#markWeights}) are refreshed by it. {@code BackendVersionTest} holds every op to that.
  */
 public abstract class AbstractBackend implements Backend {
+
+    /** Bumps the write version of each tensor an op wrote (null entries: optional outputs not given). */
+    protected static void wrote(Tensor... written) {
+        for (Tensor t : written) if (t != null) t.bumpVersion();
+    }
 
     // ------------------------------------------------------------------------------------------------ memory
 
@@ -51,13 +58,24 @@ public abstract class AbstractBackend implements Backend {
             throw new IllegalArgumentException("copy: dst has " + dst.size() + " elements, src has " + src.size());
         }
         copyImpl(dst, src);
+        wrote(dst);
     }
 
     @Override
     public final void fill(Tensor t, float value) {
         Shapes.requireNonNull("t", t);
         fillImpl(t, value);
+        wrote(t);
     }
+
+    @Override
+    public final void markWeights(Tensor weights) {
+        Shapes.requireNonNull("weights", weights);
+        markWeightsImpl(weights);
+    }
+
+    /** See {@link Backend#markWeights}; the default keeps no copy. */
+    protected void markWeightsImpl(Tensor weights) {}
 
     /** A zero-filled tensor of a valid shape. */
     protected abstract Tensor allocate(int[] shape);
@@ -87,6 +105,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.finite("alpha", alpha);
         OpChecks.finite("beta", beta);
         matmulImpl(out, a, bm, batch, m, n, k, transA, transB, alpha, beta);
+        wrote(out);
     }
 
     @Override
@@ -96,6 +115,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("out", out, (long) rows * cols);
         Shapes.requireSize("bias", bias, cols);
         addBiasImpl(out, bias, rows, cols);
+        wrote(out);
     }
 
     @Override
@@ -105,6 +125,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("dout", dout, (long) rows * cols);
         Shapes.requireSize("dbias", dbias, cols);
         biasBackwardImpl(dbias, dout, rows, cols);
+        wrote(dbias);
     }
 
     protected abstract void matmulImpl(Tensor out, Tensor a, Tensor bm, int batch, int m, int n, int k,
@@ -130,6 +151,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("bias", bias, C);
         OpChecks.nonNegative("eps", eps);
         layerNormForwardImpl(out, mean, rstd, x, weight, bias, N, C, eps);
+        wrote(out, mean, rstd);
     }
 
     @Override
@@ -148,6 +170,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("rstd", rstd, N);
         if (dx == dout) throw new IllegalArgumentException("layerNormBackward: dx must not alias dout (dx is accumulated into)");
         layerNormBackwardImpl(dx, dweight, dbias, dout, x, weight, mean, rstd, N, C);
+        wrote(dx, dweight, dbias);
     }
 
     protected abstract void layerNormForwardImpl(Tensor out, Tensor mean, Tensor rstd, Tensor x, Tensor weight,
@@ -165,6 +188,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("out", out, (long) N * C);
         Shapes.requireSize("lse", lse, (long) N * NH);
         attentionForwardImpl(out, lse, qkv, cuSeqlens, N, NH, HD, scale);
+        wrote(out, lse);
     }
 
     @Override
@@ -176,6 +200,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("out", out, (long) N * C);
         Shapes.requireSize("lse", lse, (long) N * NH);
         attentionBackwardImpl(dqkv, dout, qkv, out, lse, cuSeqlens, N, NH, HD, scale);
+        wrote(dqkv);
     }
 
     @Override
@@ -184,6 +209,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.decode(out, qkvNew, kCache, vCache, start, n, NH, HD);
         OpChecks.positiveFinite("scale", scale);
         attentionDecodeImpl(out, qkvNew, kCache, vCache, start, n, NH, HD, scale);
+        wrote(out, kCache, vCache);
     }
 
     protected abstract void attentionForwardImpl(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH,
@@ -203,6 +229,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("x", x, n);
         Shapes.requireSize("out", out, n);
         geluForwardImpl(out, x, n);
+        wrote(out);
     }
 
     @Override
@@ -212,6 +239,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("dout", dout, n);
         Shapes.requireSize("dx", dx, n);
         geluBackwardImpl(dx, x, dout, n);
+        wrote(dx);
     }
 
     @Override
@@ -221,6 +249,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireSize("b", b, n);
         Shapes.requireSize("out", out, n);
         addImpl(out, a, b, n);
+        wrote(out);
     }
 
     @Override
@@ -228,6 +257,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireNonNull("t", t);
         OpChecks.finite("s", s);
         scaleImpl(t, s);
+        wrote(t);
     }
 
     protected abstract void geluForwardImpl(Tensor out, Tensor x, int n);
@@ -244,6 +274,7 @@ public abstract class AbstractBackend implements Backend {
     public final void embeddingForward(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe, int N, int C) {
         OpChecks.embedding("out", out, tokens, positions, "wte", wte, "wpe", wpe, N, C);
         embeddingForwardImpl(out, tokens, positions, wte, wpe, N, C);
+        wrote(out);
     }
 
     @Override
@@ -251,6 +282,7 @@ public abstract class AbstractBackend implements Backend {
                                         int C) {
         OpChecks.embedding("dout", dout, tokens, positions, "dwte", dwte, "dwpe", dwpe, N, C);
         embeddingBackwardImpl(dwte, dwpe, dout, tokens, positions, N, C);
+        wrote(dwte, dwpe);
     }
 
     protected abstract void embeddingForwardImpl(Tensor out, int[] tokens, int[] positions, Tensor wte, Tensor wpe,
@@ -273,7 +305,10 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireLength("targets", targets, N);
         OpChecks.targets(targets, N, V, ignoreIndex);
         OpChecks.finite("dlogitsScale", dlogitsScale);
-        return crossEntropyImpl(losses, logits, targets, N, V, Vp, ignoreIndex, reduction, dlogitsScale);
+        double loss = crossEntropyImpl(losses, logits, targets, N, V, Vp, ignoreIndex, reduction, dlogitsScale);
+        wrote(losses);
+        if (dlogitsScale != 0) wrote(logits);
+        return loss;
     }
 
     @Override
@@ -291,6 +326,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.positiveFinite("eps", eps);
         OpChecks.nonNegative("weightDecay", weightDecay);
         adamWImpl(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, t);
+        wrote(param, m, v);
     }
 
     @Override
@@ -315,6 +351,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireNonNull("x", x);
         if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
         sumIntoImpl(acc, x, false);
+        wrote(acc);
     }
 
     @Override
@@ -323,6 +360,7 @@ public abstract class AbstractBackend implements Backend {
         Shapes.requireNonNull("x", x);
         if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
         sumIntoImpl(acc, x, true);
+        wrote(acc);
     }
 
     @Override
@@ -331,6 +369,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.scalar("normSq", normSq);
         if (!Double.isFinite(maxNorm)) throw new IllegalArgumentException("maxNorm must be finite, got " + maxNorm);
         clipFactorImpl(factor, normSq, maxNorm);
+        wrote(factor);
     }
 
     @Override
@@ -339,6 +378,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.scalar("factor", factor);
         if (t == factor) throw new IllegalArgumentException("factor must not be t (every element of t reads it)");
         scaleByImpl(t, factor);
+        wrote(t);
     }
 
     /** {@code acc[0] += sum of x} ({@code squares}: of x^2); acc is a one-element tensor other than x. */
@@ -355,6 +395,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.rmsNorm(out, rstd, x, weight, N, C);
         OpChecks.positiveFinite("eps", eps);
         rmsNormForwardImpl(out, rstd, x, weight, N, C, eps);
+        wrote(out, rstd);
     }
 
     @Override
@@ -363,6 +404,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.rmsNormBackward(dx, dweight, dout, x, weight, rstd, N, C);
         if (dx == dout) throw new IllegalArgumentException("rmsNormBackward: dx must not alias dout (dx is accumulated into)");
         rmsNormBackwardImpl(dx, dweight, dout, x, weight, rstd, N, C);
+        wrote(dx, dweight);
     }
 
     @Override
@@ -370,6 +412,7 @@ public abstract class AbstractBackend implements Backend {
                                   int HD) {
         OpChecks.rope(x, cos, sin, positions, N, rowWidth, nHeads, HD);
         ropeImpl(x, cos, sin, positions, N, rowWidth, nHeads, HD, false);
+        wrote(x);
     }
 
     @Override
@@ -377,12 +420,14 @@ public abstract class AbstractBackend implements Backend {
                                    int HD) {
         OpChecks.rope(dx, cos, sin, positions, N, rowWidth, nHeads, HD);
         ropeImpl(dx, cos, sin, positions, N, rowWidth, nHeads, HD, true);
+        wrote(dx);
     }
 
     @Override
     public final void swigluForward(Tensor out, Tensor x, int N, int I) {
         OpChecks.swiglu(out, x, N, I);
         swigluForwardImpl(out, x, N, I);
+        wrote(out);
     }
 
     @Override
@@ -390,6 +435,7 @@ public abstract class AbstractBackend implements Backend {
         OpChecks.swiglu(dout, x, N, I);
         Shapes.requireSize("dx", dx, (long) N * 2 * I);
         swigluBackwardImpl(dx, dout, x, N, I);
+        wrote(dx);
     }
 
     protected abstract void rmsNormForwardImpl(Tensor out, Tensor rstd, Tensor x, Tensor weight, int N, int C, float eps);

@@ -49,6 +49,16 @@ public interface Backend extends AutoCloseable {
     default void synchronize() {}
 
     /**
+     * Tells the backend that {@code weights} (an allocation of this backend, e.g. a model's flat parameters) is read by
+     * many ops between writes, as weights are between optimizer steps. The backend may keep a converted copy of it for
+     * as long as the tensor's {@linkplain Tensor#version() version} stays the same: in bf16 mode, CUDA keeps one bf16
+     * copy (2 bytes per element, freed once the allocation is closed) that the products reading any view of it use instead of
+     * casting the operand on every call. Results are the same as without it (the same cast, done once per write).
+     * Default: nothing; marking an allocation twice is harmless.
+     */
+    default void markWeights(Tensor weights) {}
+
+    /**
      * Batched GEMM, row-major: for each b in [0, batch): {@code out[b] = alpha * op(a[b]) @ op(bm[b]) + beta * out[b]},
      * where op(a[b]) is [m, k] ({@code a[b]} is [k, m] when transA), op(bm[b]) is [k, n] ({@code bm[b]} is [n, k] when
      * transB) and out[b] is [m, n]. Consecutive batch entries are contiguous. Accumulates in fp32.

@@ -9,8 +9,8 @@ final class CpuTensor extends Tensor {
     private final FloatPointer owner;   // null for views
     final FloatBuffer buf;              // exactly this tensor's elements, index 0 = first element
 
-    private CpuTensor(int[] shape, FloatPointer owner, FloatBuffer buf) {
-        super(shape);
+    private CpuTensor(int[] shape, FloatPointer owner, FloatBuffer buf, CpuTensor of) {
+        super(shape, of);
         this.owner = owner;
         this.buf = buf;
     }
@@ -22,13 +22,13 @@ final class CpuTensor extends Tensor {
         }
         FloatPointer p = new FloatPointer(n);
         p.zero();
-        return new CpuTensor(shape, p, p.asBuffer());
+        return new CpuTensor(shape, p, p.asBuffer(), null);
     }
 
     @Override
     protected Tensor makeView(long offset, int[] shape) {
         int n = (int) dev.flan4j.tensor.Shapes.size(shape);
-        return new CpuTensor(shape, null, buf.slice((int) offset, n));
+        return new CpuTensor(shape, null, buf.slice((int) offset, n), this);
     }
 
     @Override

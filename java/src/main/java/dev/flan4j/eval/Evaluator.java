@@ -18,9 +18,15 @@ import dev.flan4j.train.PromptEncoder;
 import dev.flan4j.train.PromptFit;
 import dev.flan4j.train.Truncation;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * FLAN's evaluation protocol on a model: every scorable template (not turned around) of every dataset, on the test
@@ -79,8 +85,8 @@ public final class Evaluator {
                          Map<String, Truncation.Rate> truncation, Map<String, List<Integer>> exemplarsKept) {
         @com.fasterxml.jackson.annotation.JsonCreator
         public Report {
-            truncation = truncation == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(truncation));
-            exemplarsKept = exemplarsKept == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exemplarsKept));
+            truncation = truncation == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(truncation));
+            exemplarsKept = exemplarsKept == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(exemplarsKept));
         }
 
         /** A report without truncation or exemplar counts (e.g. merged from parts). */
@@ -166,7 +172,7 @@ public final class Evaluator {
             bestDev.put(c, list.stream().mapToDouble(DatasetScore::bestDev).average().orElse(Double.NaN));
         });
         Map<String, List<Integer>> kept = new LinkedHashMap<>();
-        exemplarsKept.forEach((name, counts) -> kept.put(name, java.util.Arrays.stream(counts).boxed().toList()));
+        exemplarsKept.forEach((name, counts) -> kept.put(name, Arrays.stream(counts).boxed().toList()));
         return new Report(all, ds, mean, bestDev, new LinkedHashMap<>(truncation.rates()), kept);
     }
 
@@ -305,13 +311,13 @@ public final class Evaluator {
         int wanted = (int) Math.max(1, Math.min(scoringThreads(), items.size() / 4));
         AutoCloseable section = wanted > 1 ? model.backend().concurrentCallers(wanted) : null;
         int threads = section == null ? 1 : wanted;
-        List<R> out = new ArrayList<>(java.util.Collections.nCopies(items.size(), null));
+        List<R> out = new ArrayList<>(Collections.nCopies(items.size(), null));
         List<W> workers = new ArrayList<>();
-        java.util.concurrent.ExecutorService pool = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(
                 threads - 1, r -> { Thread t = new Thread(r, "flan4j-eval"); t.setDaemon(true); return t; }) : null;
         try {
             for (int w = 0; w < threads; w++) workers.add(worker.get());
-            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            List<Future<?>> running = new ArrayList<>();
             for (int w = 1; w < threads; w++) {
                 int id = w;
                 running.add(pool.submit(() -> run(items, out, workers.get(id), id, threads, fn)));
@@ -322,10 +328,10 @@ public final class Evaluator {
             } catch (RuntimeException | Error e) {
                 failed = e;
             }
-            for (java.util.concurrent.Future<?> f : running) {   // every worker finishes before the scorers close
+            for (Future<?> f : running) {   // every worker finishes before the scorers close
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (failed == null) failed = e.getCause();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -10,6 +10,8 @@ import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.kernels.Kernels;
 import dev.flan4j.tensor.Tensor;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * The {@link Backend} on one CUDA device: the ops through the flan4j kernels ({@link Kernels}), GEMM through cuBLAS
@@ -49,7 +51,10 @@ import java.util.Arrays;
  *       and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy, the reductions and
  *       AdamW stay fp32 (autocast's fp32 list), as do attention at other head dims and the KV-cache decode.
  *       Activations are stored in fp32, so the mode buys tensor-core speed, not memory; the casts cost one extra
- *       read and write of each operand per call (weights are re-cast on every use, not cached).</li>
+ *       read and write of each activation operand per call. Weights are cast once per write instead: an allocation
+ *       marked with {@link #markWeights} (the models mark their flat parameters) gets one bf16 copy, cast again by the
+ *       first product after its {@linkplain Tensor#version() version} changed (after each optimizer step), so a
+ *       step casts every weight once rather than at each of its three products (2 bytes per parameter).</li>
  *   <li>{@link Precision#FP32}: every op in fp32. GEMMs may use TF32 tensor cores (10-bit mantissa inputs, fp32
  *       accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default, off with
  *       {@code new CudaBackend(false)}, the system property {@code flan4j.cuda.tf32=false} or the CLI's
@@ -81,6 +86,15 @@ public final class CudaBackend extends AbstractBackend {
     private final CudaDevice.Scratch ids, cu, lseT, delta, reduced;
     // bf16 copies of the operands in BF16 mode (allocated on first use)
     private final CudaDevice.Scratch castA, castB, qkv16, o16, do16, dkv16, dkv32;
+    // BF16 mode: the bf16 copy of each allocation marked as weights (markWeights), and the version it was cast at
+    private final Map<CudaTensor, WeightCopy> weights16 = new IdentityHashMap<>();
+
+    private static final class WeightCopy {
+        final CudaDevice.Scratch buf;
+        long version = -1;
+
+        WeightCopy(CudaDevice.Scratch buf) { this.buf = buf; }
+    }
 
     /** Why CUDA cannot run here, or null; never throws. */
     static String unavailableReason() {
@@ -225,15 +239,57 @@ public final class CudaBackend extends AbstractBackend {
         long pa = addr("a", a), pb = addr("b", bm), po = addr("out", out);
         if (bf16() && Math.min(m, n) >= BF16_MIN_DIM) {
             long na = batch * sa, nb = batch * sb;
-            long a16 = castA.halves(na), b16 = castB.halves(nb);
-            Kernels.cast(BF16, a16, F32, pa, na, s);
-            Kernels.cast(BF16, b16, F32, pb, nb, s);
+            long a16 = weightCopy(dev("a", a)), b16 = weightCopy(dev("b", bm));
+            if (a16 == 0) Kernels.cast(BF16, a16 = castA.halves(na), F32, pa, na, s);
+            if (b16 == 0) Kernels.cast(BF16, b16 = castB.halves(nb), F32, pb, nb, s);
             Kernels.gemm(BF16, F32, transA, transB, m, n, k, alpha, a16, lda, sa, b16, ldb, sb, beta, po, n, so, batch,
                     0, s);
             return;
         }
         Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, pa, lda, sa, pb, ldb, sb, beta, po, n, so, batch,
                 gemmFlags, s);
+    }
+
+    /**
+     * Keeps a bf16 copy of {@code weights} in BF16 mode (see {@link Backend#markWeights}); fp32 mode keeps none. Only
+     * an allocation can be marked, not a view.
+     */
+    @Override
+    protected void markWeightsImpl(Tensor weights) {
+        CudaTensor w = dev("weights", weights);
+        if (!w.isOwner()) {
+            throw new IllegalArgumentException("markWeights: weights must be an allocation, got a view " + w);
+        }
+        if (!bf16()) return;
+        dropClosedWeights();
+        weights16.computeIfAbsent(w, k -> new WeightCopy(d.scratch("bf16 copy of weights " + k)));
+    }
+
+    /**
+     * The address of {@code t}'s elements in the bf16 copy of the marked allocation it lies in, cast again first when
+     * the allocation was written since the last cast; 0 when {@code t} lies in no marked allocation.
+     */
+    private long weightCopy(CudaTensor t) {
+        if (weights16.isEmpty()) return 0;
+        dropClosedWeights();
+        CudaTensor root = t.root();
+        WeightCopy w = weights16.get(root);
+        if (w == null) return 0;
+        long n = root.size(), base = w.buf.halves(n);
+        if (w.version != root.version()) {
+            Kernels.cast(BF16, base, F32, root.address(), n, s);
+            w.version = root.version();
+        }
+        return base + 2 * t.offset();
+    }
+
+    /** Frees the bf16 copies of marked allocations that have been closed since. */
+    private void dropClosedWeights() {
+        weights16.entrySet().removeIf(e -> {
+            if (!e.getKey().isFreed()) return false;
+            e.getValue().buf.release();
+            return true;
+        });
     }
 
     @Override

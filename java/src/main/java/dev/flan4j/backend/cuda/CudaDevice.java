@@ -254,6 +254,13 @@ final class CudaDevice implements AutoCloseable {
                 bytes = 0;
             }
         }
+
+        /** Frees the buffer now (after the queued work that may read it) and forgets it; do not use it afterwards. */
+        void release() {
+            if (ptr != null) JCuda.cudaStreamSynchronize(stream);
+            free();
+            scratch.remove(this);
+        }
     }
     // ------------------------------------------------------------------------------------------------ staging
 

@@ -18,7 +18,7 @@ public final class CudaTensor extends Tensor {
     private volatile boolean freed;
 
     private CudaTensor(int[] shape, JCudaInterop.DevicePointer base, long offset, boolean owner, CudaTensor root) {
-        super(shape);
+        super(shape, root);
         this.base = base;
         this.offset = offset;
         this.owner = owner;
@@ -59,6 +59,21 @@ public final class CudaTensor extends Tensor {
     /** Bytes this tensor spans. */
     long bytes() {
         return 4 * size();
+    }
+
+    /** The allocation this tensor is (this) or views. */
+    CudaTensor root() {
+        return root;
+    }
+
+    /** Elements from the start of the allocation. */
+    long offset() {
+        return offset;
+    }
+
+    /** Whether the allocation has been closed. */
+    boolean isFreed() {
+        return root.freed;
     }
 
     /** True for an allocation, false for a view. */

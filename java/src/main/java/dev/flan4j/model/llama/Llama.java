@@ -75,6 +75,7 @@ public final class Llama implements CausalLm {
         Param last = params.get(params.size() - 1);
         this.numParams = last.offset() + last.size();
         this.paramData = backend.zeros(Math.toIntExact(numParams));
+        backend.markWeights(paramData);   // read by every product between optimizer steps
         this.gradData = backend.zeros(Math.toIntExact(numParams));
         for (Param q : params) {
             p.put(q.name(), paramData.view(q.offset(), q.shape()));

@@ -86,6 +86,48 @@ class CudaBf16GpuTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(fp32, got);
     }
 
+    /**
+     * Products that read a marked weights allocation (its cached bf16 copy) equal, bit for bit, those that cast an
+     * unmarked copy of the same values on the call, also after each kind of write into the allocation (copy into a
+     * view, AdamW on a view, scale of the whole), which must refresh the copy; the weights as either operand.
+     */
+    @Test
+    void markedWeightsGiveTheProductsOfACastOnEveryCall() {
+        int m = 160, n = 192, k = 136, off = 8;
+        SplittableRandom rng = new SplittableRandom(13);
+        try (CudaBackend be = bf16(); Tensor all = be.fromArray(random(rng, off + k * n + 5, 1), off + k * n + 5);
+             Tensor x = be.fromArray(random(rng, m * k, 1), m * k); Tensor xt = be.fromArray(random(rng, n * m, 1), n * m);
+             Tensor o1 = be.zeros(m * n); Tensor o2 = be.zeros(m * n); Tensor p1 = be.zeros(k * m); Tensor p2 = be.zeros(k * m)) {
+            be.markWeights(all);
+            Tensor w = all.view(off, k, n);
+            Runnable same = () -> {
+                try (Tensor u = be.fromArray(be.toArray(w), k * n)) {
+                    be.matmul(o1, x, w, 1, m, n, k, false, false, 1f, 0f);    // weights as B
+                    be.matmul(o2, x, u, 1, m, n, k, false, false, 1f, 0f);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(be.toArray(o2), be.toArray(o1));
+                    be.matmul(p1, w, xt, 1, k, m, n, false, false, 1f, 0f);   // weights as A
+                    be.matmul(p2, u, xt, 1, k, m, n, false, false, 1f, 0f);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(be.toArray(p2), be.toArray(p1));
+                }
+            };
+            same.run();
+            same.run();   // the cached copy, unchanged weights
+            try (Tensor src = be.fromArray(random(rng, k * n, 1), k * n)) {
+                be.copy(w, src);
+            }
+            same.run();
+            try (Tensor g = be.fromArray(random(rng, k * n, 1), k * n); Tensor mm = be.zeros(k * n); Tensor vv = be.zeros(k * n)) {
+                be.adamW(w, g, mm, vv, (long) k * n, 0.5f, 0.9f, 0.95f, 1e-8f, 0f, 1);
+            }
+            same.run();
+            be.scale(all, -3f);
+            same.run();
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> be.markWeights(w));
+            assertTrue(e.getMessage().contains("must be an allocation"), e.getMessage());
+        }
+    }
+
     private static float[] gemm(CudaBackend be, float[] a, float[] b, float[] c0, int batch, int m, int n, int k,
                                 boolean tA, boolean tB, float beta) {
         try (be; Tensor ga = be.fromArray(a, a.length); Tensor gb = be.fromArray(b, b.length);
