@@ -32,6 +32,12 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final Tensor activations(int... shape) {
+        Shapes.size(shape);
+        return allocateActivations(shape.clone());
+    }
+
+    @Override
     public final Tensor fromArray(float[] data, int... shape) {
         if (data == null) throw new IllegalArgumentException("data is null");
         if (Shapes.size(shape) != data.length) {
@@ -79,6 +85,11 @@ public abstract class AbstractBackend implements Backend {
 
     /** A zero-filled tensor of a valid shape. */
     protected abstract Tensor allocate(int[] shape);
+
+    /** See {@link Backend#activations}; the default is {@link #allocate}. */
+    protected Tensor allocateActivations(int[] shape) {
+        return allocate(shape);
+    }
 
     /** A tensor holding {@code data} ({@code data.length} equals the shape's size). */
     protected abstract Tensor upload(float[] data, int[] shape);

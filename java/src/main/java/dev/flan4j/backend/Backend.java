@@ -27,11 +27,22 @@ public interface Backend extends AutoCloseable {
     /** A human-readable description of the device, e.g. "CPU, 2 threads, OpenBLAS". */
     String device();
 
-    /** What the ops compute in ({@link Precision}); tensors are fp32 whatever it is. FP32 unless a backend says so. */
+    /**
+     * What the ops compute in ({@link Precision}); tensors are fp32 whatever it is, except {@link #activations} on a
+     * backend that stores them in bf16. FP32 unless a backend says so.
+     */
     default Precision precision() { return Precision.FP32; }
 
     /** A new zero-filled tensor. */
     Tensor zeros(int... shape);
+
+    /**
+     * A zero tensor for activations that products, attention and the elementwise ops read and write (a model's q/k/v,
+     * attention output and MLP hidden layers). fp32 on the CPU; CUDA in bf16 mode stores it in bf16, halving its
+     * memory and traffic (the ops read bf16 and compute in fp32). {@link #toArray} widens it exactly, {@link #copy}
+     * converts; an op that takes fp32 only refuses it, naming the argument. Default: {@link #zeros}.
+     */
+    default Tensor activations(int... shape) { return zeros(shape); }
 
     /** A new tensor holding a copy of {@code data}. */
     Tensor fromArray(float[] data, int... shape);

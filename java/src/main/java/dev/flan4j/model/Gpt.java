@@ -386,12 +386,14 @@ public final class Gpt implements CausalLm {
 
     private BlockActs allocBlockActs(List<Tensor> owned, int N) {
         int C = config.nEmbd();
+        // qkv, the attention output and the MLP hidden layers feed only products, attention and GELU: activation
+        // storage (bf16 on CUDA in bf16 mode); the residual stream, the norms' outputs and the projections stay fp32
         return new BlockActs(alloc(owned, N, C), alloc(owned, N), alloc(owned, N),
-                alloc(owned, N, 3 * C),
-                alloc(owned, N, C), alloc(owned, N, config.nHead()),
+                act(owned, N, 3 * C),
+                act(owned, N, C), alloc(owned, N, config.nHead()),
                 alloc(owned, N, C), alloc(owned, N, C),
                 alloc(owned, N, C), alloc(owned, N), alloc(owned, N),
-                alloc(owned, N, 4 * C), alloc(owned, N, 4 * C),
+                act(owned, N, 4 * C), act(owned, N, 4 * C),
                 alloc(owned, N, C), alloc(owned, N, C));
     }
 
@@ -428,6 +430,12 @@ public final class Gpt implements CausalLm {
 
     private Tensor alloc(List<Tensor> owned, int... shape) {
         Tensor t = backend.zeros(shape);
+        owned.add(t);
+        return t;
+    }
+
+    private Tensor act(List<Tensor> owned, int... shape) {
+        Tensor t = backend.activations(shape);
         owned.add(t);
         return t;
     }

@@ -57,11 +57,12 @@ public final class Profiler implements AutoCloseable {
     public String gpuName() { return hooks.gpuName(); }
 
     /**
-     * Whether the backend runs {@code spec}'s dtype: the workloads call the {@link Backend} ops, whose tensors are
-     * fp32, so the dtype profiled is the backend's {@link Backend#precision() precision}. In bf16 mode only the ops
-     * that compute in bf16 are profiled as bf16 (GEMMs, attention at head dims 64 and 128, the fused head, the whole
-     * step; their casts included in the times); layer norm, GELU, cross-entropy and AdamW stay fp32 there, and a
-     * bf16 label would credit them with bf16 traffic they do not have.
+     * Whether the backend runs {@code spec}'s dtype: the workloads call the {@link Backend} ops on tensors as the
+     * models allocate them, so the dtype profiled is the backend's {@link Backend#precision() precision}. In bf16
+     * mode only the ops that run in bf16 are profiled as bf16: GEMMs (on fp32 tensors, their casts included in the
+     * times), attention at head dims 64 and 128 (qkv and out in bf16 storage), the GELU forward (bf16 in and out),
+     * the fused head and the whole step. Layer norm, the GELU backward (fp32 gradients), cross-entropy and AdamW
+     * move fp32 there, and a bf16 label would credit them with bf16 traffic they do not have.
      */
     public boolean supports(OpSpec spec) { return unsupported(spec) == null; }
 
@@ -77,10 +78,12 @@ public final class Profiler implements AutoCloseable {
             boolean bf16 = switch (spec.op()) {
                 case MATMUL, FLCE, STEP -> true;
                 case ATTENTION -> spec.shape().HD() == 64 || spec.shape().HD() == 128;
+                case GELU -> spec.direction() == Direction.FWD;
                 default -> false;
             };
             if (!bf16) {
                 return "op " + spec.op() + (spec.op() == Op.ATTENTION ? " at HD " + spec.shape().HD() : "")
+                        + (spec.op() == Op.GELU ? " " + spec.direction().label() : "")
                         + " computes in fp32 in bf16 mode (profile it with --dtype fp32)";
             }
         }

@@ -57,7 +57,8 @@ public final class Workloads {
         int[] cu = new int[s.B() + 1];
         for (int i = 1; i <= s.B(); i++) cu[i] = i * s.T();
         float scale = (float) (1 / Math.sqrt(HD));
-        Tensor qkv = ts.random(N, 3 * C), out = ts.zeros(N, C), lse = ts.zeros(N, NH);
+        // qkv and out in activation storage, as the models keep them (bf16 on CUDA in bf16 mode)
+        Tensor qkv = ts.randomActivations(N, 3 * C), out = ts.activations(N, C), lse = ts.zeros(N, NH);
         if (d == Direction.FWD) {
             return ts.workload(() -> be.attentionForward(out, lse, qkv, cu, N, NH, HD, scale));
         }
@@ -92,10 +93,14 @@ public final class Workloads {
         long n = Bytes.geluElements(s);
         if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("gelu over B*T*4C=" + n + " elements is too large");
         int ni = (int) n;
-        Tensor x = ts.random(ni), out = ts.zeros(ni);
-        if (d == Direction.FWD) return ts.workload(() -> be.geluForward(out, x, ni));
-        Tensor dout = ts.random(ni);
-        return ts.workload(() -> be.geluBackward(out, x, dout, ni));
+        // x (and the forward's out) in activation storage, as the models keep the MLP's hidden layers
+        Tensor x = ts.randomActivations(ni);
+        if (d == Direction.FWD) {
+            Tensor out = ts.activations(ni);
+            return ts.workload(() -> be.geluForward(out, x, ni));
+        }
+        Tensor dx = ts.zeros(ni), dout = ts.random(ni);
+        return ts.workload(() -> be.geluBackward(dx, x, dout, ni));
     }
 
     static Workload adamW(Backend be, Tensors ts, Shape s, Direction d) {
@@ -140,6 +145,20 @@ public final class Workloads {
         Tensor zeros(int... shape) {
             Tensor t = be.zeros(shape);
             all.add(t);
+            return t;
+        }
+
+        /** Zeros in the backend's activation storage ({@link Backend#activations}). */
+        Tensor activations(int... shape) {
+            Tensor t = be.activations(shape);
+            all.add(t);
+            return t;
+        }
+
+        /** {@link #random} values in activation storage (rounded to it). */
+        Tensor randomActivations(int... shape) {
+            Tensor t = activations(shape);
+            be.copy(t, random(shape));
             return t;
         }
 

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A dense fp32 tensor owned by one {@link dev.flan4j.backend.Backend}. Row-major, contiguous.
+ * A dense tensor owned by one {@link dev.flan4j.backend.Backend}. Row-major, contiguous; fp32, except the activations
+ * a backend stores in bf16 ({@link dev.flan4j.backend.Backend#activations}), which read back as fp32.
  * A tensor is either an allocation (closing it frees the memory) or a view into one (closing it does nothing).
  * The backend decides where the elements live (host memory, device memory); read them with
  * {@code backend.toArray(t)}.

@@ -40,21 +40,28 @@ import java.util.Map;
  * attention op.
  *
  * <h2>Precision</h2>
- * Tensors, parameters, gradients and optimizer state are fp32 in every mode ({@link Precision}).
+ * Parameters, gradients and optimizer state are fp32 in every mode ({@link Precision}), and so are all tensors but the
+ * activations of BF16 mode.
  * <ul>
  *   <li>{@link Precision#BF16} (the default on GPUs of compute capability 8.0 and up): mixed precision in the manner
- *       of PyTorch's autocast. {@link #matmul} (products with m, n >= {@link #BF16_MIN_DIM}; skinny decode products
- *       stay fp32) casts both operands to bf16 scratch copies ({@link Kernels#cast},
- *       round to nearest even) and runs a bf16 cuBLAS GEMM with fp32 accumulation and an fp32 output, so the fp32
- *       master weights are never rounded and gradients accumulate (beta = 1) in fp32. The fused attention (head dims
- *       64 and 128) runs on the tensor-core kernels: q, k, v, o and dO as bf16 copies, lse, the softmax statistics
- *       and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy, the reductions and
- *       AdamW stay fp32 (autocast's fp32 list), as do attention at other head dims and the KV-cache decode.
- *       Activations are stored in fp32, so the mode buys tensor-core speed, not memory; the casts cost one extra
- *       read and write of each activation operand per call. Weights are cast once per write instead: an allocation
- *       marked with {@link #markWeights} (the models mark their flat parameters) gets one bf16 copy, cast again by the
- *       first product after its {@linkplain Tensor#version() version} changed (after each optimizer step), so a
- *       step casts every weight once rather than at each of its three products (2 bytes per parameter).</li>
+ *       of PyTorch's autocast. {@link #matmul} (products with m, n >= {@link #BF16_MIN_DIM}, or any operand stored in
+ *       bf16; skinny decode products stay fp32) runs a bf16 cuBLAS GEMM with fp32 accumulation on bf16 operands: a
+ *       tensor stored in bf16 as it is, the weights through their cached copy (below), anything else cast to a bf16
+ *       scratch copy ({@link Kernels#cast}, round to nearest even). It writes bf16 into a bf16 output and fp32 into
+ *       an fp32 one, so the fp32 master weights are never rounded and gradients accumulate (beta = 1) in fp32. The
+ *       fused attention (head dims 64 and 128) runs on the tensor-core kernels: q, k, v, o and dO in bf16, lse, the
+ *       softmax statistics and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy,
+ *       the reductions and AdamW compute in fp32 (autocast's fp32 list), as do attention at other head dims and the
+ *       KV-cache decode.
+ *       <p>Activations: {@link #activations} allocates bf16 storage (the models' q/k/v, attention output and MLP
+ *       hidden layers: two thirds of a GPT block's activations, the residual stream, the norms' outputs and the
+ *       projections stay fp32), which the GEMM reads and writes and the tensor-core attention reads and writes with
+ *       no cast at all; GELU and SwiGLU read and write it with fp32 arithmetic, their backwards read a widened fp32
+ *       copy, and the ops without a bf16 form refuse it, naming the argument. So the mode saves memory as well as
+ *       time. Weights are cast once per write: an allocation marked with {@link #markWeights} (the models mark their
+ *       flat parameters) gets one bf16 copy, cast again by the first product after its
+ *       {@linkplain Tensor#version() version} changed (after each optimizer step), so a step casts every weight once
+ *       rather than at each of its three products (2 bytes per parameter).</li>
  *   <li>{@link Precision#FP32}: every op in fp32. GEMMs may use TF32 tensor cores (10-bit mantissa inputs, fp32
  *       accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default, off with
  *       {@code new CudaBackend(false)}, the system property {@code flan4j.cuda.tf32=false} or the CLI's
@@ -86,6 +93,8 @@ public final class CudaBackend extends AbstractBackend {
     private final CudaDevice.Scratch ids, cu, lseT, delta, reduced;
     // bf16 copies of the operands in BF16 mode (allocated on first use)
     private final CudaDevice.Scratch castA, castB, qkv16, o16, do16, dkv16, dkv32;
+    // fp32 copies of bf16 activations for the kernels that take fp32 only, and fp32 outputs cast to bf16 ones
+    private final CudaDevice.Scratch wideQkv, wideO, wideX;
     // BF16 mode: the bf16 copy of each allocation marked as weights (markWeights), and the version it was cast at
     private final Map<CudaTensor, WeightCopy> weights16 = new IdentityHashMap<>();
 
@@ -151,6 +160,9 @@ public final class CudaBackend extends AbstractBackend {
         this.do16 = d.scratch("bf16 attention dout [N, C]");
         this.dkv16 = d.scratch("bf16 dk, dv [N, 2C]");
         this.dkv32 = d.scratch("fp32 dk, dv [N, 2C]");
+        this.wideQkv = d.scratch("fp32 copy of a bf16 qkv");
+        this.wideO = d.scratch("fp32 copy of a bf16 attention out");
+        this.wideX = d.scratch("fp32 copy of a bf16 activation");
     }
 
     /** {@link #PRECISION_PROPERTY}'s value as a precision; the message names the property. */
@@ -204,11 +216,47 @@ public final class CudaBackend extends AbstractBackend {
 
     private CudaTensor dev(String name, Tensor t) { return d.dev(name, t); }
 
-    private long addr(String name, Tensor t) { return d.dev(name, t).address(); }
+    /** The address of an fp32 tensor; a bf16 one (see {@link #activations}) is refused, naming it. */
+    private long addr(String name, Tensor t) {
+        CudaTensor c = d.dev(name, t);
+        if (c.dtype() != F32) {
+            throw new IllegalArgumentException(name + " is a bf16 activation tensor " + c + "; this op takes fp32 only");
+        }
+        return c.address();
+    }
+
+    /** The address of {@code t}'s elements as fp32: its own, or those of an fp32 copy of a bf16 t in {@code sc}. */
+    private long wide(CudaTensor t, CudaDevice.Scratch sc) {
+        if (t.dtype() == F32) return t.address();
+        long w = sc.floats(t.size());
+        Kernels.cast(F32, w, BF16, t.address(), t.size(), s);
+        return w;
+    }
+
+    /** The one dtype of an elementwise op's tensors; the message names them when they differ. */
+    private static KernelDType same(String op, String[] names, CudaTensor... ts) {
+        for (int i = 1; i < ts.length; i++) {
+            if (ts[i].dtype() != ts[0].dtype()) {
+                throw new IllegalArgumentException(op + ": " + names[0] + " is " + ts[0].dtype().label() + " but "
+                        + names[i] + " is " + ts[i].dtype().label() + "; its tensors must share one dtype");
+            }
+        }
+        return ts[0].dtype();
+    }
 
     // ------------------------------------------------------------------------------------------------ memory
 
     @Override protected Tensor allocate(int[] shape) { return d.allocate(shape); }
+
+    /**
+     * bf16 storage in BF16 mode, else fp32. The ops that take a bf16 tensor: {@link #matmul} (any operand and the
+     * output), {@link #addBias} (out), the attention forward and backward (qkv, out), {@link #geluForward} and
+     * {@link #swigluForward} (input and output both bf16, or both fp32), their backwards (x), {@link #ropeForward} /
+     * {@link #ropeBackward}, {@link #add} (all three alike), {@link #scale}, {@link #scaleBy}, {@link #sumInto},
+     * {@link #sumOfSquaresInto}, {@link #sumOfSquares}, {@link #copy} (casting between dtypes), {@link #fill} and
+     * {@link #toArray}; the others refuse one, naming the argument.
+     */
+    @Override protected Tensor allocateActivations(int[] shape) { return d.allocate(shape, bf16() ? BF16 : F32); }
 
     @Override protected Tensor upload(float[] data, int[] shape) { return d.upload(data, shape); }
 
@@ -216,7 +264,7 @@ public final class CudaBackend extends AbstractBackend {
 
     @Override protected void copyImpl(Tensor dst, Tensor src) { d.copy(dev("dst", dst), dev("src", src)); }
 
-    @Override protected void fillImpl(Tensor t, float value) { d.fill(dev("t", t), value); }
+    @Override protected void fillImpl(Tensor t, float value) { d.fill(dev("t", t), value, wideX); }
 
     // ------------------------------------------------------------------------------------------------ GEMM, bias
 
@@ -236,18 +284,26 @@ public final class CudaBackend extends AbstractBackend {
                               boolean transA, boolean transB, float alpha, float beta) {
         long sa = (long) m * k, sb = (long) k * n, so = (long) m * n;
         int lda = transA ? m : k, ldb = transB ? k : n;
-        long pa = addr("a", a), pb = addr("b", bm), po = addr("out", out);
-        if (bf16() && Math.min(m, n) >= BF16_MIN_DIM) {
-            long na = batch * sa, nb = batch * sb;
-            long a16 = weightCopy(dev("a", a)), b16 = weightCopy(dev("b", bm));
-            if (a16 == 0) Kernels.cast(BF16, a16 = castA.halves(na), F32, pa, na, s);
-            if (b16 == 0) Kernels.cast(BF16, b16 = castB.halves(nb), F32, pb, nb, s);
-            Kernels.gemm(BF16, F32, transA, transB, m, n, k, alpha, a16, lda, sa, b16, ldb, sb, beta, po, n, so, batch,
-                    0, s);
+        CudaTensor ca = dev("a", a), cb = dev("b", bm), co = dev("out", out);
+        boolean stored16 = ca.dtype() == BF16 || cb.dtype() == BF16 || co.dtype() == BF16;
+        if (stored16 || (bf16() && Math.min(m, n) >= BF16_MIN_DIM)) {
+            long a16 = operand16(ca, castA, batch * sa), b16 = operand16(cb, castB, batch * sb);
+            Kernels.gemm(BF16, co.dtype(), transA, transB, m, n, k, alpha, a16, lda, sa, b16, ldb, sb, beta,
+                    co.address(), n, so, batch, 0, s);
             return;
         }
-        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, pa, lda, sa, pb, ldb, sb, beta, po, n, so, batch,
-                gemmFlags, s);
+        Kernels.gemm(F32, F32, transA, transB, m, n, k, alpha, ca.address(), lda, sa, cb.address(), ldb, sb, beta,
+                co.address(), n, so, batch, gemmFlags, s);
+    }
+
+    /** A bf16 GEMM operand: a bf16 tensor itself, the cached copy of marked weights, or a cast into {@code sc}. */
+    private long operand16(CudaTensor t, CudaDevice.Scratch sc, long n) {
+        if (t.dtype() == BF16) return t.address();
+        long w = weightCopy(t);
+        if (w != 0) return w;
+        long c = sc.halves(n);
+        Kernels.cast(BF16, c, F32, t.address(), n, s);
+        return c;
     }
 
     /**
@@ -257,6 +313,7 @@ public final class CudaBackend extends AbstractBackend {
     @Override
     protected void markWeightsImpl(Tensor weights) {
         CudaTensor w = dev("weights", weights);
+        addr("weights", weights);
         if (!w.isOwner()) {
             throw new IllegalArgumentException("markWeights: weights must be an allocation, got a view " + w);
         }
@@ -294,7 +351,8 @@ public final class CudaBackend extends AbstractBackend {
 
     @Override
     protected void addBiasImpl(Tensor out, Tensor bias, int rows, int cols) {
-        Kernels.biasAdd(F32, addr("out", out), addr("bias", bias), rows, cols, s);
+        CudaTensor o = dev("out", out);
+        Kernels.biasAdd(o.dtype(), o.address(), addr("bias", bias), rows, cols, s);
     }
 
     @Override
@@ -335,18 +393,30 @@ public final class CudaBackend extends AbstractBackend {
     }
 
     /**
-     * Points the args' q, k, v at a bf16 copy of the packed qkv [N, 3C] (cast into {@link #qkv16}) and sets the
-     * dtype; the row strides stay 3C (in elements), which the tensor-core kernels need to be a multiple of 8
-     * (C = NH * HD with HD 64 or 128 always is).
+     * Points the args' q, k, v at the packed qkv [N, 3C] in bf16: the tensor itself when it is stored in bf16, else a
+     * copy cast into {@link #qkv16}; sets the dtype. The row strides stay 3C (in elements), which the tensor-core
+     * kernels need to be a multiple of 8 (C = NH * HD with HD 64 or 128 always is).
      */
     private void bf16Qkv(AttentionArgs a, CudaTensor qkv, int N, int C) {
+        a.dtype = BF16;
+        if (qkv.dtype() == BF16) {   // fusedArgs already pointed q, k, v at its columns
+            return;
+        }
         long n = 3L * C * N;
         long q16 = qkv16.halves(n);
         Kernels.cast(BF16, q16, F32, qkv.address(), n, s);
-        a.dtype = BF16;
         a.q = q16;
         a.k = q16 + 2L * C;
         a.v = q16 + 4L * C;
+    }
+
+    /** Points the fp32 kernels' q, k, v at an fp32 copy of a bf16 qkv (in {@link #wideQkv}); fp32 ones stay. */
+    private void fp32Qkv(AttentionArgs a, CudaTensor qkv, int C) {
+        if (qkv.dtype() == F32) return;
+        long w = wide(qkv, wideQkv);
+        a.q = w;
+        a.k = w + 4L * C;
+        a.v = w + 8L * C;
     }
 
     private static void requireHeadDim(int HD) {
@@ -392,24 +462,28 @@ public final class CudaBackend extends AbstractBackend {
     protected void attentionForwardImpl(Tensor out, Tensor lse, Tensor qkv, int[] cuSeqlens, int N, int NH, int HD,
                                         float scale) {
         requireHeadDim(HD);
-        CudaTensor q = dev("qkv", qkv), o = dev("out", out), l = dev("lse", lse);
+        CudaTensor q = dev("qkv", qkv), o = dev("out", out);
+        long la = addr("lse", lse), nc = (long) N * NH * HD;
         if (fusedHeadDim(HD)) {
             AttentionArgs a = fusedArgs(q, cuSeqlens, N, NH, HD, scale);
             a.lse = lseT.floats((long) NH * N);
             if (bf16Attention(HD)) {                                      // bf16 q, k, v, o; fp32 lse
-                long nc = (long) N * NH * HD;
                 bf16Qkv(a, q, N, NH * HD);
-                a.o = o16.halves(nc);
+                a.o = o.dtype() == BF16 ? o.address() : o16.halves(nc);
                 Kernels.attentionForward(a, s);
-                Kernels.cast(F32, o.address(), BF16, a.o, nc, s);
-            } else {
-                a.o = o.address();
+                if (o.dtype() == F32) Kernels.cast(F32, o.address(), BF16, a.o, nc, s);
+            } else {                                                      // the fp32 kernels
+                fp32Qkv(a, q, NH * HD);
+                a.o = o.dtype() == F32 ? o.address() : wideO.floats(nc);
                 Kernels.attentionForward(a, s);
+                if (o.dtype() == BF16) Kernels.cast(BF16, o.address(), F32, a.o, nc, s);
             }
-            Kernels.transpose(l.address(), a.lse, NH, N, s);              // [NH, N] -> [N, NH]
+            Kernels.transpose(la, a.lse, NH, N, s);                       // [NH, N] -> [N, NH]
         } else {
             long bounds = cu.ints(docBounds(cuSeqlens, N));
-            Kernels.attentionGenericForward(q.address(), o.address(), l.address(), bounds, N, NH, HD, scale, s);
+            long o32 = o.dtype() == F32 ? o.address() : wideO.floats(nc);
+            Kernels.attentionGenericForward(wide(q, wideQkv), o32, la, bounds, N, NH, HD, scale, s);
+            if (o.dtype() == BF16) Kernels.cast(BF16, o.address(), F32, o32, nc, s);
         }
     }
 
@@ -418,20 +492,22 @@ public final class CudaBackend extends AbstractBackend {
                                          int N, int NH, int HD, float scale) {
         requireHeadDim(HD);
         int C = NH * HD;
-        CudaTensor q = dev("qkv", qkv), dq = dev("dqkv", dqkv), dO = dev("dout", dout), o = dev("out", out),
-                l = dev("lse", lse);
+        CudaTensor q = dev("qkv", qkv), dq = dev("dqkv", dqkv), dO = dev("dout", dout), o = dev("out", out);
+        long la = addr("lse", lse);
+        addr("dqkv", dqkv);                                               // fp32 in both modes
         if (fusedHeadDim(HD)) {
             AttentionArgs a = fusedArgs(q, cuSeqlens, N, NH, HD, scale);
-            a.o = o.address();
             a.lse = lseT.floats((long) NH * N);
-            Kernels.transpose(a.lse, l.address(), N, NH, s);              // [N, NH] -> [NH, N]
-            a.dq = dq.address();                                          // fp32 in both modes
+            Kernels.transpose(a.lse, la, N, NH, s);                       // [N, NH] -> [NH, N]
+            a.dq = dq.address();
             a.dqRowStride = 3L * C;
             a.delta = delta.floats((long) NH * N);
             if (bf16Attention(HD)) {
                 bf16Backward(a, q, o, dO, dq, N, C);
-            } else {
-                a.dout = dO.address();
+            } else {                                                      // the fp32 kernels
+                fp32Qkv(a, q, C);
+                a.o = wide(o, wideO);
+                a.dout = wide(dO, wideX);
                 a.dk = dq.address(C);
                 a.dv = dq.address(2L * C);
                 a.dkRowStride = a.dvRowStride = 3L * C;
@@ -439,23 +515,24 @@ public final class CudaBackend extends AbstractBackend {
             }
         } else {
             long bounds = cu.ints(docBounds(cuSeqlens, N));
-            Kernels.attentionGenericBackward(dq.address(), delta.floats((long) NH * N), dO.address(), q.address(),
-                    o.address(), l.address(), bounds, N, NH, HD, scale, s);
+            Kernels.attentionGenericBackward(dq.address(), delta.floats((long) NH * N), wide(dO, wideX),
+                    wide(q, wideQkv), wide(o, wideO), la, bounds, N, NH, HD, scale, s);
         }
     }
 
     /**
-     * The tensor-core backward: bf16 copies of qkv, out and dout; dq straight into dqkv's first C columns (fp32);
-     * dk, dv in bf16 into a dense [N, 2C] scratch, cast to fp32 and copied into dqkv's columns [C, 3C).
+     * The tensor-core backward: qkv, out and dout in bf16 (the tensors themselves when stored in bf16, else copies);
+     * dq straight into dqkv's first C columns (fp32); dk, dv in bf16 into a dense [N, 2C] scratch, cast to fp32 and
+     * copied into dqkv's columns [C, 3C).
      */
     private void bf16Backward(AttentionArgs a, CudaTensor qkv, CudaTensor out, CudaTensor dout, CudaTensor dqkv, int N,
                               int C) {
         long nc = (long) N * C;
         bf16Qkv(a, qkv, N, C);
-        a.o = o16.halves(nc);
-        Kernels.cast(BF16, a.o, F32, out.address(), nc, s);
-        a.dout = do16.halves(nc);
-        Kernels.cast(BF16, a.dout, F32, dout.address(), nc, s);
+        a.o = out.dtype() == BF16 ? out.address() : o16.halves(nc);
+        if (out.dtype() == F32) Kernels.cast(BF16, a.o, F32, out.address(), nc, s);
+        a.dout = dout.dtype() == BF16 ? dout.address() : do16.halves(nc);
+        if (dout.dtype() == F32) Kernels.cast(BF16, a.dout, F32, dout.address(), nc, s);
         long dk = dkv16.halves(2 * nc);
         a.dk = dk;
         a.dv = dk + 2L * C;
@@ -478,23 +555,27 @@ public final class CudaBackend extends AbstractBackend {
 
     @Override
     protected void geluForwardImpl(Tensor out, Tensor x, int n) {
-        Kernels.geluForward(F32, addr("out", out), addr("x", x), n, s);
+        CudaTensor o = dev("out", out), xi = dev("x", x);
+        Kernels.geluForward(same("geluForward", new String[] {"out", "x"}, o, xi), o.address(), xi.address(), n, s);
     }
 
+    /** dx and dout fp32; x fp32 or bf16 (widened into scratch: the kernel takes one dtype). */
     @Override
     protected void geluBackwardImpl(Tensor dx, Tensor x, Tensor dout, int n) {
-        Kernels.geluBackward(F32, addr("dx", dx), addr("x", x), addr("dout", dout), n, s);
+        Kernels.geluBackward(F32, addr("dx", dx), wide(dev("x", x), wideX), addr("dout", dout), n, s);
     }
 
     @Override
     protected void addImpl(Tensor out, Tensor a, Tensor b, long n) {
-        Kernels.add(F32, addr("out", out), addr("a", a), addr("b", b), n, s);
+        CudaTensor o = dev("out", out), ca = dev("a", a), cb = dev("b", b);
+        Kernels.add(same("add", new String[] {"out", "a", "b"}, o, ca, cb), o.address(), ca.address(), cb.address(), n,
+                s);
     }
 
     @Override
     protected void scaleImpl(Tensor t, float sc) {
         CudaTensor c = dev("t", t);
-        Kernels.scale(F32, c.address(), sc, c.size(), s);
+        Kernels.scale(c.dtype(), c.address(), sc, c.size(), s);
     }
 
     // ------------------------------------------------------------------------------------------------ embedding
@@ -558,7 +639,7 @@ public final class CudaBackend extends AbstractBackend {
         CudaTensor c = dev("t", t);
         long out = reduced.floats(2);
         reduced.zeroAsync(1);
-        Kernels.sumSquares(F32, out, c.address(), c.size(), s);
+        Kernels.sumSquares(c.dtype(), out, c.address(), c.size(), s);
         return reduced.read(1)[0];
     }
 
@@ -586,22 +667,26 @@ public final class CudaBackend extends AbstractBackend {
                             boolean inverse) {
         int tMax = (int) (cos.size() / (HD / 2));
         long pos = ids.ints(positions.length == N ? positions : Arrays.copyOf(positions, N));
-        long xa = addr("x", x), ca = addr("cos", cos), sa = addr("sin", sin);
+        CudaTensor cx = dev("x", x);
+        long xa = cx.address(), ca = addr("cos", cos), sa = addr("sin", sin);
         if (inverse) {
-            Kernels.ropeBackward(F32, xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
+            Kernels.ropeBackward(cx.dtype(), xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
         } else {
-            Kernels.ropeForward(F32, xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
+            Kernels.ropeForward(cx.dtype(), xa, ca, sa, pos, N, rowWidth, nHeads, HD, tMax, s);
         }
     }
 
     @Override
     protected void swigluForwardImpl(Tensor out, Tensor x, int N, int I) {
-        Kernels.swigluForward(F32, addr("out", out), addr("x", x), N, I, s);
+        CudaTensor o = dev("out", out), xi = dev("x", x);
+        Kernels.swigluForward(same("swigluForward", new String[] {"out", "x"}, o, xi), o.address(), xi.address(), N, I,
+                s);
     }
 
+    /** dx and dout fp32; x fp32 or bf16 (widened into scratch: the kernel takes one dtype). */
     @Override
     protected void swigluBackwardImpl(Tensor dx, Tensor dout, Tensor x, int N, int I) {
-        Kernels.swigluBackward(F32, addr("dx", dx), addr("dout", dout), addr("x", x), N, I, s);
+        Kernels.swigluBackward(F32, addr("dx", dx), addr("dout", dout), wide(dev("x", x), wideX), N, I, s);
     }
 
     // ------------------------------------------------------------------------------------------------ device scalars
@@ -614,7 +699,7 @@ public final class CudaBackend extends AbstractBackend {
     protected void sumIntoImpl(Tensor acc, Tensor x, boolean squares) {
         if (sumPartials == null) sumPartials = d.scratch("sum partials");
         CudaTensor c = dev("x", x);
-        Kernels.reduceSum(F32, addr("acc", acc), sumPartials.floats(Kernels.REDUCE_WORKSPACE_FLOATS), c.address(),
+        Kernels.reduceSum(c.dtype(), addr("acc", acc), sumPartials.floats(Kernels.REDUCE_WORKSPACE_FLOATS), c.address(),
                 c.size(), squares, s);
     }
 
@@ -626,6 +711,6 @@ public final class CudaBackend extends AbstractBackend {
     @Override
     protected void scaleByImpl(Tensor t, Tensor factor) {
         CudaTensor c = dev("t", t);
-        Kernels.scaleBy(F32, c.address(), addr("factor", factor), c.size(), s);
+        Kernels.scaleBy(c.dtype(), c.address(), addr("factor", factor), c.size(), s);
     }
 }

@@ -1,5 +1,6 @@
 package dev.flan4j.backend.cuda;
 
+import dev.flan4j.kernels.KernelDType;
 import dev.flan4j.kernels.KernelException;
 import dev.flan4j.kernels.Kernels;
 import dev.flan4j.tensor.Tensor;
@@ -101,8 +102,12 @@ final class CudaDevice implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ memory
 
     CudaTensor allocate(int[] shape) {
+        return allocate(shape, KernelDType.F32);
+    }
+
+    CudaTensor allocate(int[] shape, KernelDType dtype) {
         checkOpen();
-        return CudaTensor.allocate(shape);
+        return CudaTensor.allocate(shape, dtype);
     }
 
     CudaTensor upload(float[] data, int[] shape) {
@@ -113,20 +118,38 @@ final class CudaDevice implements AutoCloseable {
         return t;
     }
 
+    /** The elements as fp32 (bf16 ones widened exactly: a bf16 value is the top half of an fp32 one). */
     float[] download(CudaTensor c) {
-        float[] out = new float[(int) c.size()];
+        int n = (int) c.size();
+        float[] out = new float[n];
         synchronize();
+        if (c.dtype() == KernelDType.BF16) {
+            short[] h = new short[n];
+            JCuda.cudaMemcpy(Pointer.to(h), c.pointer(), c.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToHost);
+            for (int i = 0; i < n; i++) out[i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
+            return out;
+        }
         JCuda.cudaMemcpy(Pointer.to(out), c.pointer(), c.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToHost);
         return out;
     }
 
+    /** dst = src (same size); between fp32 and bf16 through {@link Kernels#cast} (round to nearest even). */
     void copy(CudaTensor dst, CudaTensor src) {
+        if (dst.dtype() != src.dtype()) {
+            Kernels.cast(dst.dtype(), dst.address(), src.dtype(), src.address(), dst.size(), s);
+            return;
+        }
         JCuda.cudaMemcpyAsync(dst.pointer(), src.pointer(), dst.bytes(), cudaMemcpyKind.cudaMemcpyDeviceToDevice, stream);
     }
 
-    void fill(CudaTensor c, float value) {
+    /** Every element = value; a bf16 tensor gets value rounded to bf16 (nearest even), through {@code fp32} scratch. */
+    void fill(CudaTensor c, float value, Scratch fp32) {
         if (value == 0f && Float.floatToRawIntBits(value) == 0) {
             JCuda.cudaMemsetAsync(c.pointer(), 0, c.bytes(), stream);
+        } else if (c.dtype() == KernelDType.BF16) {
+            long tmp = fp32.floats(c.size());
+            Kernels.fill(tmp, value, c.size(), s);
+            Kernels.cast(KernelDType.BF16, c.address(), KernelDType.F32, tmp, c.size(), s);
         } else {
             Kernels.fill(c.address(), value, c.size(), s);
         }

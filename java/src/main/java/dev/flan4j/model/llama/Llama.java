@@ -485,10 +485,17 @@ public final class Llama implements CausalLm {
         return t;
     }
 
+    private Tensor act(List<Tensor> owned, int... shape) {
+        Tensor t = backend.activations(shape);
+        owned.add(t);
+        return t;
+    }
+
+    /** qkv, the attention output, gate/up and the SwiGLU output in activation storage (bf16 on CUDA in bf16 mode). */
     private BlockActs allocBlockActs(List<Tensor> o, int N) {
         int C = config.nEmbd(), QD = config.qDim(), I = config.intermediateSize();
-        return new BlockActs(alloc(o, N, C), alloc(o, N), alloc(o, N, 3 * QD), alloc(o, N, QD), alloc(o, N, config.nHead()),
-                alloc(o, N, C), alloc(o, N, C), alloc(o, N, C), alloc(o, N), alloc(o, N, 2 * I), alloc(o, N, I),
+        return new BlockActs(alloc(o, N, C), alloc(o, N), act(o, N, 3 * QD), act(o, N, QD), alloc(o, N, config.nHead()),
+                alloc(o, N, C), alloc(o, N, C), alloc(o, N, C), alloc(o, N), act(o, N, 2 * I), act(o, N, I),
                 alloc(o, N, C), alloc(o, N, C));
     }
 

@@ -208,7 +208,8 @@ class CudaBf16GpuTest {
     }
 
     /**
-     * Twenty AdamW steps of a GPT with head dim 64 (tensor-core attention) in bf16 track the fp32 CPU run: the first
+     * Twenty AdamW steps of a GPT with head dim 64 (tensor-core attention; q/k/v, the attention output and the MLP
+     * hidden layers stored in bf16, see {@code CudaBf16ActivationsGpuTest}) in bf16 track the fp32 CPU run: the first
      * loss within 1% (the logits pass through bf16 GEMMs: each about u of its magnitude, a few 1e-3 of the loss), the
      * rest within 3% (Adam's normalized steps amplify small gradient differences, as in CudaTrainingGpuTest but from
      * bf16's larger start), and the loss must fall.
