@@ -358,19 +358,19 @@ public abstract class AbstractBackend implements Backend {
 
     @Override
     public final void sumInto(Tensor acc, Tensor x) {
-        OpChecks.scalar("acc", acc);
-        Shapes.requireNonNull("x", x);
-        if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
-        sumIntoImpl(acc, x, false);
-        wrote(acc);
+        checkedSumInto(acc, x, false);
     }
 
     @Override
     public final void sumOfSquaresInto(Tensor acc, Tensor x) {
+        checkedSumInto(acc, x, true);
+    }
+
+    private void checkedSumInto(Tensor acc, Tensor x, boolean squares) {
         OpChecks.scalar("acc", acc);
         Shapes.requireNonNull("x", x);
         if (acc == x) throw new IllegalArgumentException("acc must not be x (acc is accumulated into)");
-        sumIntoImpl(acc, x, true);
+        sumIntoImpl(acc, x, squares);
         wrote(acc);
     }
 

@@ -203,24 +203,24 @@ public final class CpuElementwise {
 
     /** sum of x over n elements, in double. */
     public static double sum(FloatBuffer t, int n) {
-        double[] partials = new double[CpuParallel.parts(n, 1)];
-        CpuParallel.parts(n, partials.length, (part, lo, hi) -> {
-            float[] x = new float[CHUNK];
-            double s = 0;
-            for (int i = lo; i < hi; i += CHUNK) {
-                int m = Math.min(CHUNK, hi - i);
-                t.get(i, x, 0, m);
-                for (int k = 0; k < m; k++) s += x[k];
-            }
-            partials[part] = s;
+        return chunked(t, n, (x, m, s) -> {
+            for (int k = 0; k < m; k++) s += x[k];
+            return s;
         });
-        double total = 0;
-        for (double s : partials) total += s;
-        return total;
     }
 
     /** sum of x^2 over n elements: fp32 within a chunk, double across chunks. */
     public static double sumOfSquares(FloatBuffer t, int n) {
+        return chunked(t, n, (x, m, s) -> s + Simd.dot(x, 0, x, 0, m));
+    }
+
+    /** Adds the first {@code m} elements of {@code x} (one chunk) into the running sum {@code s}. */
+    private interface ChunkSum {
+        double add(float[] x, int m, double s);
+    }
+
+    /** Sums over n elements in parallel parts (each part's chunks in order), the parts added in order. */
+    private static double chunked(FloatBuffer t, int n, ChunkSum f) {
         double[] partials = new double[CpuParallel.parts(n, 1)];
         CpuParallel.parts(n, partials.length, (part, lo, hi) -> {
             float[] x = new float[CHUNK];
@@ -228,7 +228,7 @@ public final class CpuElementwise {
             for (int i = lo; i < hi; i += CHUNK) {
                 int m = Math.min(CHUNK, hi - i);
                 t.get(i, x, 0, m);
-                s += Simd.dot(x, 0, x, 0, m);
+                s = f.add(x, m, s);
             }
             partials[part] = s;
         });
