@@ -6,7 +6,6 @@ import dev.flan4j.backend.Reduction;
 import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -20,7 +19,7 @@ import java.util.SplittableRandom;
  *
  * <p>Not thread-safe: one model, one caller.
  */
-public final class Gpt implements CausalLm {
+public final class Gpt extends FlatParameterModel {
     /** One transformer block's tensors (parameters, or their gradients): views into the flat allocation. */
     public record Block(Tensor ln1W, Tensor ln1B, Tensor qkvW, Tensor qkvB, Tensor attnProjW, Tensor attnProjB,
                         Tensor ln2W, Tensor ln2B, Tensor fcW, Tensor fcB, Tensor fcProjW, Tensor fcProjB) {}
@@ -45,34 +44,15 @@ public final class Gpt implements CausalLm {
     private static final float LN_EPS = 1e-5f;
 
     private final GptConfig config;
-    private final Backend backend;
-    private final List<Param> params;
-    private final long numParams;
-    private final Tensor paramData;   // [numParams]
-    private final Tensor gradData;    // [numParams]
-    private final Map<String, Tensor> p = new LinkedHashMap<>();
-    private final Map<String, Tensor> g = new LinkedHashMap<>();
-    private final Weights pw, gw;     // typed views of p and g
+    private final Weights pw, gw;     // typed views of the parameters and gradients
     private Activations acts;         // sized for the largest N seen
-    private final HeadLogits headLogits;  // N rows unfused, one chunk's when the head is fused
 
     /** A model with zero parameters (to load a checkpoint into). */
     public Gpt(GptConfig config, Backend backend) {
+        super(backend, layout(config), config.paddedVocabSize());
         this.config = config;
-        this.backend = backend;
-        this.headLogits = new HeadLogits(backend, config.paddedVocabSize());
-        this.params = layout(config);
-        Param last = params.get(params.size() - 1);
-        this.numParams = last.offset() + last.size();
-        this.paramData = backend.zeros(Math.toIntExact(numParams));
-        backend.markWeights(paramData);   // read by every product between optimizer steps
-        this.gradData = backend.zeros(Math.toIntExact(numParams));
-        for (Param q : params) {
-            p.put(q.name(), paramData.view(q.offset(), q.shape()));
-            g.put(q.name(), gradData.view(q.offset(), q.shape()));
-        }
-        this.pw = Weights.of(p, config.nLayer());
-        this.gw = Weights.of(g, config.nLayer());
+        this.pw = Weights.of(paramViews(), config.nLayer());
+        this.gw = Weights.of(gradViews(), config.nLayer());
     }
 
     /** A model initialized as GPT-2: N(0, 0.02), residual projections N(0, 0.02/sqrt(2L)), norms 1 and 0. */
@@ -130,42 +110,10 @@ public final class Gpt implements CausalLm {
     }
 
     @Override public GptConfig config() { return config; }
-    @Override public Backend backend() { return backend; }
-    @Override public List<Param> parameters() { return params; }
-    @Override public long numParameters() { return numParams; }
-    /** All parameters, one flat tensor [numParameters]. */
-    @Override public Tensor parameterData() { return paramData; }
-    /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
-    @Override public Tensor gradientData() { return gradData; }
     /** The typed views of all parameters. */
     public Weights weights() { return pw; }
     /** The typed views of all gradients, laid out like {@link #weights()}. */
     public Weights gradients() { return gw; }
-    /** The view of a named parameter. */
-    @Override public Tensor param(String name) { return lookup(p, name); }
-    /** The view of a named parameter's gradient. */
-    @Override public Tensor grad(String name) { return lookup(g, name); }
-
-    private static Tensor lookup(Map<String, Tensor> m, String name) {
-        Tensor t = m.get(name);
-        if (t == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
-        return t;
-    }
-
-    /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
-    @Override
-    public void loadParameters(float[] all) {
-        if (all.length != numParams) {
-            throw new IllegalArgumentException("expected " + numParams + " parameters, got " + all.length);
-        }
-        try (Tensor src = backend.fromArray(all, all.length)) {
-            backend.copy(paramData, src);
-        }
-    }
-
-    /** Sets all gradients to zero. */
-    @Override
-    public void zeroGrad() { backend.fill(gradData, 0f); }
 
     /**
      * Forward pass. Fills {@link #losses()} with per-token losses (0 where the target is ignored).
@@ -207,20 +155,6 @@ public final class Gpt implements CausalLm {
     /** Per-token losses [N] of the last forward pass (-log p(target); 0 where ignored). */
     @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
-
-    /**
-     * Logits [N, Vp] of the last forward pass ({@link #forward} only; a backward pass overwrites them, and a fused
-     * one keeps none: an IllegalStateException).
-     */
-    @Override
-    public Tensor logits() { return headLogits.last(lastN); }
-
-    @Override public FusedHead fusedHead() { return headLogits.setting(); }
-
-    @Override
-    public void setFusedHead(FusedHead setting) { headLogits.setting(setting); }
-
-    private int lastN;
 
     /** The forward pass; with {@code lossSum} (not null) the summed loss goes there and NaN is returned. */
     private double forward(Batch batch, float dlogitsScale, Reduction reduction, Tensor lossSum) {
@@ -428,24 +362,10 @@ public final class Gpt implements CausalLm {
         }
     }
 
-    private Tensor alloc(List<Tensor> owned, int... shape) {
-        Tensor t = backend.zeros(shape);
-        owned.add(t);
-        return t;
-    }
-
-    private Tensor act(List<Tensor> owned, int... shape) {
-        Tensor t = backend.activations(shape);
-        owned.add(t);
-        return t;
-    }
-
     @Override
     public void close() {
         if (acts != null) acts.close();
-        headLogits.close();
-        paramData.close();
-        gradData.close();
+        closeParameters();
     }
 
     // ---------------------------------------------------------------------------------------------------------------

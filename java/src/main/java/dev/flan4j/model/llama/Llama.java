@@ -5,8 +5,8 @@ import dev.flan4j.backend.OpChecks;
 import dev.flan4j.backend.Reduction;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.CausalLm;
+import dev.flan4j.model.FlatParameterModel;
 import dev.flan4j.model.FusedHead;
-import dev.flan4j.model.HeadLogits;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.LayerKvCache;
 import dev.flan4j.model.Param;
@@ -15,7 +15,6 @@ import dev.flan4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -38,7 +37,7 @@ import java.util.SplittableRandom;
  *
  * <p>One of the {@link CausalLm} families. Not thread-safe: one model, one caller.
  */
-public final class Llama implements CausalLm {
+public final class Llama extends FlatParameterModel {
     /** One block's tensors (parameters, or their gradients); biases are null where the config has none. */
     public record Block(Tensor inputNorm, Tensor qkvW, Tensor qkvB, Tensor oW, Tensor oB, Tensor postNorm,
                         Tensor gateUpW, Tensor downW) {}
@@ -53,36 +52,18 @@ public final class Llama implements CausalLm {
     public static String layer(int l) { return "model.layers." + l + "."; }
 
     private final LlamaConfig config;
-    private final Backend backend;
-    private final List<Param> params;
-    private final long numParams;
-    private final Tensor paramData, gradData;
-    private final Map<String, Tensor> p = new LinkedHashMap<>(), g = new LinkedHashMap<>();
     private final Weights pw, gw;
     private final Tensor ropeCos, ropeSin;          // [T, HD/2]
     private final Tensor zeroPos, dZeroPos;         // [1, C]: the position table embeddingForward adds (zeros)
     private final Tensor wExp, bExp, dwExp, dbExp;  // GQA scratch [3QD, C], [3QD] (null when KV = NH)
     private Activations acts;
-    private final HeadLogits headLogits;  // N rows unfused, one chunk's when the head is fused
-    private int lastN;
 
     /** A model with zero parameters (to load weights into). */
     public Llama(LlamaConfig config, Backend backend) {
+        super(backend, layout(config), config.paddedVocabSize());
         this.config = config;
-        this.backend = backend;
-        this.headLogits = new HeadLogits(backend, config.paddedVocabSize());
-        this.params = layout(config);
-        Param last = params.get(params.size() - 1);
-        this.numParams = last.offset() + last.size();
-        this.paramData = backend.zeros(Math.toIntExact(numParams));
-        backend.markWeights(paramData);   // read by every product between optimizer steps
-        this.gradData = backend.zeros(Math.toIntExact(numParams));
-        for (Param q : params) {
-            p.put(q.name(), paramData.view(q.offset(), q.shape()));
-            g.put(q.name(), gradData.view(q.offset(), q.shape()));
-        }
-        this.pw = weights(p, paramData);
-        this.gw = weights(g, gradData);
+        this.pw = weights(paramViews(), paramData);
+        this.gw = weights(gradViews(), gradData);
         int T = config.blockSize(), half = config.headDim() / 2, C = config.nEmbd();
         float[] inv = config.inverseFrequencies(), cos = new float[T * half], sin = new float[T * half];
         for (int t = 0; t < T; t++) {
@@ -175,38 +156,10 @@ public final class Llama implements CausalLm {
     }
 
     @Override public LlamaConfig config() { return config; }
-    @Override public Backend backend() { return backend; }
-    @Override public List<Param> parameters() { return params; }
-    @Override public long numParameters() { return numParams; }
-    /** All parameters, one flat tensor [numParameters]. */
-    @Override public Tensor parameterData() { return paramData; }
-    /** All gradients, one flat tensor [numParameters], laid out like {@link #parameterData()}. */
-    @Override public Tensor gradientData() { return gradData; }
     /** The typed views of all parameters. */
     public Weights weights() { return pw; }
     /** The typed views of all gradients. */
     public Weights gradients() { return gw; }
-    /** The view of a named parameter. */
-    @Override public Tensor param(String name) { return lookup(p, name); }
-    /** The view of a named parameter's gradient. */
-    @Override public Tensor grad(String name) { return lookup(g, name); }
-
-    private static Tensor lookup(Map<String, Tensor> m, String name) {
-        Tensor t = m.get(name);
-        if (t == null) throw new IllegalArgumentException("no parameter named '" + name + "'");
-        return t;
-    }
-
-    /** Copies all parameters from a flat host array laid out as {@link #parameters()}. */
-    @Override
-    public void loadParameters(float[] all) {
-        if (all.length != numParams) {
-            throw new IllegalArgumentException("expected " + numParams + " parameters, got " + all.length);
-        }
-        try (Tensor src = backend.fromArray(all, all.length)) {
-            backend.copy(paramData, src);
-        }
-    }
 
     /** Sets the padded vocabulary rows (V..Vp) of the embedding and of an untied head to zero. */
     public void zeroPaddedRows() {
@@ -215,10 +168,6 @@ public final class Llama implements CausalLm {
         backend.fill(pw.embed().view((long) V * C, Vp - V, C), 0f);
         if (!config.tieWordEmbeddings()) backend.fill(pw.head().view((long) V * C, Vp - V, C), 0f);
     }
-
-    /** Sets all gradients to zero. */
-    @Override
-    public void zeroGrad() { backend.fill(gradData, 0f); }
 
     /** Forward pass; fills {@link #losses()} and {@link #logits()}. @return the mean loss over non-ignored targets */
     @Override
@@ -251,18 +200,6 @@ public final class Llama implements CausalLm {
     /** Per-token losses [N] of the last forward pass. */
     @Override
     public Tensor losses() { return acts.losses.view(0, lastN); }
-
-    /**
-     * Logits [N, Vp] of the last forward pass ({@link #forward} only: a backward pass overwrites them, and a fused
-     * one keeps none: an IllegalStateException).
-     */
-    @Override
-    public Tensor logits() { return headLogits.last(lastN); }
-
-    @Override public FusedHead fusedHead() { return headLogits.setting(); }
-
-    @Override
-    public void setFusedHead(FusedHead setting) { headLogits.setting(setting); }
 
     /** The residual stream after block {@code l} of the last forward pass [N, C] (the input of block l+1). */
     public Tensor blockOutput(int l) { return acts.layers[l].res3().view(0, lastN, config.nEmbd()); }
@@ -479,18 +416,6 @@ public final class Llama implements CausalLm {
         acts = new Activations(N);
     }
 
-    private Tensor alloc(List<Tensor> owned, int... shape) {
-        Tensor t = backend.zeros(shape);
-        owned.add(t);
-        return t;
-    }
-
-    private Tensor act(List<Tensor> owned, int... shape) {
-        Tensor t = backend.activations(shape);
-        owned.add(t);
-        return t;
-    }
-
     /** qkv, the attention output, gate/up and the SwiGLU output in activation storage (bf16 on CUDA in bf16 mode). */
     private BlockActs allocBlockActs(List<Tensor> o, int N) {
         int C = config.nEmbd(), QD = config.qDim(), I = config.intermediateSize();
@@ -529,8 +454,8 @@ public final class Llama implements CausalLm {
     @Override
     public void close() {
         if (acts != null) acts.close();
-        headLogits.close();
-        for (Tensor t : new Tensor[]{paramData, gradData, ropeCos, ropeSin, zeroPos, dZeroPos, wExp, bExp, dwExp, dbExp}) {
+        closeParameters();
+        for (Tensor t : new Tensor[]{ropeCos, ropeSin, zeroPos, dZeroPos, wExp, bExp, dwExp, dbExp}) {
             if (t != null) t.close();
         }
     }
