@@ -47,8 +47,8 @@ import java.util.Arrays;
  *       master weights are never rounded and gradients accumulate (beta = 1) in fp32. The fused attention (head dims
  *       64 and 128) runs on the tensor-core kernels: q, k, v, o and dO as bf16 copies, lse, the softmax statistics
  *       and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy, the reductions and
- *       AdamW stay fp32 (autocast's fp32 list), as do attention at other head dims and the KV-cache decode.
- *       Activations are stored in fp32, so the mode buys tensor-core speed, not memory; the casts cost one extra
+ *       the optimizers (AdamW, Adafactor) stay fp32 (autocast's fp32 list), as do attention at other head dims and
+ *       the KV-cache decode. Activations are stored in fp32, so the mode buys tensor-core speed, not memory; the casts cost one extra
  *       read and write of each operand per call (weights are re-cast on every use, not cached).</li>
  *   <li>{@link Precision#FP32}: every op in fp32. GEMMs may use TF32 tensor cores (10-bit mantissa inputs, fp32
  *       accumulation), as PyTorch's {@code allow_tf32} does for convolutions: on by default, off with
@@ -494,6 +494,24 @@ public final class CudaBackend extends AbstractBackend {
                              float eps, float weightDecay, int t) {
         Kernels.adamw(addr("param", param), addr("grad", grad), addr("m", m), addr("v", v), n, lr, beta1, beta2, eps,
                 weightDecay, t, 1f, s);
+    }
+
+    private CudaDevice.Scratch adafactorWorkspace;   // the step's scalars and block partials, made on first use
+
+    /**
+     * The Adafactor kernels ({@link Kernels#adafactor}): fp32 with deterministic reductions, rMean and the mean
+     * square of the update kept in a scratch workspace that the next kernel reads, so nothing is read back. decay,
+     * clip and eps1 are rounded to fp32 (decay to at most the largest float below 1).
+     */
+    @Override
+    protected void adafactorImpl(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols,
+                                 float lr, double decay, float weightDecay, double clip, double eps1) {
+        if (adafactorWorkspace == null) adafactorWorkspace = d.scratch("adafactor workspace");
+        boolean factored = v == null;
+        long ws = adafactorWorkspace.floats(Kernels.adafactorWorkspace(rows, cols, factored));
+        Kernels.adafactor(addr("param", param), addr("grad", grad), factored ? addr("row", row) : 0L,
+                factored ? addr("col", col) : 0L, factored ? 0L : addr("v", v), rows, cols, lr,
+                Math.min((float) decay, Math.nextDown(1f)), weightDecay, (float) clip, (float) eps1, ws, s);
     }
 
     /** Sum of squares on the device (fp32 accumulation in the kernel; see the class comment), read back. */
