@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "adafactor.cuh"
 #include "launchers.cuh"
 
 // ====================================================================== error state
@@ -683,6 +684,60 @@ FLAN4J_API int flan4j_adamw(float* param, const float* grad, float* m, float* v,
     const float bc2 = (float)(1.0 - pow((double)beta2, (double)step));
     return launch_adamw(param, grad, m, v, N, lr, beta1, beta2, eps, weight_decay, bc1 > 0.0f ? bc1 : 1.0f,
                         bc2 > 0.0f ? bc2 : 1.0f, grad_scale, as_stream(stream));
+}
+
+FLAN4J_API int flan4j_adafactor_workspace(int rows, int cols, int factored, long long* floats) {
+    static const char* fn = "flan4j_adafactor_workspace";
+    REQUIRE_PTR(fn, floats);
+    REQUIRE_POS(fn, rows);
+    REQUIRE_POS(fn, cols);
+    REQUIRE(factored == 0 || factored == 1, "%s: argument 'factored' must be 0 or 1, got %d", fn, factored);
+    *floats = adafactor::workspace_floats(rows, cols, factored == 1);
+    return FLAN4J_OK;
+}
+
+FLAN4J_API int flan4j_adafactor(float* param, const float* grad, float* row, float* col, float* v, int rows, int cols,
+                                float lr, float decay, float weight_decay, float clip, float eps1, float* workspace,
+                                void* stream) {
+    static const char* fn = "flan4j_adafactor";
+    REQUIRE_PTR(fn, param);
+    REQUIRE_PTR(fn, grad);
+    REQUIRE_PTR(fn, workspace);
+    REQUIRE_POS(fn, rows);
+    REQUIRE_POS(fn, cols);
+    const bool factored = v == nullptr;
+    if (factored) {
+        REQUIRE(row != nullptr && col != nullptr,
+                "%s: arguments 'row' and 'col' must not be NULL when 'v' is NULL (factored), got row=%p, col=%p", fn,
+                (void*)row, (void*)col);
+    } else {
+        REQUIRE(row == nullptr && col == nullptr,
+                "%s: arguments 'row' and 'col' must be NULL when 'v' is given (full), got row=%p, col=%p", fn,
+                (void*)row, (void*)col);
+    }
+    REQUIRE_FINITE(fn, lr);
+    REQUIRE(decay >= 0.0f && decay < 1.0f, "%s: argument 'decay' must be in [0, 1), got %g", fn, (double)decay);
+    REQUIRE(weight_decay >= 0.0f && weight_decay - weight_decay == 0.0f,
+            "%s: argument 'weight_decay' must be finite and >= 0, got %g", fn, (double)weight_decay);
+    REQUIRE(clip > 0.0f && clip - clip == 0.0f, "%s: argument 'clip' must be finite and > 0, got %g", fn, (double)clip);
+    REQUIRE(eps1 > 0.0f && eps1 - eps1 == 0.0f, "%s: argument 'eps1' must be finite and > 0, got %g", fn, (double)eps1);
+    const long long n = (long long)rows * cols, nb = 4 * n;
+    const long long wb = 4 * adafactor::workspace_floats(rows, cols, factored);
+    REQUIRE(!overlaps(param, nb, grad, nb), "%s: argument 'param' overlaps 'grad'", fn);
+    REQUIRE(!overlaps(workspace, wb, param, nb), "%s: argument 'workspace' overlaps 'param'", fn);
+    REQUIRE(!overlaps(workspace, wb, grad, nb), "%s: argument 'workspace' overlaps 'grad'", fn);
+    if (factored) {
+        REQUIRE(!overlaps(row, 4LL * rows, col, 4LL * cols), "%s: argument 'row' overlaps 'col'", fn);
+        REQUIRE(!overlaps(row, 4LL * rows, param, nb), "%s: argument 'row' overlaps 'param'", fn);
+        REQUIRE(!overlaps(col, 4LL * cols, param, nb), "%s: argument 'col' overlaps 'param'", fn);
+        REQUIRE(!overlaps(workspace, wb, row, 4LL * rows), "%s: argument 'workspace' overlaps 'row'", fn);
+        REQUIRE(!overlaps(workspace, wb, col, 4LL * cols), "%s: argument 'workspace' overlaps 'col'", fn);
+    } else {
+        REQUIRE(!overlaps(v, nb, param, nb), "%s: argument 'v' overlaps 'param'", fn);
+        REQUIRE(!overlaps(workspace, wb, v, nb), "%s: argument 'workspace' overlaps 'v'", fn);
+    }
+    return launch_adafactor(param, grad, row, col, v, rows, cols, lr, decay, weight_decay, clip, eps1, workspace,
+                            as_stream(stream));
 }
 
 // ====================================================================== GEMM

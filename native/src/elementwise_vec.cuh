@@ -61,6 +61,24 @@ inline int sum_blocks(long long N, int NT) {
     return (int)(b < 1 ? 1 : (b > kSumMaxBlocks ? kSumMaxBlocks : b));
 }
 
+// The sum over a block of NT threads of every thread's a(tid)[0], in a fixed order: a warp butterfly (shfl_xor), then
+// the warp sums in warp order. Every thread gets it; sh holds NT / 32 floats and may be reused when it returns.
+template <int NT>
+F4_HD float block_sum(Regs<float, 1, NT>& a, float* sh) {
+    constexpr int NW = NT / 32;
+    F4_FOR_WARPS(w, NW) {
+        allreduce<false, 32>(a, 0, w);
+        F4_FOR_LANES(w, lane, tid) {
+            if (lane == 0) sh[w] = a(tid)[0];
+        }
+    }
+    block_sync();  // the warp sums visible to every thread
+    float total = 0.0f;
+    for (int k = 0; k < NW; k++) total += sh[k];
+    block_sync();  // sh may be reused by the caller
+    return total;
+}
+
 // Deterministic out[0] += sum of x[i] (SQUARE: of x[i]^2), in two passes without atomics:
 //   partial: block bx of gx: thread tid adds elements bx*NT + tid, + gx*NT, ... in index order (one fp32 accumulator),
 //            a warp butterfly (shfl_xor), then the warp sums in warp order -> partials[bx];
@@ -84,16 +102,8 @@ struct Sum {
                 }
                 a(tid)[0] = t;
             }
-            allreduce<false, 32>(a, 0, w);
-            F4_FOR_LANES(w, lane, tid) {
-                if (lane == 0) sh[w] = a(tid)[0];
-            }
         }
-        block_sync();  // the warp sums visible to every thread
-        float total = 0.0f;
-        for (int k = 0; k < NW; k++) total += sh[k];
-        block_sync();  // sh may be reused by the caller
-        return total;
+        return block_sum<NT>(a, sh);
     }
 
     template <bool SQUARE>

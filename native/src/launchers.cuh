@@ -86,6 +86,10 @@ int launch_adamw(float* param, const float* grad, float* m, float* v, long long 
                  float beta2, float eps, float weight_decay, float bc1, float bc2, float grad_scale,
                  cudaStream_t s);
 
+// adafactor.cu (v == nullptr: factored over row and col; workspace: adafactor::workspace_floats)
+int launch_adafactor(float* param, const float* grad, float* row, float* col, float* v, int R, int C, float lr,
+                     float decay, float weight_decay, float clip, float eps1, float* workspace, cudaStream_t s);
+
 // attention_generic.cu (any head dim up to FLAN4J_ATTENTION_GENERIC_MAX_HD, KV-cache decode, fill, transpose)
 int launch_attention_generic_forward(const float* qkv, float* out, float* lse, const int* doc_bounds, int N, int NH,
                                      int HD, float scale, cudaStream_t s);

@@ -303,6 +303,22 @@ FLAN4J_API int flan4j_adamw(float* param, const float* grad, float* m, float* v,
                             float beta1, float beta2, float eps, float weight_decay, int step, float grad_scale,
                             void* stream);
 
+/* Adafactor (no first moment) on an fp32 parameter of n = rows * cols elements, with g2 = grad^2 + eps1:
+ *   factored (v = NULL; a row-major [rows, cols] weight; row [rows], col [cols]):
+ *     row[i] = decay row[i] + (1-decay) sum_j g2[i,j] / cols;  col[j] = decay col[j] + (1-decay) sum_i g2[i,j] / rows
+ *     rMean = mean(row);  u = grad[i,j] / sqrt(row[i] / rMean * col[j])
+ *   full (row = col = NULL; v [n]):  v = decay v + (1-decay) g2;  u = grad / sqrt(v)
+ *   then denom = max(1, sqrt(sum u^2 / n) / clip);  param -= lr * (u / denom + weight_decay * param)
+ * fp32 arithmetic; every sum in a fixed order (block partials, then one block; no atomics), so the same inputs give
+ * the same bits on every run. Nothing is read back: rMean and sum u^2 stay in `workspace`, which holds
+ * flan4j_adafactor_workspace(rows, cols, factored) floats of device memory overlapping no other argument.
+ * decay in [0, 1); clip, eps1 finite and > 0; lr finite; weight_decay finite and >= 0. */
+FLAN4J_API int flan4j_adafactor(float* param, const float* grad, float* row, float* col, float* v, int rows, int cols,
+                                float lr, float decay, float weight_decay, float clip, float eps1, float* workspace,
+                                void* stream);
+/* *floats = the workspace flan4j_adafactor needs for a [rows, cols] parameter, factored (1) or full (0). */
+FLAN4J_API int flan4j_adafactor_workspace(int rows, int cols, int factored, long long* floats);
+
 /* ---------------------------------------------------------------- GEMM (cuBLAS loaded at run time)
  * Row-major semantics: for each batch i < batch,
  *   C_i[M, N] = alpha * op(A_i) op(B_i) + beta * C_i

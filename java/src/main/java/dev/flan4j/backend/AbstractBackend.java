@@ -341,6 +341,42 @@ public abstract class AbstractBackend implements Backend {
     }
 
     @Override
+    public final void adafactor(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols,
+                                float lr, double decay, float weightDecay, double clip, double eps1) {
+        Shapes.requirePositive("rows", rows);
+        Shapes.requirePositive("cols", cols);
+        long n = (long) rows * cols;
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("rows * cols = " + rows + " * " + cols + " = " + n + " is too many elements");
+        }
+        Shapes.requireSize("param", param, n);
+        Shapes.requireSize("grad", grad, n);
+        if (v == null) {
+            if (row == null || col == null) {
+                throw new IllegalArgumentException("adafactor needs row and col (factored) or v (full), got row="
+                        + (row == null ? "null" : "a tensor") + ", col=" + (col == null ? "null" : "a tensor") + ", v=null");
+            }
+            Shapes.requireSize("row", row, rows);
+            Shapes.requireSize("col", col, cols);
+            if (row == col) throw new IllegalArgumentException("row must not be col");
+        } else {
+            if (row != null || col != null) {
+                throw new IllegalArgumentException("adafactor with v (full second moment) takes row = col = null, got "
+                        + (row != null ? "row" : "col") + " too");
+            }
+            Shapes.requireSize("v", v, n);
+        }
+        if (param == grad) throw new IllegalArgumentException("param must not be grad");
+        OpChecks.finite("lr", lr);
+        if (!(decay >= 0 && decay < 1)) throw new IllegalArgumentException("decay must be in [0, 1), got " + decay);
+        OpChecks.nonNegative("weightDecay", weightDecay);
+        OpChecks.positiveFinite("clip", clip);
+        OpChecks.positiveFinite("eps1", eps1);
+        adafactorImpl(param, grad, row, col, v, rows, cols, lr, decay, weightDecay, clip, eps1);
+        wrote(param, row, col, v);
+    }
+
+    @Override
     public final double sumOfSquares(Tensor t) {
         Shapes.requireNonNull("t", t);
         return sumOfSquaresImpl(t);
@@ -353,6 +389,11 @@ public abstract class AbstractBackend implements Backend {
                                       float beta2, float eps, float weightDecay, int t);
 
     protected abstract double sumOfSquaresImpl(Tensor t);
+
+    /** {@link #adafactor}: factored when {@code v == null} (row, col hold rows, cols), else full (v holds n). */
+    protected abstract void adafactorImpl(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows,
+                                          int cols, float lr, double decay, float weightDecay, double clip,
+                                          double eps1);
 
     // ------------------------------------------------------------------------------------------------ device scalars
 

@@ -140,6 +140,27 @@ public interface Backend extends AutoCloseable {
                float eps, float weightDecay, int t);
 
     /**
+     * One Adafactor step (Shazeer and Stern, 2018; no first moment) on a parameter of {@code rows * cols} elements,
+     * reading nothing back. With {@code g2 = g^2 + eps1}:
+     * <ul>
+     *   <li>factored ({@code v == null}; the parameter is a [rows, cols] weight, row-major): the row and column means
+     *       of the second moment, {@code row[i] = decay row[i] + (1-decay) sum_j g2[i,j] / cols} and
+     *       {@code col[j] = decay col[j] + (1-decay) sum_i g2[i,j] / rows}; with {@code rMean} the mean of the new
+     *       {@code row}, {@code u[i,j] = g[i,j] / sqrt(row[i] col[j] / rMean)};</li>
+     *   <li>full ({@code row == col == null}; any parameter): {@code v = decay v + (1-decay) g2},
+     *       {@code u = g / sqrt(v)};</li>
+     * </ul>
+     * then the update clipped to RMS {@code clip}: {@code denom = max(1, sqrt(sum u^2 / n) / clip)} and
+     * {@code param -= lr (u / denom + weightDecay param)}. {@code row}, {@code col} and {@code v} are updated in place.
+     * The CPU computes in double and rounds {@code row}, {@code col}, {@code v} and the parameter to fp32 as it
+     * stores them (sums in index order); CUDA in fp32 with deterministic reductions (the same bits on every run).
+     * {@code decay} must be in [0, 1), {@code clip} and {@code eps1} finite and > 0 (doubles, so that the CPU result
+     * is the host formula's to the last bit).
+     */
+    void adafactor(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols, float lr,
+                   double decay, float weightDecay, double clip, double eps1);
+
+    /**
      * Opens a section in which {@code threads} threads issue ops at once, each on its own buffers (the evaluator's
      * scorers, one KV cache each), or returns null when this backend's ops must all come from one thread (the
      * default; CUDA: one stream). Close the section when they are done.

@@ -178,6 +178,15 @@ public final class CpuBackend extends AbstractBackend {
     }
 
     @Override
+    protected void adafactorImpl(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols,
+                                 float lr, double decay, float weightDecay, double clip, double eps1) {
+        boolean factored = v == null;
+        CpuElementwise.adafactor(buf("param", param), buf("grad", grad), factored ? buf("row", row) : null,
+                factored ? buf("col", col) : null, factored ? null : buf("v", v), rows, cols, lr, decay, weightDecay,
+                clip, eps1);
+    }
+
+    @Override
     protected double sumOfSquaresImpl(Tensor t) {
         FloatBuffer T = buf("t", t);
         return CpuElementwise.sumOfSquares(T, T.capacity());

@@ -119,6 +119,11 @@ public final class OpChecks {
         if (!(v > 0) || !Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and > 0, got " + v);
     }
 
+    /** {@code v} is finite and > 0. */
+    public static void positiveFinite(String name, double v) {
+        if (!(v > 0) || !Double.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and > 0, got " + v);
+    }
+
     /** {@code v} is finite and >= 0. */
     public static void nonNegative(String name, float v) {
         if (!(v >= 0) || !Float.isFinite(v)) throw new IllegalArgumentException(name + " must be finite and >= 0, got " + v);

@@ -201,6 +201,13 @@ public final class Flan4jNative {
             @Cast("float*") long m, @Cast("float*") long v, long N, float lr, float beta1, float beta2, float eps,
             float weight_decay, int step, float grad_scale, @Cast("void*") long stream);
 
+    public static native int flan4j_adafactor(@Cast("float*") long param, @Cast("const float*") long grad,
+            @Cast("float*") long row, @Cast("float*") long col, @Cast("float*") long v, int rows, int cols, float lr,
+            float decay, float weight_decay, float clip, float eps1, @Cast("float*") long workspace,
+            @Cast("void*") long stream);
+
+    public static native int flan4j_adafactor_workspace(int rows, int cols, int factored, long[] floats);
+
     // ------------------------------------------------------------------ GEMM
 
     public static native int flan4j_gemm(int dtype_ab, int dtype_c, int trans_a, int trans_b, int M, int N, int K,

@@ -317,6 +317,24 @@ public final class Kernels {
                 stream));
     }
 
+    /**
+     * One Adafactor step on an fp32 parameter of rows * cols elements: factored over {@code row} [rows] and
+     * {@code col} [cols] when {@code v} is 0, else with the full second moment {@code v} (row = col = 0); the scalars
+     * it needs stay in {@code workspace} ({@link #adafactorWorkspace} floats). Deterministic, nothing read back.
+     */
+    public static void adafactor(long param, long grad, long row, long col, long v, int rows, int cols, float lr,
+            float decay, float weightDecay, float clip, float eps1, long workspace, long stream) {
+        call(() -> Flan4jNative.flan4j_adafactor(param, grad, row, col, v, rows, cols, lr, decay, weightDecay, clip,
+                eps1, workspace, stream));
+    }
+
+    /** Floats of workspace {@link #adafactor} needs for a [rows, cols] parameter, factored or full. */
+    public static long adafactorWorkspace(int rows, int cols, boolean factored) {
+        long[] n = new long[1];
+        call(() -> Flan4jNative.flan4j_adafactor_workspace(rows, cols, factored ? 1 : 0, n));
+        return n[0];
+    }
+
     // ------------------------------------------------------------------ GEMM
 
     /** Flag for {@link #gemm}: fp32 GEMMs may use TF32 tensor cores. */

@@ -5,7 +5,7 @@ import dev.flan4j.kernels.KernelDType;
 /**
  * Analytic bytes moved to and from device memory (each tensor read once and written once, no cache reuse assumed):
  * the traffic a perfect kernel needs. Activations have the dtype's width w; statistics (mean, rstd, lse, losses),
- * LayerNorm weights and their gradients, targets and the AdamW parameter/moment buffers are 4 bytes.
+ * LayerNorm weights and their gradients, targets and the optimizers' parameter and state buffers are 4 bytes.
  */
 public final class Bytes {
     private Bytes() {}
@@ -44,6 +44,14 @@ public final class Bytes {
     /** AdamW over P elements: reads param, m, v (fp32) and the gradient (dtype); writes param, m, v. */
     public static long adamW(long P, KernelDType t) {
         return P * (3 * 4 + t.bytes() + 3 * 4);
+    }
+
+    /**
+     * Adafactor on a [R, C] weight: reads param (fp32) and the gradient (dtype), writes param; reads and writes the
+     * row [R] and column [C] factors.
+     */
+    public static long adafactor(long R, long C, KernelDType t) {
+        return R * C * (4 + t.bytes() + 4) + 2 * 4 * (R + C);
     }
 
     /**

@@ -62,6 +62,13 @@ public enum Op {
             (x, d, t) -> Bytes.adamW(x.P(), t),
             x -> "P=" + x.P(),
             Workloads::adamW),
+    /** One Adafactor update of a 2-D weight (factored second moment); fwd, like AdamW. */
+    ADAFACTOR("adafactor", "one Adafactor update of an [N, K] weight (default 4C x C, the MLP's first)", Bound.MEMORY,
+            Direction.FWD, EnumSet.of(Direction.FWD),
+            null,
+            (x, d, t) -> Bytes.adafactor(x.N(), x.K(), t),
+            x -> "N=" + x.N() + ",K=" + x.K(),
+            Workloads::adafactor),
     /** Model forward + backward (fwd: forward only). */
     STEP("step", "model forward + backward (fwd: forward only)", Bound.COMPUTE, Direction.FWD_BWD,
             EnumSet.of(Direction.FWD, Direction.FWD_BWD),
@@ -120,7 +127,7 @@ public enum Op {
     public Direction defaultDirection() { return defaultDirection; }
     public Set<Direction> directions() { return directions; }
 
-    /** The FLOPs of one pass, or null where only bytes make sense (layer norm, cross-entropy, GELU, AdamW). */
+    /** The FLOPs of one pass, or null where only bytes make sense (layer norm, cross-entropy, GELU, the optimizers). */
     public Double flops(Shape x, Direction d, KernelDType t) { return flops == null ? null : flops.of(x, d, t); }
 
     /** The bytes one pass moves, or null where none is defined (a whole training step). */

@@ -112,6 +112,17 @@ public final class Workloads {
         return ts.workload(() -> be.adamW(p, g, m, v, n, 1e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, ++t[0]));
     }
 
+    static Workload adafactor(Backend be, Tensors ts, Shape s, Direction d) {
+        int R = s.N(), C = s.K();
+        if ((long) R * C > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("adafactor over N*K=" + (long) R * C + " elements is too large");
+        }
+        Tensor p = ts.random(R, C), g = ts.random(R, C), row = ts.zeros(R), col = ts.zeros(C);
+        int[] t = {0};
+        return ts.workload(() -> be.adafactor(p, g, row, col, null, R, C, 1e-4f, 1 - Math.pow(++t[0], -0.8), 0.1f,
+                1.0, 1e-30));
+    }
+
     static Workload step(Backend be, Tensors ts, Shape s, Direction d) {
         Gpt model = Gpt.initialized(s.config(), be, 1);
         SplittableRandom r = new SplittableRandom(2);

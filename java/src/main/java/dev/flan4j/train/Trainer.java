@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * on the device ({@link AdamW#clipGradNorm(CausalLm, double, Tensor, Tensor)}). The buffer, one slot per step, is read
  * back every {@link TrainConfig#logEvery()} steps, before every checkpoint and at the end; each readback writes every
  * step's {@code metrics.jsonl} row (step, loss, lr, grad_norm, tokens_per_s, elapsed_s, as the step measured them)
- * and tells the progress display about each step. (Adafactor steps on the host, so it still reads the gradients.)
+ * and tells the progress display about each step. Both optimizers update on the device ({@link Backend#adamW},
+ * {@link Backend#adafactor}).
  * The loss reported is the mean over the step's target tokens, in both {@link TrainConfig.LossNorm} modes: document
  * weights shape the gradient, not the reported loss.
  * <p>

@@ -135,6 +135,16 @@ class BackendVersionTest {
                     c.be.adamW(p, c.t("grad", 5), m, v, 5, 1e-2f, 0.9f, 0.95f, 1e-8f, 0.1f, 1);
                     return outs(p, m, v);
                 }),
+                call("adafactor", c -> {
+                    Tensor p = c.t("param", 3, 4), row = c.t("row", 3), col = c.t("col", 4);
+                    c.be.adafactor(p, c.t("grad", 3, 4), row, col, null, 3, 4, 1e-2f, 0.5, 0.1f, 1.0, 1e-30);
+                    return outs(p, row, col);
+                }),
+                new Call("adafactor", "adafactor, full second moment", c -> {
+                    Tensor p = c.t("param", 5), v = c.t("v", 5);
+                    c.be.adafactor(p, c.t("grad", 5), null, null, v, 1, 5, 1e-2f, 0.5, 0f, 1.0, 1e-30);
+                    return outs(p, v);
+                }),
                 call("sumOfSquares", c -> { c.be.sumOfSquares(c.t("t", 5)); return outs(); }),
                 call("sumInto", c -> { Tensor a = c.t("acc", 1); c.be.sumInto(a, c.t("x", 5)); return outs(a); }),
                 call("sumOfSquaresInto", c -> {

@@ -210,6 +210,51 @@ class KernelsValidationTest {
     }
 
     @Test
+    void adafactorRejectsBadArguments() {
+        long G = P + 0x1000, R = P + 0x2000, C = P + 0x3000, V = P + 0x4000, W = P + 0x8000;   // fake, far apart
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(0L, G, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "flan4j_adafactor", "'param'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, 0L, S),
+                "'workspace'", "NULL");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, 0L, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'row' and 'col' must not be NULL when 'v' is NULL");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, 0L, V, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'row' and 'col' must be NULL when 'v' is given");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 0, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'rows'", "got 0");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, -3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'cols'", "got -3");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, Float.NaN, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'lr'", "nan");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 1f, 0f, 1f, 1e-30f, W, S),
+                "'decay'", "[0, 1)", "got 1");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 0.5f, -1f, 1f, 1e-30f, W, S),
+                "'weight_decay'", "got -1");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, 0f, 1e-30f, W, S),
+                "'clip'", "got 0");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, 0L, 0L, V, 1, 6, 0.1f, 0.5f, 0f, 1f, Float.NaN, W, S),
+                "'eps1'", "nan");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, P + 8, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'param' overlaps 'grad'");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, P + 16, S),
+                "'workspace' overlaps 'param'");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, R, R + 4, 0L, 2, 3, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'row' overlaps 'col'");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor(P, G, 0L, 0L, W - 8, 1, 6, 0.1f, 0.5f, 0f, 1f, 1e-30f, W, S),
+                "'workspace' overlaps 'v'");
+        assertWrapperRejects(() -> Kernels.adafactor(P, G, R, C, 0L, 2, 3, 0.1f, 0.5f, 0f, Float.POSITIVE_INFINITY,
+                1e-30f, W, S), "flan4j_adafactor", "'clip'", "inf");
+
+        assertWrapperRejects(() -> Kernels.adafactorWorkspace(0, 3, true), "flan4j_adafactor_workspace", "'rows'", "got 0");
+        assertNativeRejects(Flan4jNative.flan4j_adafactor_workspace(2, 3, 2, new long[1]), "'factored'", "got 2");
+        // 2 scalars, then the larger of the column slabs' partials (ceil(R / 32) * C) and the u^2 block partials
+        assertEquals(2 + 3, Kernels.adafactorWorkspace(2, 3, true));
+        assertEquals(2 + 1, Kernels.adafactorWorkspace(2, 3, false));
+        assertEquals(2 + 32 * 17, Kernels.adafactorWorkspace(1000, 17, true));
+        assertEquals(2 + 1024, Kernels.adafactorWorkspace(1, 1024 * 2048 + 333, false));
+    }
+
+    @Test
     void gemmRejectsBadLeadingDimension() {
         assertNativeRejects(Flan4jNative.flan4j_gemm(0, 0, 0, 0, 4, 5, 6, 1f, P, 5, 0L, P, 5, 0L, 0f, P, 5, 0L, 1, 0, S),
                 "flan4j_gemm", "'lda'", ">= 6", "got 5");

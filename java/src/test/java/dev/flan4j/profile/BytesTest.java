@@ -38,6 +38,9 @@ class BytesTest {
         // per element: p, m, v read (12) + grad (4) + p, m, v write (12) = 28
         assertEquals(280, Bytes.adamW(10, KernelDType.F32));
         assertEquals(260, Bytes.adamW(10, KernelDType.BF16));
+        // [3, 5]: p read and written (8) + grad (4 or 2) per element, row and col read and written: 8 * (3 + 5)
+        assertEquals(15 * 12 + 64, Bytes.adafactor(3, 5, KernelDType.F32));
+        assertEquals(15 * 10 + 64, Bytes.adafactor(3, 5, KernelDType.BF16));
     }
 
     @Test

@@ -34,5 +34,6 @@ class OpTableTest {
         }
         assertEquals("M=8,N=12,K=4", Op.MATMUL.describe(S));
         assertEquals("P=100", Op.ADAMW.describe(S));
+        assertEquals("N=12,K=4", Op.ADAFACTOR.describe(S));
     }
 }

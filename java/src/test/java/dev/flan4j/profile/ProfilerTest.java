@@ -62,7 +62,7 @@ class ProfilerTest {
                         p.unsupported(new OpSpec(Op.GELU, Direction.BWD, KernelDType.BF16, hd64)));
                 assertEquals("op attention at HD 8 computes in fp32 in bf16 mode (profile it with --dtype fp32)",
                         p.unsupported(new OpSpec(Op.ATTENTION, Direction.FWD, KernelDType.BF16, TINY)));
-                for (Op op : List.of(Op.LAYERNORM, Op.CROSS_ENTROPY, Op.ADAMW)) {
+                for (Op op : List.of(Op.LAYERNORM, Op.CROSS_ENTROPY, Op.ADAMW, Op.ADAFACTOR)) {
                     assertEquals("op " + op + " computes in fp32 in bf16 mode (profile it with --dtype fp32)",
                             p.unsupported(new OpSpec(op, op.defaultDirection(), KernelDType.BF16, hd64)));
                 }

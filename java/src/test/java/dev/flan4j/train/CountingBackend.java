@@ -125,6 +125,12 @@ final class CountingBackend implements Backend {
         be.adamW(param, grad, m, v, n, lr, beta1, beta2, eps, weightDecay, t);
     }
 
+    @Override
+    public void adafactor(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols, float lr,
+                          double decay, float weightDecay, double clip, double eps1) {
+        be.adafactor(param, grad, row, col, v, rows, cols, lr, decay, weightDecay, clip, eps1);
+    }
+
     @Override public void sumInto(Tensor acc, Tensor x) { be.sumInto(acc, x); }
     @Override public void clipFactor(Tensor factor, Tensor normSq, double maxNorm) { be.clipFactor(factor, normSq, maxNorm); }
     @Override public void scaleBy(Tensor t, Tensor factor) { be.scaleBy(t, factor); }

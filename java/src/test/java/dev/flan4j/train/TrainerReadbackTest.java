@@ -163,6 +163,21 @@ class TrainerReadbackTest {
         for (int s = 1; s < 8; s++) assertEquals(1, reads.get(s), "after step " + s + ": " + reads);
     }
 
+    @Test
+    void anAdafactorStepReadsNothingBackEither() throws Exception {
+        // As above with Adafactor: readbacks after 3 (logEvery), 4 (save), 7, 8 (save) and 10 (end) only.
+        TrainConfig c = cfg.toBuilder().steps(10).logEvery(3).checkpoints(4, 5).optimizer("adafactor").build();
+        CountingBackend cb = new CountingBackend();
+        CausalLm m = Gpt.initialized(gpt, cb, 3);
+        cb.readbacks.clear();
+        new Trainer(c, tmp.resolve("adafactor")).quiet().train(m, new SyntheticSource(5, 24, -1), SyntheticSource.PAD);
+        Map<Integer, Integer> reads = countsByStep(cb.at("toArray"));
+        assertEquals(List.of(3, 4, 7, 8, 10), List.copyOf(reads.keySet()), reads.toString());
+        assertEquals(1, reads.get(3), "one read of the stats buffer, " + reads);
+        assertEquals(1, reads.get(7), reads.toString());
+        assertTrue(reads.get(4) > 1, "a save reads the model and the optimizer state: " + reads);
+    }
+
     @ParameterizedTest(name = "logEvery {0}")
     @ValueSource(ints = {1, 3, 10})
     void divergenceIsReportedAtItsFirstStepAndNoCheckpointFollowsIt(int every) throws Exception {

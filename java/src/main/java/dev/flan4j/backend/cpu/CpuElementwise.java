@@ -201,6 +201,70 @@ public final class CpuElementwise {
         });
     }
 
+    /**
+     * One Adafactor step over a [R, C] parameter, as {@code Backend.adafactor} documents it: factored (row [R], col
+     * [C]) when {@code v} is null, else with the full second moment v [R * C]. One thread, in double, every sum in
+     * index order, row / col / v and the parameter rounded to fp32 as they are stored: the arithmetic of the host
+     * loop {@code train.Adafactor} ran before the op existed, bit for bit. u is computed twice (for its mean square,
+     * then for the update) rather than held in an array of R * C doubles; both passes give the same bits.
+     */
+    public static void adafactor(FloatBuffer param, FloatBuffer grad, FloatBuffer row, FloatBuffer col, FloatBuffer v,
+                                 int R, int C, float lr, double decay, float weightDecay, double clip, double eps1) {
+        int n = R * C;
+        float[] w = new float[n], g = new float[n];
+        param.get(0, w);
+        grad.get(0, g);
+        double ms = 0, rMean = 0;
+        float[] r = null, c = null, full = null;
+        if (v == null) {
+            r = new float[R];
+            c = new float[C];
+            row.get(0, r);
+            col.get(0, c);
+            double[] rowSum = new double[R], colSum = new double[C];
+            for (int i = 0; i < R; i++) {
+                for (int j = 0; j < C; j++) {
+                    double g2 = (double) g[i * C + j] * g[i * C + j] + eps1;
+                    rowSum[i] += g2;
+                    colSum[j] += g2;
+                }
+            }
+            for (int i = 0; i < R; i++) {
+                r[i] = (float) (decay * r[i] + (1 - decay) * rowSum[i] / C);
+                rMean += r[i];
+            }
+            rMean /= R;
+            for (int j = 0; j < C; j++) c[j] = (float) (decay * c[j] + (1 - decay) * colSum[j] / R);
+            row.put(0, r);
+            col.put(0, c);
+            for (int i = 0; i < R; i++) {
+                for (int j = 0; j < C; j++) {
+                    double u = g[i * C + j] / Math.sqrt((double) r[i] * c[j] / rMean);
+                    ms += u * u;
+                }
+            }
+        } else {
+            full = new float[n];
+            v.get(0, full);
+            for (int i = 0; i < n; i++) {
+                full[i] = (float) (decay * full[i] + (1 - decay) * ((double) g[i] * g[i] + eps1));
+                double u = g[i] / Math.sqrt(full[i]);
+                ms += u * u;
+            }
+            v.put(0, full);
+        }
+        double denom = Math.max(1.0, Math.sqrt(ms / n) / clip);
+        double wd = weightDecay;
+        for (int i = 0; i < R; i++) {
+            for (int j = 0; j < C; j++) {
+                int k = i * C + j;
+                double u = full == null ? g[k] / Math.sqrt((double) r[i] * c[j] / rMean) : g[k] / Math.sqrt(full[k]);
+                w[k] = (float) (w[k] - lr * (u / denom + wd * w[k]));
+            }
+        }
+        param.put(0, w);
+    }
+
     /** sum of x over n elements, in double. */
     public static double sum(FloatBuffer t, int n) {
         return chunked(t, n, (x, m, s) -> {

@@ -51,8 +51,8 @@ import java.util.Map;
  *       an fp32 one, so the fp32 master weights are never rounded and gradients accumulate (beta = 1) in fp32. The
  *       fused attention (head dims 64 and 128) runs on the tensor-core kernels: q, k, v, o and dO in bf16, lse, the
  *       softmax statistics and dq in fp32, dk and dv cast back to the fp32 dqkv. Layer norm, GELU, cross-entropy,
- *       the reductions and AdamW compute in fp32 (autocast's fp32 list), as do attention at other head dims and the
- *       KV-cache decode.
+ *       the reductions and the optimizers (AdamW, Adafactor) compute in fp32 (autocast's fp32 list), as do attention
+ *       at other head dims and the KV-cache decode.
  *       <p>Activations: {@link #activations} allocates bf16 storage (the models' q/k/v, attention output and MLP
  *       hidden layers: two thirds of a GPT block's activations, the residual stream, the norms' outputs and the
  *       projections stay fp32), which the GEMM reads and writes and the tensor-core attention reads and writes with
@@ -631,6 +631,24 @@ public final class CudaBackend extends AbstractBackend {
                              float eps, float weightDecay, int t) {
         Kernels.adamw(addr("param", param), addr("grad", grad), addr("m", m), addr("v", v), n, lr, beta1, beta2, eps,
                 weightDecay, t, 1f, s);
+    }
+
+    private CudaDevice.Scratch adafactorWorkspace;   // the step's scalars and block partials, made on first use
+
+    /**
+     * The Adafactor kernels ({@link Kernels#adafactor}): fp32 with deterministic reductions, rMean and the mean
+     * square of the update kept in a scratch workspace that the next kernel reads, so nothing is read back. decay,
+     * clip and eps1 are rounded to fp32 (decay to at most the largest float below 1).
+     */
+    @Override
+    protected void adafactorImpl(Tensor param, Tensor grad, Tensor row, Tensor col, Tensor v, int rows, int cols,
+                                 float lr, double decay, float weightDecay, double clip, double eps1) {
+        if (adafactorWorkspace == null) adafactorWorkspace = d.scratch("adafactor workspace");
+        boolean factored = v == null;
+        long ws = adafactorWorkspace.floats(Kernels.adafactorWorkspace(rows, cols, factored));
+        Kernels.adafactor(addr("param", param), addr("grad", grad), factored ? addr("row", row) : 0L,
+                factored ? addr("col", col) : 0L, factored ? 0L : addr("v", v), rows, cols, lr,
+                Math.min((float) decay, Math.nextDown(1f)), weightDecay, (float) clip, (float) eps1, ws, s);
     }
 
     /** Sum of squares on the device (fp32 accumulation in the kernel; see the class comment), read back. */

@@ -9,14 +9,19 @@ import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
 import dev.flan4j.tensor.Tensor;
+import dev.flan4j.train.Adafactor;
 import dev.flan4j.train.AdamW;
+import dev.flan4j.train.Optimizer;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * End to end: 20 AdamW steps of a tiny GPT on CUDA track the CPU loss curve (same init, same data).
+ * End to end: 20 AdamW steps (and 10 Adafactor steps) of a tiny GPT on CUDA track the CPU loss curve (same init,
+ * same data).
  *
  * <p>Tolerance: both backends are fp32 and differ only in summation order (cuBLAS vs OpenBLAS, parallel reductions),
  * so the first loss agrees to ~1e-6 relative; afterwards Adam's normalized update turns tiny gradient differences of
@@ -34,8 +39,11 @@ class CudaTrainingGpuTest {
         GptConfig cfg = new GptConfig(97, 64, 2, NH, C);
         assertEquals(HD, cfg.headDim());
         Batch[] batches = batches(cfg, 4);
-        double[] cpuLoss = run(new CpuBackend(), cfg, batches);
-        double[] gpuLoss = run(new CudaBackend(false), cfg, batches);
+        assertTracksAndFalls(run(new CpuBackend(), cfg, batches), run(new CudaBackend(false), cfg, batches));
+    }
+
+    /** The CUDA loss curve within 1e-5 (step 1) and 2e-3 (after) of the CPU's, relative, and falling by 0.1. */
+    private static void assertTracksAndFalls(double[] cpuLoss, double[] gpuLoss) {
         StringBuilder curve = new StringBuilder();
         for (int s = 0; s < cpuLoss.length; s++) {
             curve.append(String.format(java.util.Locale.ROOT, "%n step %2d cpu %.7f cuda %.7f", s + 1, cpuLoss[s], gpuLoss[s]));
@@ -44,21 +52,41 @@ class CudaTrainingGpuTest {
             double tol = (s == 0 ? 1e-5 : 2e-3) * cpuLoss[s];
             assertEquals(cpuLoss[s], gpuLoss[s], tol, "step " + (s + 1) + curve);
         }
-        assertTrue(gpuLoss[19] < gpuLoss[0] - 0.1, "loss must fall" + curve);
+        assertTrue(gpuLoss[gpuLoss.length - 1] < gpuLoss[0] - 0.1, "loss must fall" + curve);
     }
 
     static double[] run(Backend be, GptConfig cfg, Batch[] batches) {
-        double[] losses = new double[20];
-        try (be; Gpt model = Gpt.initialized(cfg, be, 1234); AdamW opt = new AdamW(model, 0.9f, 0.95f, 1e-8f, 0.1f)) {
-            for (int s = 0; s < 20; s++) {
+        return run(be, cfg, batches, 20, m -> new AdamW(m, 0.9f, 0.95f, 1e-8f, 0.1f), 1e-3f);
+    }
+
+    /** {@code steps} steps of {@code optimizer} at {@code lr} from seed 1234; the losses. Closes {@code be}. */
+    static double[] run(Backend be, GptConfig cfg, Batch[] batches, int steps, Function<Gpt, Optimizer> optimizer,
+                        float lr) {
+        double[] losses = new double[steps];
+        try (be; Gpt model = Gpt.initialized(cfg, be, 1234); Optimizer opt = optimizer.apply(model)) {
+            for (int s = 0; s < steps; s++) {
                 Batch b = batches[s % batches.length];
                 model.zeroGrad();
                 losses[s] = model.forwardBackward(b, 1f / b.targetCount());
-                opt.step(1e-3f);
+                opt.step(lr);
             }
             be.synchronize();
         }
         return losses;
+    }
+
+    /**
+     * Ten Adafactor steps (the optimizer's state and update on the device, {@code Backend.adafactor}) track the CPU
+     * loss curve within the tolerances above (Adafactor normalises each update as Adam does), and the loss falls.
+     */
+    @Test
+    void adafactorStepsTrackTheCpu() {
+        GpuAssume.device();
+        GptConfig cfg = new GptConfig(97, 64, 2, 4, 64);
+        Batch[] batches = batches(cfg, 4);
+        Function<Gpt, Optimizer> adafactor = m -> new Adafactor(m, 0.1f);
+        assertTracksAndFalls(run(new CpuBackend(), cfg, batches, 10, adafactor, 1e-2f),
+                run(new CudaBackend(false), cfg, batches, 10, adafactor, 1e-2f));
     }
 
     /**
