@@ -6,6 +6,7 @@ import dev.flan4j.backend.Timer;
 import dev.flan4j.model.Batch;
 import dev.flan4j.model.Gpt;
 import dev.flan4j.model.GptConfig;
+import dev.flan4j.tensor.Tensor;
 import dev.flan4j.train.AdamW;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,7 +28,8 @@ import java.util.SplittableRandom;
 public final class TrainStepServer {
     private TrainStepServer() {}
 
-    private record Job(Gpt model, AdamW opt, Batch batch) {}
+    /** A model, its optimizer, one batch, and the device scalars of a step: [loss sum, squared norm] and the factor. */
+    private record Job(Gpt model, AdamW opt, Batch batch, Tensor stats, Tensor factor) {}
 
     public static void main(String[] args) throws Exception {
         String backendName = args.length > 0 ? args[0] : "cpu";
@@ -69,14 +71,20 @@ public final class TrainStepServer {
         Gpt model = Gpt.initialized(cfg, be, 1);
         SplittableRandom r = new SplittableRandom(2);
         int[] tok = r.ints(B * T, 0, cfg.vocabSize()).toArray(), tgt = r.ints(B * T, 0, cfg.vocabSize()).toArray();
-        return new Job(model, AdamW.defaults(model), Batch.rows(B, T, tok, tgt));
+        return new Job(model, AdamW.defaults(model), Batch.rows(B, T, tok, tgt), be.zeros(2), be.zeros(1));
     }
 
-    /** One optimizer step as the trainer takes it (one micro-batch, clip at 1.0, lr 1e-4). */
+    /**
+     * One optimizer step as the trainer takes it (one micro-batch, clip at 1.0, lr 1e-4): the loss sum and squared
+     * gradient norm into device scalars, the clip on the device, nothing read back (the trainer reads its scalars
+     * every few steps; here they are zeroed each step instead, so they never grow).
+     */
     private static void step(Job j) {
+        Backend be = j.model().backend();
+        be.fill(j.stats(), 0f);
         j.model().zeroGrad();
-        j.model().forwardBackward(j.batch(), 1f / j.batch().targetCount());
-        AdamW.clipGradNorm(j.model(), 1.0);
+        j.model().forwardBackward(j.batch(), 1f / j.batch().targetCount(), j.stats().view(0, 1));
+        AdamW.clipGradNorm(j.model(), 1.0, j.stats().view(1, 1), j.factor());
         j.opt().step(1e-4f);
     }
 

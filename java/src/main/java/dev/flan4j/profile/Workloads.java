@@ -130,6 +130,7 @@ public final class Workloads {
         int[] tok = r.ints(n, 0, s.V()).toArray(), tgt = r.ints(n, 0, s.V()).toArray();
         Batch batch = Batch.rows(s.B(), s.T(), tok, tgt);
         float gradScale = 1f / batch.targetCount();
+        Tensor lossSum = be.zeros(1);   // the trainer's form: the loss stays on the device, no readback per step
         return new Workload() {
             @Override
             public void run() {
@@ -137,11 +138,15 @@ public final class Workloads {
                     model.forward(batch);
                 } else {
                     model.zeroGrad();
-                    model.forwardBackward(batch, gradScale);
+                    model.forwardBackward(batch, gradScale, lossSum);
                 }
             }
 
-            @Override public void close() { model.close(); }
+            @Override
+            public void close() {
+                lossSum.close();
+                model.close();
+            }
         };
     }
 
