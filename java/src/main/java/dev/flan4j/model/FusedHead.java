@@ -98,8 +98,24 @@ public final class FusedHead {
      */
     public static double lossAndBackward(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx,
                                          Tensor dw, Batch batch, int C, int V, int Vp, int chunk, float gradScale) {
+        return lossAndBackward(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk, gradScale, null);
+    }
+
+    /**
+     * {@link #lossAndBackward(Backend, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Batch, int, int, int, int, float)}
+     * that, given a device scalar {@code lossSum}, reads nothing back: it adds the summed per-token loss of the batch's
+     * non-ignored targets into {@code lossSum} (ignored tokens' losses are 0, so it sums all N) and returns NaN. With
+     * {@code lossSum} null it is the method above.
+     */
+    public static double lossAndBackward(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx,
+                                         Tensor dw, Batch batch, int C, int V, int Vp, int chunk, float gradScale,
+                                         Tensor lossSum) {
         chunks(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk, gradScale);
         int N = batch.size();
+        if (lossSum != null) {
+            be.sumInto(lossSum, losses.view(0, N));
+            return Double.NaN;
+        }
         int[] targets = batch.targets();
         float[] l = be.toArray(losses.view(0, N));   // one read of the losses, summed in double as the CPU reference
         double sum = 0;
@@ -111,18 +127,6 @@ public final class FusedHead {
             }
         }
         return count == 0 ? 0.0 : sum / count;
-    }
-
-    /**
-     * {@link #lossAndBackward(Backend, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Batch, int, int, int, int, float)}
-     * without its readback: adds the summed per-token loss of the batch's non-ignored targets into the device scalar
-     * {@code lossSum} (ignored tokens' losses are 0, so it sums all N).
-     */
-    public static void lossAndBackward(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx,
-                                       Tensor dw, Batch batch, int C, int V, int Vp, int chunk, float gradScale,
-                                       Tensor lossSum) {
-        chunks(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk, gradScale);
-        be.sumInto(lossSum, losses.view(0, batch.size()));
     }
 
     private static void chunks(Backend be, Tensor scratch, Tensor losses, Tensor x, Tensor w, Tensor dx, Tensor dw,

@@ -177,13 +177,8 @@ public final class Gpt extends FlatParameterModel {
         int chunk = headLogits.begin(N, dlogitsScale != 0f);
         if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, pw.lnfW(), pw.lnfB(), N, C, LN_EPS);
-            if (lossSum != null) {
-                FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
-                        batch, C, V, Vp, chunk, dlogitsScale, lossSum);
-                return Double.NaN;
-            }
             return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.lnf, pw.wte(), a.dlnf, gw.wte(),
-                    batch, C, V, Vp, chunk, dlogitsScale);
+                    batch, C, V, Vp, chunk, dlogitsScale, lossSum);
         }
         Tensor logits = headLogits.rows(N);
         head(logits, a.lnf, a.lnfMean, a.lnfRstd, a.layers[L - 1].res3, N);

@@ -81,12 +81,13 @@ public final class Workloads {
     static Workload flce(Backend be, Tensors ts, Shape s, Direction d) {
         int N = s.tokens(), C = s.C(), V = s.V(), Vp = s.Vp(), chunk = Math.min(s.M(), N);
         Tensor x = ts.random(N, C), w = ts.random(Vp, C), dx = ts.zeros(N, C), dw = ts.zeros(Vp, C);
-        Tensor scratch = ts.zeros(chunk, Vp), losses = ts.zeros(N);
+        Tensor scratch = ts.zeros(chunk, Vp), losses = ts.zeros(N), lossSum = ts.zeros(1);
         SplittableRandom r = new SplittableRandom(3);
         Batch batch = Batch.rows(s.B(), s.T(), r.ints(N, 0, V).toArray(), r.ints(N, 0, V).toArray());
         float gradScale = 1f / N;
+        // as the trainer runs it: the loss summed into a device scalar, nothing read back
         return ts.workload(() -> FusedHead.lossAndBackward(be, scratch, losses, x, w, dx, dw, batch, C, V, Vp, chunk,
-                gradScale));
+                gradScale, lossSum));
     }
 
     static Workload gelu(Backend be, Tensors ts, Shape s, Direction d) {

@@ -228,13 +228,8 @@ public final class Llama extends FlatParameterModel {
         int chunk = headLogits.begin(N, dlogitsScale != 0f);
         if (chunk > 0) {   // the head's forward and backward at once, chunk rows of logits at a time
             backend.rmsNormForward(a.xf, a.rstdf, a.layers[L - 1].res3(), pw.norm(), N, C, (float) config.rmsNormEps());
-            if (lossSum != null) {
-                FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
-                        batch, C, V, Vp, chunk, dlogitsScale, lossSum);
-                return Double.NaN;
-            }
             return FusedHead.lossAndBackward(backend, headLogits.rows(chunk), a.losses, a.xf, pw.head(), a.dxf, gw.head(),
-                    batch, C, V, Vp, chunk, dlogitsScale);
+                    batch, C, V, Vp, chunk, dlogitsScale, lossSum);
         }
         Tensor logits = headLogits.rows(N);
         head(logits, a.xf, a.rstdf, a.layers[L - 1].res3(), N);
